@@ -1,0 +1,30 @@
+// @ts-check
+/**
+ * Astro builds one static page, the deck, from the slides in slides/.
+ *
+ * Slides are not rendered by Astro's Markdown processor: Astro 7's default
+ * processor runs no remark/rehype plugins, and slides must be split before
+ * rendering. The content loader (src/integrations/slides-loader.ts) renders
+ * them with our own unified pipeline (src/markdown/render.ts): GFM, KaTeX at
+ * build time, Shiki for code.
+ *
+ * Publishing: SITE_URL is the deck's public address (used for links and the
+ * QR code) and BASE_PATH the folder it is served from, e.g.
+ *   SITE_URL=https://example.org BASE_PATH=/intro-to-deep-learning/ npm run build
+ */
+import { defineConfig } from 'astro/config';
+
+const base = process.env.BASE_PATH ?? '/';
+
+export default defineConfig({
+  site: process.env.SITE_URL ?? 'http://localhost:4321',
+  base,
+  trailingSlash: 'ignore',
+  build: {
+    // One page, external scripts and styles (a strict CSP forbids inline ones).
+    inlineStylesheets: 'never',
+    assets: '_astro',
+  },
+  server: { port: 4321, host: process.env.HOST ?? 'localhost' },
+  devToolbar: { enabled: false },
+});

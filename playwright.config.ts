@@ -1,0 +1,37 @@
+/**
+ * Browser tests run against the built site (dist/), served by `astro preview`,
+ * in a real Chromium found by tests/e2e/chromium.ts. `npm test` builds first.
+ */
+import { defineConfig, devices } from '@playwright/test';
+import { chromiumArgs, findChromium } from './tests/e2e/chromium.ts';
+
+const port = Number(process.env.E2E_PORT ?? 4322);
+const executablePath = findChromium();
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    launchOptions: { executablePath, args: chromiumArgs() },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 720 }, launchOptions: { executablePath, args: chromiumArgs() } },
+    },
+  ],
+  webServer: {
+    command: `node tests/e2e/serve.ts ${port}`,
+    url: `http://localhost:${port}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'ignore',
+  },
+});

@@ -1,0 +1,84 @@
+/**
+ * The deck in the browser: reveal.js with the plugins lecturers expect, and
+ * the demo lifecycle. This is the only script every visitor downloads; demos
+ * bring their own code when their slide is reached.
+ */
+import Reveal from 'reveal.js';
+import Notes from 'reveal.js/plugin/notes';
+import Search from 'reveal.js/plugin/search';
+import Zoom from 'reveal.js/plugin/zoom';
+import 'reveal.js/reset.css';
+import 'reveal.js/reveal.css';
+import 'katex/dist/katex.min.css';
+import '../styles/deck.css';
+import { DemoLifecycle, type DeckEvents } from './lifecycle.ts';
+import type { DemoModule } from './demo.ts';
+import { registry } from './registry.ts';
+
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+// Read before reveal.js rewrites it: the scroll view loses a deep link on load.
+const linkedId = /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
+const query = new URLSearchParams(location.search);
+
+/**
+ * The slide canvas, which reveal scales to the screen. A projector or laptop
+ * gets a 16:9 canvas. A phone gets reveal's scroll view (slides one under
+ * another), and a narrower, taller canvas, so that text is scaled down less
+ * and stays readable (at least 16 CSS px at 360 px wide).
+ */
+const SCROLL_VIEW_WIDTH = 435;
+const MARGIN = 0.05;
+const phone = matchMedia(`(max-width: ${Math.floor(SCROLL_VIEW_WIDTH / (1 - MARGIN))}px)`);
+const canvas = () => (phone.matches ? { width: 600, height: 1000 } : { width: 1280, height: 720 });
+
+const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
+  ...canvas(),
+  margin: MARGIN,
+  hash: true,
+  history: false,
+  respondToHashChanges: true,
+  slideNumber: 'c/t',
+  showSlideNumber: 'all',
+  progress: true,
+  controls: true,
+  controlsTutorial: false,
+  center: false,
+  overview: true,
+  touch: true,
+  help: true,
+  // Print every fragment's final state on one page per slide.
+  pdfSeparateFragments: false,
+  pdfMaxPagesPerSlide: 1,
+  transition: reducedMotion ? 'none' : 'slide',
+  backgroundTransition: reducedMotion ? 'none' : 'fade',
+  // Narrow screens (phones) get reveal's scroll view: slides one under another.
+  scrollActivationWidth: SCROLL_VIEW_WIDTH,
+  scrollLayout: 'full',
+  plugins: [Notes, Search, Zoom],
+});
+
+const lifecycle = new DemoLifecycle({
+  load: (name) => (registry as Partial<Record<string, () => Promise<DemoModule>>>)[name]?.(),
+  query,
+  reducedMotion,
+  onError: (name, error) => console.error(`demo "${name}" failed to mount`, error),
+});
+lifecycle.attach(deck as unknown as DeckEvents);
+
+// reveal.js does not update the address in the scroll view; do it, so that a
+// reader on a phone can reload, bookmark or share the slide they are on.
+deck.on('slidechanged', () => {
+  const id = deck.getCurrentSlide()?.id;
+  if (id && deck.isScrollView() && location.hash !== `#/${id}`) history.replaceState(null, '', `#/${id}`);
+});
+
+/** In the scroll view, brings the slide with this id to the top of the screen. */
+function scrollToSlide(id: string | undefined): void {
+  const page = id ? document.getElementById(id)?.closest<HTMLElement>('.scroll-page') : undefined;
+  page?.scrollIntoView({ block: 'start' });
+}
+
+void deck.initialize().then(() => {
+  if (deck.isScrollView()) scrollToSlide(linkedId);
+  phone.addEventListener('change', () => deck.configure(canvas()));
+});

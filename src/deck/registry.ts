@@ -1,0 +1,10 @@
+/**
+ * Where each demo's code comes from. Every entry is a dynamic import, so Vite
+ * puts each demo in its own chunk and the browser fetches it only when the
+ * demo's slide is reached. TypeScript checks that every name in DEMO_NAMES has
+ * a loader here.
+ */
+import type { DemoModule } from './demo.ts';
+import type { DemoName } from './demo-names.ts';
+
+export const registry: Record<DemoName, () => Promise<DemoModule>> = {};
