@@ -30,7 +30,7 @@ export default defineConfig({
   webServer: {
     command: `node tests/e2e/serve.ts ${port}`,
     url: `http://localhost:${port}/`,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',
   },

@@ -16,8 +16,9 @@ import type { DemoModule } from './demo.ts';
 import { registry } from './registry.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+const idInHash = () => /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
 // Read before reveal.js rewrites it: the scroll view loses a deep link on load.
-const linkedId = /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
+const linkedId = idInHash();
 const query = new URLSearchParams(location.search);
 
 /**
@@ -29,10 +30,25 @@ const query = new URLSearchParams(location.search);
 const SCROLL_VIEW_WIDTH = 435;
 const MARGIN = 0.05;
 const phone = matchMedia(`(max-width: ${Math.floor(SCROLL_VIEW_WIDTH / (1 - MARGIN))}px)`);
-const canvas = () => (phone.matches ? { width: 600, height: 1000 } : { width: 1280, height: 720 });
+const layout = () => (phone.matches ? { width: 600, height: 1000 } : { width: 1280, height: 720 });
+
+/**
+ * On a phone the reader scrolls at their own pace, so everything a slide
+ * holds is shown at once: fragments are for the presenter's clicker. (Turning
+ * reveal's `fragments` option off is not enough: its scroll view still gives
+ * every fragment a screen's height of scrolling.)
+ */
+function useFragments(on: boolean): void {
+  for (const element of document.querySelectorAll<HTMLElement>(on ? '[data-fragment]' : '.reveal .slides .fragment')) {
+    element.classList.toggle('fragment', on);
+    if (on) delete element.dataset.fragment;
+    else element.dataset.fragment = '';
+  }
+}
+useFragments(!phone.matches);
 
 const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
-  ...canvas(),
+  ...layout(),
   margin: MARGIN,
   hash: true,
   history: false,
@@ -80,5 +96,13 @@ function scrollToSlide(id: string | undefined): void {
 
 void deck.initialize().then(() => {
   if (deck.isScrollView()) scrollToSlide(linkedId);
-  phone.addEventListener('change', () => deck.configure(canvas()));
+  // reveal.js's own scrolling to a new #/<id> in the scroll view can miss by a slide.
+  window.addEventListener('hashchange', () => {
+    if (deck.isScrollView()) scrollToSlide(idInHash());
+  });
+  phone.addEventListener('change', () => {
+    useFragments(!phone.matches);
+    deck.configure(layout());
+    deck.sync();
+  });
 });

@@ -201,7 +201,7 @@ function remarkSlideDirectives(options: RenderOptions) {
           const caption = attrs.caption;
           directive.data = {
             hName: 'figure',
-            hProperties: { className: ['figure', ...(attrs.class ? attrs.class.split(/\s+/) : [])], ...(attrs.id ? { id: attrs.id } : {}) },
+            hProperties: { className: ['figure', ...classesOf(attrs)], ...(attrs.id ? { id: attrs.id } : {}) },
           };
           directive.children = [
             { type: 'html', value: accessibleSvg(svg, name, alt) },
@@ -217,16 +217,19 @@ function remarkSlideDirectives(options: RenderOptions) {
               addClass(child, 'fragment');
             }
           }
-          directive.data = { hName: 'div', hProperties: { className: ['fragments'] } };
+          directive.data = { hName: 'div', hProperties: { className: ['fragments', ...classesOf(attrs)] } };
           return;
         }
-        case 'containerDirective:columns': {
-          directive.data = { hName: 'div', hProperties: { className: ['columns'] } };
+        case 'containerDirective:fragment':
+        case 'containerDirective:small':
+        case 'containerDirective:columns':
+        case 'containerDirective:column': {
+          directive.data = { hName: 'div', hProperties: { className: [directive.name, ...classesOf(attrs)] } };
           return;
         }
         default:
           throw new SlideRenderError(
-            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, :::fragments, :::columns`,
+            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, :::fragments, :::fragment, :::small, :::columns, :::column`,
             line,
           );
       }
@@ -245,6 +248,10 @@ function remarkSlideDirectives(options: RenderOptions) {
       });
     }
   };
+}
+
+function classesOf(attrs: Record<string, string | null | undefined>): string[] {
+  return attrs.class ? attrs.class.split(/\s+/).filter(Boolean) : [];
 }
 
 function addClass(node: { data?: { hProperties?: Record<string, unknown> } }, className: string): void {

@@ -27,3 +27,23 @@ test('on a phone a deep link #/<id> scrolls to that slide', async ({ page, conte
   await expect(page.locator(`section#${ids[0]}`)).not.toBeInViewport();
   await expect(page).toHaveURL(new RegExp(`#/${target}$`));
 });
+
+test('on a phone, changing #/<id> in the address scrolls to that slide', async ({ page }) => {
+  await openDeck(page);
+  const ids = await allSlideIds(page);
+  for (const target of [ids[Math.floor(ids.length / 2)]!, ids[Math.floor(ids.length * 0.8)]!]) {
+    await page.evaluate((hash) => (location.hash = hash), `#/${target}`);
+    await expect(page.locator(`section#${target}`)).toBeInViewport({ ratio: 0.5 });
+  }
+});
+
+test('on a phone every fragment is shown at once, for reading at one\'s own pace', async ({ page }) => {
+  await openDeck(page, '/#/objectives');
+  const items = page.locator('section#objectives li');
+  expect(await items.count()).toBeGreaterThan(2);
+  for (const item of await items.all()) await expect(item).toBeVisible();
+  await expect(items.last()).toHaveCSS('opacity', '1');
+  // …and a slide with fragments takes no more scrolling than one without.
+  const heights = await page.$$eval('.scroll-page', (pages) => pages.map((p) => p.getBoundingClientRect().height));
+  expect(Math.max(...heights)).toBeLessThanOrEqual(Math.min(...heights) + 1);
+});

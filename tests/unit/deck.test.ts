@@ -137,3 +137,20 @@ describe('rendering a slide', () => {
     expect(slide.html).toContain('href="https://www.manning.com/books/deep-learning-with-python"');
   });
 });
+
+describe('nesting containers', () => {
+  it('nests fragments inside a column inside columns when outer fences are longer', async () => {
+    const [part] = await buildDeck([file('slides/01.md', '## Loop\n\n:::::columns\n::::column{.wide}\n:::fragments\n1. one\n2. two\n:::\n::::\n::::column\nright\n::::\n:::::')], options);
+    const html = part!.stacks[0]!.slides[0]!.html;
+    expect(html).toMatch(/<div class="columns"><div class="column wide"><div class="fragments"><ol>\n<li class="fragment">one<\/li>/);
+    expect(html).toContain('<div class="column"><p>right</p></div></div>');
+    expect(html).not.toContain(':::');
+  });
+
+  it('makes a :::fragment block appear as one fragment and :::small quieter', async () => {
+    const [part] = await buildDeck([file('slides/01.md', '## A\n\n:::fragment{.small}\nSources: **Chollet**, $x$.\n:::\n\n:::small\nAside.\n:::')], options);
+    const html = part!.stacks[0]!.slides[0]!.html;
+    expect(html).toMatch(/<div class="fragment small"><p>Sources: <strong>Chollet<\/strong>, <span class="katex">/);
+    expect(html).toContain('<div class="small"><p>Aside.</p></div>');
+  });
+});
