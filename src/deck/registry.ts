@@ -7,4 +7,6 @@
 import type { DemoModule } from './demo.ts';
 import type { DemoName } from './demo-names.ts';
 
-export const registry: Record<DemoName, () => Promise<DemoModule>> = {};
+export const registry: Record<DemoName, () => Promise<DemoModule>> = {
+  'mnist-explore': () => import('../demos/mnist-explore/index.ts'),
+};

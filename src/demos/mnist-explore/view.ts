@@ -1,0 +1,132 @@
+/**
+ * Drawing the "explore the data" figure: shapes, a grid of training digits,
+ * one digit with its pixel values, and the reshape to 784 values scaled to
+ * [0, 1]. Draws what it is given; loads nothing.
+ */
+import { select } from 'd3-selection';
+import { IMAGE_BYTES, IMAGE_WIDTH } from '../../mnist/format.ts';
+
+export interface ExploreData {
+  counts: { train: number; test: number };
+  /** The first training examples: labels and images. */
+  labels: Uint8Array;
+  images: Uint8Array;
+  /** Which training image to show large (4, as in the source lecture). */
+  index: number;
+}
+
+/** Paints one 28 × 28 digit into a canvas, dark ink on white (matplotlib's cmap=binary). */
+export function paintDigit(canvas: HTMLCanvasElement, pixels: Uint8Array): void {
+  canvas.width = IMAGE_WIDTH;
+  canvas.height = pixels.length / IMAGE_WIDTH;
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(canvas.width, canvas.height);
+  for (let i = 0; i < pixels.length; i++) {
+    const v = 255 - pixels[i]!;
+    image.data.set([v, v, v, 255], i * 4);
+  }
+  context.putImageData(image, 0, 0);
+}
+
+export interface ExploreView {
+  /** Shows 0: digit and pixels, 1: reshaped to 784, 2: scaled to [0, 1]. */
+  step(step: number): void;
+  showData(data: ExploreData): void;
+  showProgress(fraction: number, text: string): void;
+  showError(message: string, retry: () => void): void;
+}
+
+export function createExploreView(stage: HTMLElement, gridSize: number): ExploreView {
+  const root = select(stage).append('div').attr('class', 'mnist-explore');
+  const status = root.append('div').attr('class', 'mnist-status').attr('role', 'status');
+  const body = root.append('div').attr('class', 'mnist-body').attr('hidden', '');
+
+  const left = body.append('div').attr('class', 'mnist-left');
+  const shapes = left.append('pre').attr('class', 'mnist-shapes');
+  const grid = left.append('div').attr('class', 'mnist-grid').attr('role', 'list').attr('aria-label', `The first ${gridSize} training images with their labels`);
+
+  const right = body.append('div').attr('class', 'mnist-right');
+  const one = right.append('div').attr('class', 'mnist-one');
+  const big = one.append('canvas').attr('class', 'mnist-big').attr('role', 'img');
+  const pixels = one.append('div').attr('class', 'mnist-pixels').attr('aria-hidden', 'true');
+  const reshape = right.append('div').attr('class', 'mnist-reshape');
+
+  function showData(data: ExploreData): void {
+    status.attr('hidden', '').text('');
+    body.attr('hidden', null);
+    shapes.text(
+      [
+        `train_images.shape  (${data.counts.train}, 28, 28)`,
+        `test_images.shape   (${data.counts.test}, 28, 28)`,
+        `train_labels[:5]    [${[...data.labels.subarray(0, 5)].join(', ')}]`,
+      ].join('\n'),
+    );
+    const cells = grid
+      .selectAll<HTMLDivElement, number>('div')
+      .data(Array.from({ length: Math.min(gridSize, data.labels.length) }, (_, i) => i))
+      .join('div')
+      .attr('class', (i) => (i === data.index ? 'mnist-cell chosen' : 'mnist-cell'))
+      .attr('role', 'listitem');
+    cells.selectAll('canvas').data((i) => [i]).join('canvas').each(function (i) {
+      paintDigit(this as HTMLCanvasElement, data.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+    }).attr('aria-hidden', 'true');
+    cells.selectAll('span').data((i) => [i]).join('span').attr('class', 'mnist-label').attr('data-label', (i) => data.labels[i]!).text((i) => data.labels[i]!);
+
+    const digit = data.images.subarray(data.index * IMAGE_BYTES, (data.index + 1) * IMAGE_BYTES);
+    paintDigit(big.node()!, digit);
+    big.attr('aria-label', `Training image ${data.index}, labelled ${data.labels[data.index]}, drawn 28 by 28 pixels`);
+    one.selectAll('.mnist-caption').data([0]).join('p').attr('class', 'mnist-caption').text(`train_images[${data.index}]: a ${data.labels[data.index]}, 28 × 28 values from 0 to 255`);
+    pixels
+      .selectAll<HTMLSpanElement, number>('span')
+      .data(Array.from(digit))
+      .join('span')
+      .attr('class', (v) => (v > 127 ? 'ink' : v > 0 ? 'grey' : null))
+      .style('--v', (v) => String(v / 255))
+      .text((v) => v);
+
+    // The same 784 values in one row, then divided by 255.
+    const firstInk = digit.findIndex((v) => v > 0);
+    const sample = Array.from(digit.subarray(firstInk, firstInk + 6));
+    reshape.html('');
+    const strip = reshape.append('div').attr('class', 'mnist-step mnist-step-1');
+    strip.append('p').html(`<code>.reshape((60000, 784))</code>: row after row, one vector of <strong>784</strong> values`);
+    const stripCanvas = strip.append('canvas').attr('class', 'mnist-strip').attr('aria-hidden', 'true');
+    const c = stripCanvas.node()!;
+    c.width = IMAGE_BYTES;
+    c.height = 1;
+    const ctx = c.getContext('2d')!;
+    const row = ctx.createImageData(IMAGE_BYTES, 1);
+    digit.forEach((v, i) => row.data.set([255 - v, 255 - v, 255 - v, 255], i * 4));
+    ctx.putImageData(row, 0, 0);
+    const scaled = reshape.append('div').attr('class', 'mnist-step mnist-step-2');
+    scaled.append('p').html(`<code>.astype('float32') / 255</code>: every value now in [0, 1]`);
+    scaled
+      .append('pre')
+      .attr('class', 'mnist-values')
+      .text(`[${firstInk} zeros…, ${sample.map((v) => (v / 255).toFixed(3)).join(', ')}, …]   shape (784,)`);
+  }
+
+  function step(n: number): void {
+    root.attr('data-step', String(n));
+  }
+
+  function showProgress(fraction: number, text: string): void {
+    status.attr('hidden', null).html('');
+    status.append('p').text(text);
+    status.append('progress').attr('max', 1).attr('value', fraction);
+  }
+
+  function showError(message: string, retry: () => void): void {
+    body.attr('hidden', '');
+    status.attr('hidden', null).attr('role', 'alert').html('');
+    status.append('p').attr('class', 'mnist-error').text(message);
+    status.append('button').attr('type', 'button').text('Try again').on('click', () => {
+      status.attr('role', 'status');
+      retry();
+    });
+  }
+
+  step(0);
+  return { step, showData, showProgress, showError };
+}
+
