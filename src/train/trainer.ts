@@ -271,7 +271,7 @@ export class Trainer {
   #forward(x: tfc.Tensor2D, vars: Weights): tfc.Tensor2D {
     const { tf } = this;
     const h = tf.fused.matMul({ a: x, b: vars.w1 as tfc.Tensor2D, bias: vars.b1, activation: 'relu' });
-    return tf.fused.matMul({ a: h, b: vars.w2 as tfc.Tensor2D, bias: vars.b2 });
+    return tf.fused.matMul({ a: h, b: vars.w2 as tfc.Tensor2D, bias: vars.b2 }) as tfc.Tensor2D;
   }
 
   #upload(labels: Uint8Array, images: Uint8Array): void {
