@@ -30,4 +30,8 @@ export default defineConfig({
   },
   server: { port: 4321, host: process.env.HOST ?? 'localhost' },
   devToolbar: { enabled: false },
+  vite: {
+    // The training worker imports TensorFlow.js as ES modules.
+    worker: { format: 'es' },
+  },
 });

@@ -54,6 +54,12 @@ export interface DemoContext {
   reducedMotion: boolean;
   /** Aborted when the demo is disposed. */
   signal: AbortSignal;
+  /**
+   * Binds a key (e.g. "T") for as long as the demo's slide is on screen. The
+   * key is listed in the deck's help overlay (?) with its description.
+   * `handler` receives the key event (to check Shift, say).
+   */
+  bindKey(key: string, description: string, handler: (event: KeyboardEvent) => void): void;
 }
 
 /** What a mounted demo gives back. Every method is optional. */

@@ -23,6 +23,8 @@ export interface LifecycleOptions {
   reducedMotion?: boolean;
   /** Receives errors for logging; the user sees them in the figure. */
   onError?: (name: string, error: unknown) => void;
+  /** Registers a deck-wide key binding (reveal.js's addKeyBinding). */
+  addKeyBinding?: (key: string, description: string, handler: (event: KeyboardEvent) => void) => void;
 }
 
 type State = 'pending' | 'loading' | 'ready' | 'error' | 'disposed';
@@ -126,6 +128,12 @@ export class DemoLifecycle {
         print: this.#print,
         reducedMotion: this.#options.reducedMotion ?? false,
         signal: host.controller.signal,
+        bindKey: (key, description, handler) => {
+          this.#options.addKeyBinding?.(key, description, (event) => {
+            // Only while this demo is on screen, and not while typing.
+            if (host.visible && !(event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement)) handler(event);
+          });
+        },
       };
       const demo = await module.mount(context);
       if (host.state !== 'loading') {

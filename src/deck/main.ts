@@ -73,11 +73,23 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   plugins: [Notes, Search, Zoom],
 });
 
+const keyHandlers: Record<number, ((event: KeyboardEvent) => void)[]> = {};
 const lifecycle = new DemoLifecycle({
   load: (name) => (registry as Partial<Record<string, () => Promise<DemoModule>>>)[name]?.(),
   query,
   reducedMotion,
   onError: (name, error) => console.error(`demo "${name}" failed to mount`, error),
+  addKeyBinding: (key, description, handler) => {
+    // Several demos may share a key; each handler checks that its slide is on screen.
+    const keyCode = key.toUpperCase().charCodeAt(0);
+    const handlers = (keyHandlers[keyCode] ??= []);
+    handlers.push(handler);
+    if (handlers.length === 1) {
+      deck.addKeyBinding({ keyCode, key: key.toUpperCase(), description }, (event: KeyboardEvent) => {
+        for (const h of keyHandlers[keyCode]!) h(event);
+      });
+    }
+  },
 });
 lifecycle.attach(deck as unknown as DeckEvents);
 

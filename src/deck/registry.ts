@@ -9,4 +9,5 @@ import type { DemoName } from './demo-names.ts';
 
 export const registry: Record<DemoName, () => Promise<DemoModule>> = {
   'mnist-explore': () => import('../demos/mnist-explore/index.ts'),
+  'mnist-training': () => import('../demos/mnist-training/index.ts'),
 };

@@ -30,6 +30,8 @@ export interface LoopHooks {
   proceed(): Promise<void>;
   /** Resolves when more training data may have arrived. */
   dataArrived(): Promise<void>;
+  /** Resolves when the test data is there to evaluate on. */
+  testDataReady?(): Promise<void>;
 }
 
 /** Why training cannot go on with this backend. */
@@ -98,6 +100,7 @@ export async function runTraining(trainer: Trainer, hooks: LoopHooks, readEvery 
     if (trainer.sampler.epochDone) {
       await flush();
       await inFlight;
+      await hooks.testDataReady?.();
       await hooks.onEpoch({ epoch: trainer.sampler.epoch + 1, ...(await trainer.evaluate()) });
       if (trainer.sampler.epoch + 1 >= epochs) break;
       trainer.sampler.nextEpoch();

@@ -263,6 +263,11 @@ export class Trainer {
     this.step = snapshot.step;
   }
 
+  /** Makes the weights NaN, to test how a run recovers from a diverged loss (?fault=nan@N). */
+  poisonForTesting(): void {
+    this.#vars?.w2.assign(this.tf.fill(this.#vars.w2.shape, Number.NaN));
+  }
+
   /** Releases every tensor this trainer made. */
   dispose(): void {
     this.#disposeAll(true);

@@ -1,0 +1,114 @@
+/**
+ * The live slide: the lecture's MNIST network training in this browser.
+ *
+ * The page starts a Web Worker that holds TensorFlow.js, the data and the
+ * training loop; this module only sends it commands and draws what it
+ * reports. Keys while the slide is on screen: T starts, pauses and resumes;
+ * Shift+R resets (new weights, new run). Leaving the slide does not stop
+ * training; coming back shows where it is.
+ */
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { MountDemo } from '../../deck/demo.ts';
+import { mnistManifestUrl } from '../../mnist/url.ts';
+import { configFromQuery } from '../../train/config.ts';
+import type { FaultSpec, FromWorker, ToWorker } from '../../train/protocol.ts';
+import { initialState, update } from './state.ts';
+import './training.css';
+import { createLiveView } from './view.ts';
+
+/** The test digits shown in the grid: fixed, so that the audience sees the same ones improve. */
+const GRID = Array.from({ length: 24 }, (_, i) => i * 37);
+
+function faultFromQuery(query: URLSearchParams): FaultSpec | undefined {
+  const match = /^(device-lost|nan)@(\d+)$/.exec(query.get('fault') ?? '');
+  return match ? { kind: match[1] as FaultSpec['kind'], atStep: Number(match[2]) } : undefined;
+}
+
+export const mount: MountDemo = ({ root, stage, query, print, bindKey }) => {
+  const { config, problems } = configFromQuery(query);
+  const state = initialState(config);
+  if (problems.length > 0) state.notices = problems.map((p) => `URL parameter ${p}.`);
+  let frame = 0;
+  const render = () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => view.render(state));
+  };
+
+  if (print) {
+    // A still frame for the PDF: the controls and empty axes, with a note.
+    const view = createLiveView(root, stage, { toggle() {}, reset() {}, retry() {}, predict() {} });
+    state.notices = ['Live demo: open the deck in a browser and press T on this slide to train the network.'];
+    view.render(state);
+    return {};
+  }
+
+  const worker = new Worker(new URL('../../train/worker.ts', import.meta.url), { type: 'module', name: 'mnist-training' });
+  const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+  let predictionId = 0;
+
+  const actions = {
+    toggle() {
+      if (state.state === 'idle') send({ type: 'start' });
+      else if (state.state === 'training' || state.state === 'loading') send({ type: 'pause' });
+      else if (state.state === 'paused') send({ type: 'resume' });
+      else if (state.state === 'done') {
+        send({ type: 'reset' });
+        send({ type: 'start' });
+      } else if (state.state === 'error' && state.error?.retry === 'start') send({ type: 'start' });
+    },
+    reset() {
+      send({ type: 'reset' });
+    },
+    retry(kind: 'start' | 'reset' | 'reload') {
+      if (kind === 'start') send({ type: 'start' });
+      else if (kind === 'reset') {
+        send({ type: 'reset' });
+        send({ type: 'start' });
+      } else location.reload();
+    },
+    predict(input: Float32Array) {
+      predictionId += 1;
+      send({ type: 'predict', id: predictionId, input }, [input.buffer]);
+    },
+  };
+  const view = createLiveView(root, stage, actions);
+
+  worker.onmessage = (event: MessageEvent<FromWorker>) => {
+    const message = event.data;
+    if (message.type === 'prediction') {
+      if (message.id === predictionId) view.showProbabilities(message.probabilities);
+      return;
+    }
+    update(state, message);
+    render();
+  };
+  worker.onerror = (event) => {
+    update(state, { type: 'error', message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`, retry: 'reload' });
+    update(state, { type: 'state', state: 'error' });
+    render();
+  };
+  const absolute = (url: string) => new URL(url, location.href).href;
+  send({
+    type: 'init',
+    config,
+    manifestUrl: mnistManifestUrl().href,
+    wasmPaths: { 'tfjs-backend-wasm.wasm': absolute(wasmPlain), 'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded) },
+    testIndices: GRID,
+    fault: faultFromQuery(query),
+  });
+  bindKey('T', 'Train: start, pause or resume (live slide)', () => actions.toggle());
+  bindKey('R', 'Shift+R: reset the training, new weights (live slide)', (event) => {
+    if (event.shiftKey) actions.reset();
+  });
+  view.render(state);
+
+  return {
+    // Training goes on when the slide is left; the view catches up when it returns.
+    show: render,
+    dispose() {
+      worker.terminate();
+    },
+  };
+};

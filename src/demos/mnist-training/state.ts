@@ -1,0 +1,190 @@
+/**
+ * What the live slide shows, as plain data, and how each message from the
+ * training worker changes it. The view draws this state and nothing else;
+ * this module has no DOM and is unit-tested.
+ */
+import type { BackendName, TrainingConfig } from '../../train/config.ts';
+import { formatDuration, smooth } from '../../train/metrics.ts';
+import type { FromWorker, TrainerState } from '../../train/protocol.ts';
+
+export interface LiveState {
+  config: TrainingConfig;
+  state: TrainerState;
+  backend: BackendName | undefined;
+  /** Why backends before the current one were passed over. */
+  backendNotes: string[];
+  /** Messages about recoveries, newest last. */
+  notices: string[];
+  error: { message: string; retry: 'start' | 'reset' | 'reload' } | undefined;
+  data: { split: 'train' | 'test'; loadedBytes: number; totalBytes: number; loadedExamples: number; totalExamples: number } | undefined;
+  /** Per batch, in order: global step, loss and accuracy. */
+  steps: number[];
+  losses: number[];
+  accuracies: number[];
+  epoch: number;
+  stepInEpoch: number;
+  examplesPerSecond: number;
+  epochs: { epoch: number; accuracy: number; loss: number; confusion: number[][] }[];
+  grid: { indices: number[]; labels: number[]; predicted: number[]; confidence: number[]; images: Uint8Array } | undefined;
+  tensors: number | undefined;
+}
+
+export function initialState(config: TrainingConfig): LiveState {
+  return {
+    config,
+    state: 'idle',
+    backend: undefined,
+    backendNotes: [],
+    notices: [],
+    error: undefined,
+    data: undefined,
+    steps: [],
+    losses: [],
+    accuracies: [],
+    epoch: 0,
+    stepInEpoch: 0,
+    examplesPerSecond: 0,
+    epochs: [],
+    grid: undefined,
+    tensors: undefined,
+  };
+}
+
+export function stepsPerEpoch(config: TrainingConfig): number {
+  return Math.ceil(config.trainSize / config.batchSize);
+}
+
+/** Applies one worker message to the state (in place, for speed) and returns it. */
+export function update(s: LiveState, message: FromWorker): LiveState {
+  switch (message.type) {
+    case 'backend':
+      s.backend = message.backend;
+      s.backendNotes = message.notes;
+      break;
+    case 'state':
+      s.state = message.state;
+      if (message.state !== 'error') s.error = undefined;
+      if (message.state === 'idle') resetRun(s);
+      break;
+    case 'data':
+      s.data = { ...message };
+      break;
+    case 'batches':
+      for (const b of message.batches) {
+        s.steps.push(b.step);
+        s.losses.push(b.loss);
+        s.accuracies.push(b.accuracy);
+        s.epoch = b.epoch;
+        s.stepInEpoch = b.stepInEpoch;
+      }
+      s.examplesPerSecond = message.examplesPerSecond;
+      break;
+    case 'epoch':
+      s.epochs = [...s.epochs.filter((e) => e.epoch !== message.epoch), { epoch: message.epoch, accuracy: message.accuracy, loss: message.loss, confusion: message.confusion }];
+      break;
+    case 'test-predictions': {
+      const images = message.images.length > 0 ? message.images : (s.grid?.images ?? new Uint8Array(0));
+      s.grid = { indices: message.indices, labels: message.labels, predicted: message.predicted, confidence: message.confidence, images };
+      break;
+    }
+    case 'tensors':
+      s.tensors = message.count;
+      break;
+    case 'notice':
+      s.notices = [...s.notices, message.message];
+      break;
+    case 'error':
+      s.error = { message: message.message, retry: message.retry };
+      break;
+    case 'prediction':
+      break;
+  }
+  return s;
+}
+
+function resetRun(s: LiveState): void {
+  s.steps = [];
+  s.losses = [];
+  s.accuracies = [];
+  s.epoch = 0;
+  s.stepInEpoch = 0;
+  s.examplesPerSecond = 0;
+  s.epochs = [];
+  s.notices = [];
+  if (s.grid) s.grid = { ...s.grid, predicted: [], confidence: [] };
+}
+
+/** Accuracy over the last few batches, smoothed: the "training accuracy" figure. */
+export function recentAccuracy(s: LiveState): number | undefined {
+  return s.accuracies.length === 0 ? undefined : smooth(s.accuracies.slice(-50), 0.8).at(-1);
+}
+
+export function recentLoss(s: LiveState): number | undefined {
+  return s.losses.length === 0 ? undefined : smooth(s.losses.slice(-50), 0.8).at(-1);
+}
+
+export function lastTestAccuracy(s: LiveState): number | undefined {
+  return s.epochs.at(-1)?.accuracy;
+}
+
+/** Seconds left, from the examples per second and the examples still to train. */
+export function secondsLeft(s: LiveState): number {
+  const total = s.config.trainSize * s.config.epochs;
+  const done = (s.epoch - 1) * s.config.trainSize + Math.min(s.config.trainSize, s.stepInEpoch * s.config.batchSize);
+  return s.examplesPerSecond > 0 ? (total - done) / s.examplesPerSecond : Number.NaN;
+}
+
+const number = new Intl.NumberFormat('en');
+
+/** The progress line under the bar. */
+export function progressLine(s: LiveState): string {
+  if (s.state === 'idle') return `Ready: ${number.format(s.config.trainSize)} training images, ${s.config.epochs} epochs of ${stepsPerEpoch(s.config)} batches of ${s.config.batchSize}.`;
+  if (s.state === 'loading' && s.steps.length === 0) {
+    const d = s.data;
+    return d ? `Loading the ${d.split === 'train' ? 'training' : 'test'} images: ${(d.loadedBytes / 1e6).toFixed(1)} of ${(d.totalBytes / 1e6).toFixed(1)} MB` : 'Loading the training images…';
+  }
+  const parts = [
+    `Epoch ${Math.max(1, s.epoch)} of ${s.config.epochs}`,
+    `batch ${s.stepInEpoch} of ${stepsPerEpoch(s.config)}`,
+    `${number.format(Math.round(s.examplesPerSecond))} examples/s`,
+  ];
+  if (s.state === 'done') return `Done: ${s.config.epochs} epochs, ${number.format(s.steps.at(-1) ?? 0)} steps. Test accuracy ${percent(lastTestAccuracy(s))}.`;
+  parts.push(`${formatDuration(secondsLeft(s))} left`);
+  return parts.join(' · ') + (s.state === 'paused' ? ' · paused' : '');
+}
+
+/** How far along the whole run is, 0–1. */
+export function progressFraction(s: LiveState): number {
+  if (s.state === 'done') return 1;
+  const total = stepsPerEpoch(s.config) * s.config.epochs;
+  return total === 0 ? 0 : (s.steps.at(-1) ?? 0) / total;
+}
+
+/** The sentence a screen reader hears, at most every few seconds. */
+export function announcement(s: LiveState): string {
+  const test = lastTestAccuracy(s);
+  const loss = recentLoss(s);
+  switch (s.state) {
+    case 'idle':
+      return 'Training is ready to start.';
+    case 'loading':
+      return 'Loading the MNIST images.';
+    case 'error':
+      return `Training stopped: ${s.error?.message ?? 'an error'}`;
+    case 'done':
+      return `Training done after ${s.config.epochs} epochs: test accuracy ${percent(test)}.`;
+    default:
+      return [
+        `epoch ${Math.max(1, s.epoch)} of ${s.config.epochs}`,
+        loss === undefined ? undefined : `loss ${loss.toFixed(2)}`,
+        test === undefined ? undefined : `test accuracy ${percent(test, 0)}`,
+        s.state === 'paused' ? 'paused' : undefined,
+      ]
+        .filter(Boolean)
+        .join(', ');
+  }
+}
+
+export function percent(value: number | undefined, digits = 1): string {
+  return value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
+}

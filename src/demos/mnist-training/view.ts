@@ -1,0 +1,179 @@
+/**
+ * The live slide's view: controls, progress, backend badge, curves,
+ * confusion matrix, the grid of test digits and the drawing pad. `render`
+ * draws a LiveState; the view keeps no training state of its own.
+ */
+import { select } from 'd3-selection';
+import { backendLabel } from '../../train/backends.ts';
+import { smooth } from '../../train/metrics.ts';
+import { paintDigit } from '../mnist-explore/view.ts';
+import { createChart } from './charts.ts';
+import { createConfusion } from './confusion.ts';
+import { createDrawPad, type DrawPad } from './draw.ts';
+import { announcement, lastTestAccuracy, percent, progressFraction, progressLine, recentAccuracy, recentLoss, stepsPerEpoch, type LiveState } from './state.ts';
+
+export interface ViewActions {
+  toggle(): void;
+  reset(): void;
+  retry(kind: 'start' | 'reset' | 'reload'): void;
+  predict(input: Float32Array): void;
+}
+
+export interface LiveView {
+  render(state: LiveState): void;
+  showProbabilities(probabilities: Float32Array): void;
+}
+
+export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: ViewActions): LiveView {
+  const live = select(stage).append('div').attr('class', 'live');
+  const top = live.append('div').attr('class', 'live-top');
+  const controls = top.append('div').attr('class', 'live-controls');
+  const toggle = controls.append('button').attr('type', 'button').attr('class', 'live-toggle').on('click', () => actions.toggle());
+  controls.append('button').attr('type', 'button').attr('class', 'live-reset').text('Reset').attr('title', 'New weights, new run (Shift+R)').on('click', () => actions.reset());
+  const progress = top.append('div').attr('class', 'live-progress');
+  const bar = progress.append('div').attr('class', 'progress-bar').attr('role', 'progressbar').attr('aria-label', 'Training progress').attr('aria-valuemin', 0).attr('aria-valuemax', 100);
+  const fill = bar.append('div').attr('class', 'progress-fill');
+  const line = progress.append('p').attr('class', 'progress-text');
+  const badge = top.append('p').attr('class', 'live-backend');
+
+  const messages = live.append('div').attr('class', 'live-messages');
+  const main = live.append('div').attr('class', 'live-main');
+  const charts = main.append('div').attr('class', 'live-charts');
+  const lossChart = createChart(charts.node()!, { title: 'Loss per batch (categorical cross-entropy)', y: [0, 2.5], growTop: true, format: (v) => v.toFixed(1) });
+  const accuracyChart = createChart(charts.node()!, {
+    title: 'Accuracy: batches (line), test set after each epoch (◆)',
+    y: [0, 1],
+    format: (v) => `${Math.round(v * 100)}%`,
+    reference: { y: 0.98, label: 'Keras reference 0.98' },
+  });
+  const middle = main.append('div').attr('class', 'live-middle');
+  const confusion = createConfusion(middle.node()!);
+  const figures = middle.append('div').attr('class', 'live-figures');
+  figures.append('p').attr('class', 'figures-placeholder').text('The confusion matrix appears after the first epoch.');
+  const side = main.append('div').attr('class', 'live-side');
+  const grid = side.append('div').attr('class', 'live-grid');
+  grid.append('p').attr('class', 'grid-title').text('Test digits and the network’s guesses');
+  const gridCells = grid.append('div').attr('class', 'grid-cells').attr('role', 'list');
+  const pad: DrawPad = createDrawPad(side.node()!, (input) => actions.predict(input));
+  const announcer = live.append('p').attr('class', 'sr-only').attr('aria-live', 'polite');
+  let announced = 0;
+  let lastAnnouncement = '';
+  let drawnImages: Uint8Array | undefined;
+
+  function render(s: LiveState): void {
+    // The contract for tests and the lecturer: data-… on the demo's root.
+    const attrs: Record<string, string | undefined> = {
+      state: s.state,
+      backend: s.backend,
+      epoch: String(s.epoch),
+      step: String(s.steps.at(-1) ?? 0),
+      loss: fmt(recentLoss(s)),
+      accuracy: fmt(recentAccuracy(s)),
+      testAccuracy: fmt(lastTestAccuracy(s)),
+      examplesPerSecond: s.examplesPerSecond ? s.examplesPerSecond.toFixed(1) : undefined,
+      tensors: s.tensors === undefined ? undefined : String(s.tensors),
+    };
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined) delete root.dataset[key];
+      else root.dataset[key] = value;
+    }
+
+    const running = s.state === 'training' || s.state === 'loading';
+    toggle
+      .text(running ? 'Pause' : s.state === 'paused' ? 'Resume' : s.state === 'done' ? 'Train again' : 'Start training')
+      .attr('title', 'Start, pause or resume (T)')
+      .attr('aria-pressed', running ? 'true' : 'false')
+      .property('disabled', s.state === 'error' && s.error?.retry === 'reload');
+    const fraction = progressFraction(s);
+    fill.style('width', `${(fraction * 100).toFixed(1)}%`);
+    bar.attr('aria-valuenow', Math.round(fraction * 100));
+    line.text(progressLine(s));
+    badge.attr('data-backend', s.backend ?? null).text(s.backend ? `Backend: ${backendLabel(s.backend)}` : 'Backend: starting…');
+    badge.attr('title', s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : null);
+
+    const items = [
+      ...s.notices.map((text) => ({ kind: 'notice', text })),
+      ...(s.backend && s.backend !== s.config.backends[0] && s.notices.length === 0 && s.backendNotes.length > 0 ? [{ kind: 'notice', text: `Using ${backendLabel(s.backend)}: ${s.backendNotes.join('; ')}.` }] : []),
+      ...(s.error ? [{ kind: 'error', text: s.error.message }] : []),
+    ];
+    messages
+      .selectAll('p')
+      .data(items)
+      .join('p')
+      .attr('class', (d) => `live-${d.kind}`)
+      .attr('role', (d) => (d.kind === 'error' ? 'alert' : 'status'))
+      .text((d) => d.text);
+    messages
+      .selectAll('button')
+      .data(s.error ? [s.error.retry] : [])
+      .join('button')
+      .attr('type', 'button')
+      .text((retry) => (retry === 'start' ? 'Try again' : retry === 'reset' ? 'Reset and try again' : 'Reload the page'))
+      .on('click', (_, retry) => actions.retry(retry));
+
+    const perEpoch = stepsPerEpoch(s.config);
+    const xMax = perEpoch * s.config.epochs;
+    const epochsDone = s.epochs.map((e) => e.epoch * perEpoch);
+    lossChart({ x: s.steps, raw: s.losses, smooth: smooth(s.losses, 0.95), xMax, epochs: epochsDone });
+    accuracyChart({
+      x: s.steps,
+      raw: s.accuracies,
+      smooth: smooth(s.accuracies, 0.95),
+      xMax,
+      epochs: epochsDone,
+      points: s.epochs.map((e) => ({ x: e.epoch * perEpoch, y: e.accuracy, label: percent(e.accuracy) })),
+    });
+    const last = s.epochs.at(-1);
+    confusion(last?.confusion, last?.epoch ?? 0);
+    figures.attr('hidden', last ? '' : null);
+
+    // While training: the grid of test digits. Paused or done: the drawing pad.
+    const drawing = s.state === 'paused' || s.state === 'done';
+    grid.attr('hidden', drawing ? '' : null);
+    side.select('.live-draw').attr('hidden', drawing ? null : '');
+    pad.setEnabled(drawing, drawing ? 'Draw with the mouse or a finger; the bars show the ten probabilities.' : 'Pause training to draw.');
+    if (s.grid) renderGrid(s.grid);
+
+    const now = performance.now();
+    const sentence = announcement(s);
+    const important = s.state !== 'training';
+    if (sentence !== lastAnnouncement && (important || now - announced > 8000)) {
+      announcer.text(sentence);
+      lastAnnouncement = sentence;
+      announced = now;
+    }
+  }
+
+  function renderGrid(g: NonNullable<LiveState['grid']>): void {
+    const cells = gridCells
+      .selectAll<HTMLDivElement, number>('div')
+      .data(g.indices)
+      .join((enter) => {
+        const cell = enter.append('div').attr('class', 'grid-cell').attr('role', 'listitem');
+        cell.append('canvas');
+        cell.append('span').attr('class', 'guess');
+        return cell;
+      });
+    if (drawnImages !== g.images) {
+      drawnImages = g.images;
+      cells.select('canvas').each(function (_, k) {
+        paintDigit(this as HTMLCanvasElement, g.images.subarray(k * 784, (k + 1) * 784));
+      });
+    }
+    cells
+      .attr('data-label', (_, k) => g.labels[k]!)
+      .attr('data-guess', (_, k) => (g.predicted[k] === undefined ? null : g.predicted[k]!))
+      .attr('class', (_, k) => (g.predicted[k] === undefined ? 'grid-cell' : g.predicted[k] === g.labels[k] ? 'grid-cell right' : 'grid-cell wrong'))
+      .attr('aria-label', (_, k) =>
+        g.predicted[k] === undefined ? `A test image of a ${g.labels[k]}` : g.predicted[k] === g.labels[k] ? `A ${g.labels[k]}, read correctly` : `A ${g.labels[k]}, read as ${g.predicted[k]}: wrong`,
+      )
+      .select('.guess')
+      .text((_, k) => (g.predicted[k] === undefined ? '?' : g.predicted[k] === g.labels[k] ? `${g.predicted[k]} ✓` : `${g.predicted[k]} ✗`));
+  }
+
+  return { render, showProbabilities: (p) => pad.showProbabilities(p) };
+}
+
+function fmt(value: number | undefined): string | undefined {
+  return value === undefined || !Number.isFinite(value) ? undefined : value.toFixed(4);
+}
