@@ -34,12 +34,11 @@ import type { VFile } from 'vfile';
 
 /** A mistake in a slide, located by its 1-based line within the slide's body. */
 export class SlideRenderError extends Error {
-  constructor(
-    message: string,
-    readonly line: number | undefined,
-  ) {
+  readonly line: number | undefined;
+  constructor(message: string, line: number | undefined) {
     super(message);
     this.name = 'SlideRenderError';
+    this.line = line;
   }
 }
 

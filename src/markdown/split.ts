@@ -34,12 +34,11 @@ export interface RawStack {
 
 /** A mistake in a slide source, located by its 1-based line. */
 export class SlideSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
+  readonly line: number;
+  constructor(message: string, line: number) {
     super(message);
     this.name = 'SlideSyntaxError';
+    this.line = line;
   }
 }
 

@@ -19,15 +19,14 @@ export type MnistErrorKind = 'network' | 'http' | 'corrupt' | 'length' | 'checks
 
 /** A loading failure, with what failed and what the reader can do. */
 export class MnistError extends Error {
-  constructor(
-    readonly kind: MnistErrorKind,
-    /** The shard's file name, or "manifest.json". */
-    readonly file: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly kind: MnistErrorKind;
+  /** The shard's file name, or "manifest.json". */
+  readonly file: string;
+  constructor(kind: MnistErrorKind, file: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'MnistError';
+    this.kind = kind;
+    this.file = file;
   }
 }
 

@@ -36,13 +36,11 @@ export interface LoopHooks {
 
 /** Why training cannot go on with this backend. */
 export class TrainingFault extends Error {
-  constructor(
-    readonly kind: 'nan' | 'device',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly kind: 'nan' | 'device';
+  constructor(kind: 'nan' | 'device', message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TrainingFault';
+    this.kind = kind;
   }
 }
 
@@ -101,7 +99,13 @@ export async function runTraining(trainer: Trainer, hooks: LoopHooks, readEvery 
       await flush();
       await inFlight;
       await hooks.testDataReady?.();
-      await hooks.onEpoch({ epoch: trainer.sampler.epoch + 1, ...(await trainer.evaluate()) });
+      let evaluation;
+      try {
+        evaluation = await trainer.evaluate();
+      } catch (error) {
+        throw new TrainingFault('device', `the evaluation failed (${(error as Error).message ?? error})`, { cause: error });
+      }
+      await hooks.onEpoch({ epoch: trainer.sampler.epoch + 1, ...evaluation });
       if (trainer.sampler.epoch + 1 >= epochs) break;
       trainer.sampler.nextEpoch();
       continue;

@@ -36,7 +36,10 @@ export function smooth(values: readonly number[], weight = 0.9): number[] {
 /** Examples per second over a sliding window of (time, examples) samples. */
 export class Throughput {
   readonly #samples: { time: number; examples: number }[] = [];
-  constructor(readonly windowMs = 5000) {}
+  readonly windowMs: number;
+  constructor(windowMs = 5000) {
+    this.windowMs = windowMs;
+  }
   add(time: number, examples: number): void {
     this.#samples.push({ time, examples });
     while (this.#samples.length > 2 && time - this.#samples[0]!.time > this.windowMs) this.#samples.shift();

@@ -14,11 +14,12 @@
  * as tensors for the caller to read, a few steps at a time.
  *
  * The module has no DOM: it takes the `tf` namespace as an argument and runs
- * in a Web Worker in the browser and under Node in the tests.
+ * in a Web Worker in the browser and under Node in the tests. tfjs-core on
+ * its own knows no gradients: whoever creates a Trainer registers them first
+ * (`import '@tensorflow/tfjs-core/dist/register_all_gradients'` in a bundler,
+ * or `import '@tensorflow/tfjs'` in plain Node).
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-// tfjs-core on its own knows no gradients; training needs them (for RealDiv, MatMul, …).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
 import type { TrainingConfig } from './config.ts';
 import { confusionMatrix } from './metrics.ts';
@@ -82,6 +83,10 @@ export class Trainer {
   /** Examples per epoch and steps per epoch. */
   get stepsPerEpoch(): number {
     return Math.ceil(this.config.trainSize / this.config.batchSize);
+  }
+
+  get hasTestData(): boolean {
+    return this.#xTest !== undefined;
   }
 
   get trainingExamples(): number {
@@ -195,9 +200,14 @@ export class Trainer {
     }
     const all = tf.concat(parts);
     parts.forEach((p) => p.dispose());
-    const [predictions, lossTotal] = await Promise.all([all.data() as Promise<Int32Array>, lossSum.data()]);
-    all.dispose();
-    lossSum.dispose();
+    let predictions: Int32Array;
+    let lossTotal: Float32Array;
+    try {
+      [predictions, lossTotal] = (await Promise.all([all.data(), lossSum.data()])) as [Int32Array, Float32Array];
+    } finally {
+      all.dispose();
+      lossSum.dispose();
+    }
     const confusion = confusionMatrix(this.#testLabels, predictions);
     const right = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
     return { accuracy: right / n, loss: lossTotal[0]! / n, confusion, predictions: Int32Array.from(predictions) };

@@ -8,6 +8,8 @@
  * other slide ever downloads them.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core on its own knows no gradients; training needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -73,6 +75,9 @@ class Session {
     setWasmPaths(message.wasmPaths);
   }
 
+  /** Settles when the backend is chosen and the first weights exist. */
+  ready: Promise<void> = Promise.resolve();
+
   async start(): Promise<void> {
     const { backend, notes } = await selectBackend(tf, this.config.backends, this.skip);
     this.backend = backend;
@@ -90,7 +95,8 @@ class Session {
     if (this.state !== 'idle' && this.state !== 'error') return;
     const run = ++this.#run;
     this.setState('loading');
-    void this.#train(run).catch((error: unknown) => {
+    // A start pressed while the backend is still being chosen waits for it.
+    void this.ready.then(() => this.#train(run)).catch((error: unknown) => {
       if (error instanceof Stopped || run !== this.#run) return;
       this.setState('error');
       const data = error instanceof MnistError;
@@ -151,12 +157,8 @@ class Session {
     let fed = 0;
     const feed = () => {
       for (; fed < this.train.length; fed++) trainer.addTrainingData(this.train[fed]!.labels, this.train[fed]!.images);
-      if (this.test && trainer.config.testSize > 0 && !this.#testSet) {
-        trainer.setTestData(this.test.labels, this.test.images);
-        this.#testSet = true;
-      }
+      if (this.test && !trainer.hasTestData) trainer.setTestData(this.test.labels, this.test.images);
     };
-    this.#testSet = false;
     while (this.train.length === 0) {
       await this.#waitForData(run);
     }
@@ -186,7 +188,7 @@ class Session {
           },
           testDataReady: async () => {
             feed();
-            while (!this.#testSet) {
+            while (!trainer.hasTestData) {
               await this.#waitForData(run);
               feed();
             }
@@ -204,11 +206,11 @@ class Session {
       }
     }
   }
-  #testSet = false;
 
   /** Continues on the next backend from the last good weights. */
   async #fallback(trainer: Trainer, fault: TrainingFault): Promise<void> {
     const failed = this.backend;
+    const failedAt = trainer.step;
     this.skip.add(failed);
     const snapshot = this.#snapshot!;
     const { backend, notes } = await selectBackend(tf, this.config.backends, this.skip);
@@ -222,7 +224,7 @@ class Session {
     const what = fault.kind === 'nan' ? 'the loss stopped being a number' : 'the device failed';
     post({
       type: 'notice',
-      message: `${backendLabel(failed)} stopped at step ${trainer.step === snapshot.step ? 'the last check' : trainer.step}: ${what} (${fault.message}). Training goes on with ${backendLabel(backend)} from step ${snapshot.step}, the last good weights.`,
+      message: `${backendLabel(failed)} stopped at step ${failedAt}: ${what} (${fault.message}). Training goes on with ${backendLabel(backend)} from step ${snapshot.step}, the last good weights.`,
     });
     post({ type: 'backend', backend, notes });
     post({ type: 'tensors', count: tf.memory().numTensors });
@@ -264,6 +266,8 @@ class Session {
   /** Predictions for the fixed grid of test digits. */
   async #sendGrid(trainer: Trainer): Promise<void> {
     if (this.#gridBusy || !this.test) return;
+    // The test images may have arrived since the last batch.
+    if (!trainer.hasTestData) trainer.setTestData(this.test.labels, this.test.images);
     this.#gridBusy = true;
     this.#lastGrid = performance.now();
     try {
@@ -326,6 +330,8 @@ class Session {
           }
           this.test = { labels: labels.subarray(0, have), images: images.subarray(0, have * IMAGE_BYTES) };
           this.#arrival.splice(0).forEach((r) => r());
+          // Show the test digits (with the current guesses) as soon as they are here.
+          if (this.trainer && this.state !== 'idle') void this.#sendGrid(this.trainer);
         }
       } catch (error) {
         this.#loadError = error;
@@ -368,7 +374,8 @@ scope.onmessage = (event) => {
     switch (message.type) {
       case 'init':
         session = new Session(message);
-        void session.start().catch(fail);
+        session.ready = session.start();
+        session.ready.catch(fail);
         break;
       case 'start':
         session?.begin();

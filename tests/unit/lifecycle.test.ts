@@ -17,7 +17,10 @@ class FakeElement {
   classList = new FakeClassList();
   children: FakeElement[] = [];
   parent: FakeElement | null = null;
-  constructor(readonly tag: string) {}
+  readonly tag: string;
+  constructor(tag: string) {
+    this.tag = tag;
+  }
   append(...nodes: FakeElement[]) {
     for (const node of nodes) {
       node.parent = this;

@@ -1,5 +1,6 @@
 /** TensorFlow.js on its WebAssembly backend under Node, for the training tests. */
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fileURLToPath } from 'node:url';
 

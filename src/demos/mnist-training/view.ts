@@ -29,7 +29,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
   const top = live.append('div').attr('class', 'live-top');
   const controls = top.append('div').attr('class', 'live-controls');
   const toggle = controls.append('button').attr('type', 'button').attr('class', 'live-toggle').on('click', () => actions.toggle());
-  controls.append('button').attr('type', 'button').attr('class', 'live-reset').text('Reset').attr('title', 'New weights, new run (Shift+R)').on('click', () => actions.reset());
+  controls.append('button').attr('type', 'button').attr('class', 'live-reset').text('Reset').attr('title', 'New weights, new run (R)').on('click', () => actions.reset());
   const progress = top.append('div').attr('class', 'live-progress');
   const bar = progress.append('div').attr('class', 'progress-bar').attr('role', 'progressbar').attr('aria-label', 'Training progress').attr('aria-valuemin', 0).attr('aria-valuemax', 100);
   const fill = bar.append('div').attr('class', 'progress-fill');

@@ -1,0 +1,182 @@
+/**
+ * The live training slide in Chromium, with WebGPU through SwiftShader. It is
+ * slow there (about a second per batch of 128), so runs are kept to a few
+ * hundred examples with the documented URL parameters.
+ */
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromiumArgs, findChromium } from './chromium.ts';
+import { allSlideIds, openDeck } from './deck.ts';
+
+const SHORT = 'train-size=384&test-size=500&epochs=2';
+const demo = (page: Page) => page.locator('figure[data-demo="mnist-training"]');
+
+/** Records every value the demo's data-state and data-loss take. */
+async function recordStates(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: { state: string[]; loss: number[] } = { state: [], loss: [] };
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as HTMLElement;
+        if (el.dataset.demo !== 'mnist-training') continue;
+        if (r.attributeName === 'data-state' && el.dataset.state && seen.state.at(-1) !== el.dataset.state) seen.state.push(el.dataset.state);
+        if (r.attributeName === 'data-loss' && el.dataset.loss) seen.loss.push(Number(el.dataset.loss));
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-loss'] });
+  });
+}
+
+async function openLive(page: Page, query = SHORT): Promise<void> {
+  await openDeck(page, `/?${query}#/live-training`);
+  await expect(demo(page)).toHaveAttribute('data-backend', /.+/, { timeout: 60_000 });
+  await expect(demo(page)).toHaveAttribute('data-state', 'idle');
+}
+
+test.describe.configure({ timeout: 180_000 });
+
+test('T trains the network on WebGPU: idle → loading → training → done, the loss falls, test accuracy far above chance', async ({ page }) => {
+  await recordStates(page);
+  await openLive(page);
+  await expect(demo(page)).toHaveAttribute('data-backend', 'webgpu');
+  await expect(demo(page).locator('.live-backend')).toHaveText('Backend: WebGPU');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  const seen = await page.evaluate(() => (window as unknown as { seen: { state: string[]; loss: number[] } }).seen);
+  expect(seen.state).toEqual(['idle', 'loading', 'training', 'done']);
+  expect(seen.loss.length).toBeGreaterThanOrEqual(2);
+  expect(seen.loss.at(-1)!).toBeLessThan(seen.loss[0]!);
+  expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.4);
+  expect(Number(await demo(page).getAttribute('data-step'))).toBe(6);
+  expect(Number(await demo(page).getAttribute('data-examples-per-second'))).toBeGreaterThan(0);
+  // What the audience sees: two test accuracies beside the reference, a confusion matrix, guesses.
+  await expect(demo(page).locator('.live-chart .points g')).toHaveCount(2);
+  await expect(demo(page).locator('.live-chart .reference text')).toHaveText('Keras reference 0.98');
+  await expect(demo(page).locator('.live-confusion')).toBeVisible();
+  expect(await demo(page).locator('.live-confusion .diagonal').count()).toBe(10);
+  await expect(demo(page).locator('.progress-text')).toContainText(/Done: 2 epochs, 6 steps\. Test accuracy \d+\.\d%/);
+  await expect(demo(page).locator('.live [aria-live="polite"].sr-only')).toHaveText(/^Training done after 2 epochs: test accuracy \d+\.\d%\.$/);
+});
+
+test('the digits grid marks right and wrong guesses by more than colour, and pausing offers the drawing pad', async ({ page }) => {
+  await openLive(page, 'train-size=1280&test-size=500&epochs=1');
+  await page.keyboard.press('t');
+  await expect(demo(page).locator('.grid-cell[data-guess]').first()).toBeVisible({ timeout: 60_000 });
+  const guesses = await demo(page).locator('.grid-cell .guess').allTextContents();
+  expect(guesses.length).toBe(24);
+  for (const g of guesses) expect(g).toMatch(/^\d [✓✗]$/);
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'paused');
+  const canvas = demo(page).locator('canvas.draw-canvas');
+  await expect(canvas).toBeVisible();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.85, { steps: 8 });
+  await page.mouse.up();
+  await expect(demo(page).locator('.live-draw')).toHaveAttribute('data-best', /^\d$/, { timeout: 30_000 });
+  const values = (await demo(page).locator('.bar-value').allTextContents()).map((t) => Number(t.replace('%', '')));
+  expect(values).toHaveLength(10);
+  expect(values.reduce((a, b) => a + b, 0)).toBeGreaterThan(95);
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', /training|done/);
+});
+
+test('leaving the slide does not stop training; coming back shows where it is', async ({ page }) => {
+  await openLive(page, 'train-size=640&test-size=200&epochs=1');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
+  const before = Number((await demo(page).getAttribute('data-step')) ?? 0);
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('section#live-training')).not.toHaveClass(/present/);
+  await page.waitForTimeout(6000);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => Number(await demo(page).getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(before);
+});
+
+test('reset brings a new run and the live tensors back to where they started, three times over', async ({ page }) => {
+  await openLive(page, 'train-size=128&test-size=200&epochs=1');
+  const start = await demo(page).getAttribute('data-tensors');
+  expect(Number(start)).toBeGreaterThan(0);
+  for (let cycle = 0; cycle < 3; cycle++) {
+    await page.keyboard.press('t');
+    await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+    await page.keyboard.press('r');
+    await expect(demo(page)).toHaveAttribute('data-state', 'idle');
+    await expect(demo(page)).toHaveAttribute('data-tensors', start!);
+    await expect(demo(page)).toHaveAttribute('data-step', '0');
+  }
+});
+
+test('a lost WebGPU device is reported and training goes on with the next backend from the last good weights', async ({ page }) => {
+  await openLive(page, `${SHORT}&fault=device-lost@2`);
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  await expect(demo(page)).toHaveAttribute('data-backend', 'webgl');
+  await expect(demo(page).locator('.live-notice')).toContainText(/WebGPU stopped at step .*the device failed.*Training goes on with WebGL from step \d+, the last good weights\./);
+  expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.3);
+});
+
+test('a NaN loss is reported and training goes on with the next backend from the last good weights', async ({ page }) => {
+  await openLive(page, `${SHORT}&fault=nan@2`);
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  await expect(demo(page).locator('.live-notice')).toContainText(/the loss stopped being a number/);
+  expect(Number(await demo(page).getAttribute('data-loss'))).toBeLessThan(3);
+});
+
+test('a data error shows its message and a retry button', async ({ page }) => {
+  let fail = true;
+  await page.route('**/mnist/train-00.*.bin', (route) => (fail ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));
+  await openLive(page, 'train-size=128&test-size=200&epochs=1');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  await expect(demo(page).getByRole('alert')).toContainText(/The server answered 503 .* for the MNIST shard train-00\./);
+  fail = false;
+  await demo(page).getByRole('button', { name: 'Try again' }).click();
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+});
+
+test('TensorFlow.js is downloaded only when the live slide is reached', async ({ page }) => {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await openDeck(page);
+  const ids = await allSlideIds(page);
+  for (const id of ids.slice(0, ids.indexOf('live-training'))) {
+    await page.evaluate((hash) => (location.hash = hash), `#/${id}`);
+  }
+  await page.waitForLoadState('networkidle');
+  expect(requests.filter((p) => /worker-|tfjs|\.wasm$/.test(p))).toEqual([]);
+  await page.evaluate(() => (location.hash = '#/live-training'));
+  await expect.poll(() => requests.some((p) => /\/_astro\/worker-[\w-]+\.js$/.test(p))).toBe(true);
+});
+
+test('without WebGPU the slide falls back to WebGL and says why', async ({ baseURL }) => {
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: chromiumArgs().filter((a) => !/webgpu|swiftshader/.test(a)),
+  });
+  try {
+    const page = await browser.newPage({ baseURL, viewport: { width: 1280, height: 720 } });
+    await openLive(page);
+    await expect(demo(page)).toHaveAttribute('data-backend', 'webgl');
+    await expect(demo(page).locator('.live-backend')).toHaveText('Backend: WebGL');
+    await expect(demo(page).locator('.live-notice')).toContainText('Using WebGL: WebGPU: no WebGPU adapter (GPU) is available.');
+    await page.keyboard.press('t');
+    await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+    expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.4);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('?backend=wasm trains on WebAssembly, with the wasm binaries served by the site', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
+  await openLive(page, `${SHORT}&backend=wasm`);
+  await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  expect(wasm.length).toBeGreaterThan(0);
+  for (const url of wasm) expect(new URL(url).host).toBe(new URL(page.url()).host);
+});
