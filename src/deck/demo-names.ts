@@ -6,6 +6,6 @@
  * loader for each name, which TypeScript checks). Add a name here when you add
  * a folder under src/demos/.
  */
-export const DEMO_NAMES = ['mnist-explore', 'mnist-training'] as const satisfies readonly string[];
+export const DEMO_NAMES = ['gradient-descent-1d', 'gradient-descent-2d', 'mnist-explore', 'mnist-training'] as const satisfies readonly string[];
 
 export type DemoName = (typeof DEMO_NAMES)[number];

@@ -8,6 +8,8 @@ import type { DemoModule } from './demo.ts';
 import type { DemoName } from './demo-names.ts';
 
 export const registry: Record<DemoName, () => Promise<DemoModule>> = {
+  'gradient-descent-1d': () => import('../demos/gradient-descent/index1d.ts'),
+  'gradient-descent-2d': () => import('../demos/gradient-descent/index2d.ts'),
   'mnist-explore': () => import('../demos/mnist-explore/index.ts'),
   'mnist-training': () => import('../demos/mnist-training/index.ts'),
 };

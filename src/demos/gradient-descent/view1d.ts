@@ -1,0 +1,119 @@
+/**
+ * Gradient descent on one parameter: the loss curve, the current point with
+ * its tangent, the step to the next w (drawn before the point moves), and
+ * the loss per step. Draws a state; `animate` tweens unless motion is reduced.
+ */
+import { scaleLinear } from 'd3-scale';
+import { select } from 'd3-selection';
+import { line } from 'd3-shape';
+import 'd3-transition';
+import { createHistory } from './history.ts';
+import { DIVERGED, type Curve, type Iterate } from './model.ts';
+
+export interface View1dState {
+  curve: Curve;
+  eta: number;
+  iterates: Iterate[];
+  diverged: boolean;
+}
+
+const W = 760;
+const H = 380;
+const PLOT = { left: 40, right: 470, top: 20, bottom: 340 };
+
+export function createView1d(stage: HTMLElement) {
+  const svg = select(stage)
+    .append('svg')
+    .attr('class', 'gd-svg')
+    .attr('viewBox', `0 0 ${W} ${H}`)
+    .attr('role', 'img');
+  svg.append('defs').html(
+    '<marker id="gd1-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="#b3471d"/></marker>',
+  );
+  svg.append('clipPath').attr('id', 'gd1-clip').append('rect').attr('x', PLOT.left).attr('y', PLOT.top).attr('width', PLOT.right - PLOT.left).attr('height', PLOT.bottom - PLOT.top);
+  const x = scaleLinear().range([PLOT.left, PLOT.right]);
+  const y = scaleLinear().range([PLOT.bottom, PLOT.top]);
+  svg.append('line').attr('class', 'gd-axisline').attr('x1', PLOT.left).attr('x2', PLOT.right).attr('y1', PLOT.bottom).attr('y2', PLOT.bottom);
+  svg.append('line').attr('class', 'gd-axisline').attr('x1', PLOT.left).attr('x2', PLOT.left).attr('y1', PLOT.bottom).attr('y2', PLOT.top);
+  svg.append('text').attr('class', 'gd-label').attr('x', PLOT.right).attr('y', PLOT.bottom + 26).attr('text-anchor', 'end').text('w');
+  svg.append('text').attr('class', 'gd-label').attr('x', PLOT.left + 8).attr('y', PLOT.top + 14).text('L(w)');
+  const plot = svg.append('g').attr('clip-path', 'url(#gd1-clip)');
+  const curvePath = plot.append('path').attr('class', 'gd-curve');
+  const trail = plot.append('g').attr('class', 'gd-trail');
+  const tangent = plot.append('line').attr('class', 'gd-tangent');
+  const stepArrow = plot.append('line').attr('class', 'gd-step').attr('marker-end', 'url(#gd1-arrow)');
+  const point = svg.append('circle').attr('class', 'gd-point').attr('r', 9);
+  const offChart = svg.append('text').attr('class', 'gd-offchart').attr('text-anchor', 'middle');
+  const history = createHistory(svg.append('g').attr('transform', `translate(${PLOT.right + 40},20)`), W - PLOT.right - 50, 200, 'Loss per step');
+  const status = svg.append('text').attr('class', 'gd-status').attr('x', PLOT.right + 40).attr('y', 260);
+
+  let curveId = '';
+  let lossMax = 1;
+
+  /** Draws a state. With `animate`, the step arrow appears first and the point then moves along it. */
+  function draw(state: View1dState, animate: boolean) {
+    const { curve, iterates, diverged } = state;
+    if (curve.id !== curveId) {
+      curveId = curve.id;
+      x.domain(curve.domain);
+      const ws = Array.from({ length: 241 }, (_, i) => curve.domain[0] + ((curve.domain[1] - curve.domain[0]) * i) / 240);
+      lossMax = Math.max(...ws.map(curve.loss));
+      y.domain([Math.min(0, ...ws.map(curve.loss)), lossMax * 1.05]);
+      curvePath.attr('d', line<number>().x((w) => x(w)).y((w) => y(curve.loss(w)))(ws) ?? '');
+    }
+    const current = iterates.at(-1)!;
+    const inside = current.w >= curve.domain[0] && current.w <= curve.domain[1] && current.loss <= lossMax * 1.05;
+    const px = x(Math.max(curve.domain[0], Math.min(curve.domain[1], current.w)));
+    const py = inside ? y(current.loss) : PLOT.top + 12;
+
+    trail
+      .selectAll('circle')
+      .data(iterates.slice(0, -1).filter((it) => Math.abs(it.w) < DIVERGED))
+      .join('circle')
+      .attr('r', 4)
+      .attr('cx', (it) => x(it.w))
+      .attr('cy', (it) => y(Math.min(it.loss, lossMax * 2)));
+
+    // The tangent at the current point: slope dL/dw.
+    const half = (curve.domain[1] - curve.domain[0]) * 0.12;
+    tangent
+      .attr('x1', x(current.w - half))
+      .attr('y1', y(current.loss - current.gradient * half))
+      .attr('x2', x(current.w + half))
+      .attr('y2', y(current.loss + current.gradient * half))
+      .attr('opacity', inside && !diverged ? 1 : 0);
+
+    // The next step, −η·dL/dw along w, drawn on the curve's height.
+    const next = current.w - state.eta * current.gradient;
+    const nx = x(Math.max(curve.domain[0] - 1, Math.min(curve.domain[1] + 1, next)));
+    stepArrow.attr('x1', px).attr('y1', py).attr('x2', nx).attr('y2', py).attr('opacity', inside && !diverged ? 1 : 0);
+
+    const move = point.datum(current);
+    if (animate) {
+      move
+        .transition()
+        .delay(450)
+        .duration(550)
+        .attr('cx', px)
+        .attr('cy', py);
+    } else {
+      move.interrupt().attr('cx', px).attr('cy', py);
+    }
+    offChart.attr('x', px).attr('y', PLOT.top + 40).text(inside ? '' : '↑ off the chart');
+    status.text(diverged ? 'Diverged: every step overshoots further.' : Math.abs(current.gradient) < 1e-3 ? 'Converged: the slope is flat.' : `Step ${current.step}`);
+    svg.attr(
+      'aria-label',
+      `Loss curve with ${curve.name}. After ${current.step} steps at learning rate ${state.eta}, w is ${fmt(current.w)} and the loss ${fmt(current.loss)}.` + (diverged ? ' The run has diverged.' : ''),
+    );
+    history([{ name: 'loss', className: 'gd-history', losses: iterates.map((it) => it.loss) }], iterates.length - 1);
+  }
+
+  return { draw, x, svg };
+}
+
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(3);
+}
+
+export { PLOT };

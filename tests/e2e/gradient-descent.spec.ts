@@ -1,0 +1,130 @@
+/** The gradient-descent figures, as the audience and the presenter use them. */
+import { expect, test, type Page } from '@playwright/test';
+import { openDeck } from './deck.ts';
+
+const one = (page: Page) => page.locator('figure[data-demo="gradient-descent-1d"]');
+const two = (page: Page) => page.locator('figure[data-demo="gradient-descent-2d"]');
+
+test('one parameter: the figure renders, and the clicker steps the point and the numbers of the update rule', async ({ page }) => {
+  await openDeck(page, '/#/sgd-one-parameter');
+  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await expect(one(page).locator('.gd-curve')).toHaveAttribute('d', /^M/);
+  await expect(one(page)).toHaveAttribute('data-step', '0');
+  const formula = one(page).locator('.gd-formula annotation');
+  await expect(formula).toContainText('w_{1}');
+  const before = { cx: await one(page).locator('.gd-point').getAttribute('cx'), text: await formula.textContent() };
+  await page.keyboard.press('Space');
+  await expect(one(page)).toHaveAttribute('data-step', '1');
+  await expect(formula).toContainText('w_{2}');
+  expect(await formula.textContent()).not.toBe(before.text);
+  await expect.poll(() => one(page).locator('.gd-point').getAttribute('cx')).not.toBe(before.cx);
+  // The numbers on screen are the update rule's: w1 = w0 − η·dL/dw.
+  const [w, eta, grad, next] = (await formula.textContent())!.match(/-?\d+\.\d+/g)!.slice(0, 4).map(Number);
+  expect(next).toBeCloseTo(w! - eta! * grad!, 2);
+  // Still on the slide: the figure took the click, not the deck.
+  await expect(page.locator('section#sgd-one-parameter')).toHaveClass(/present/);
+});
+
+test('one parameter: the too-large preset overshoots and diverges, and the figure stays inside its box', async ({ page }) => {
+  await openDeck(page, '/#/sgd-one-parameter');
+  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await one(page).getByRole('button', { name: /too large/ }).click();
+  await expect(one(page).getByRole('button', { name: /too large/ })).toHaveAttribute('aria-pressed', 'true');
+  for (let i = 0; i < 8; i++) await one(page).getByRole('button', { name: 'Step' }).click();
+  await expect(one(page)).toHaveAttribute('data-diverged', 'true');
+  await expect(one(page).locator('.gd-status')).toHaveText('Diverged: every step overshoots further.');
+  const svg = (await one(page).locator('svg.gd-svg').boundingBox())!;
+  for (const selector of ['.gd-point', '.gd-offchart']) {
+    const box = (await one(page).locator(selector).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(svg.x - 1);
+    expect(box.x + box.width).toBeLessThanOrEqual(svg.x + svg.width + 1);
+    expect(box.y).toBeGreaterThanOrEqual(svg.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(svg.y + svg.height + 1);
+  }
+});
+
+test('one parameter: the state goes into the address, and the address restores it', async ({ page }) => {
+  await openDeck(page, '/#/sgd-one-parameter');
+  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await one(page).getByRole('button', { name: /too small/ }).click();
+  await one(page).getByRole('button', { name: 'a local minimum' }).click();
+  for (let i = 0; i < 3; i++) await one(page).getByRole('button', { name: 'Step' }).click();
+  const w = await one(page).getAttribute('data-w');
+  const url = page.url();
+  expect(new URL(url).searchParams.get('gd1')).toBe('curve:two-valleys,eta:0.05,w0:-3,step:3');
+  expect(url).toMatch(/#\/sgd-one-parameter$/);
+  const again = await page.context().newPage();
+  await openDeck(again, url.slice(url.indexOf('/', 8)));
+  await expect(one(again)).toHaveAttribute('data-step', '3');
+  await expect(one(again)).toHaveAttribute('data-w', w!);
+  await expect(one(again).getByRole('button', { name: 'a local minimum' })).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('one parameter: A plays and pauses the figure', async ({ page }) => {
+  await openDeck(page, '/#/sgd-one-parameter');
+  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await one(page).getByRole('button', { name: /too small/ }).click();
+  await page.keyboard.press('a');
+  await expect(one(page).locator('.gd-play')).toHaveText('Pause');
+  await expect.poll(async () => Number(await one(page).getAttribute('data-step')), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await page.keyboard.press('a');
+  await expect(one(page).locator('.gd-play')).toHaveText('Play');
+});
+
+test('two parameters: contour lines, both paths, and a step moves the mini-batch point; state round-trips through the URL', async ({ page }) => {
+  await openDeck(page, '/#/sgd-two-parameters');
+  await expect(two(page)).toHaveAttribute('data-demo-state', 'ready');
+  expect(await two(page).locator('.gd-contours path').count()).toBeGreaterThan(5);
+  const x0 = await two(page).locator('.gd-point-sgd').getAttribute('x');
+  await page.keyboard.press('Space');
+  await expect(two(page)).toHaveAttribute('data-step', '3');
+  expect(await two(page).locator('.gd-point-sgd').getAttribute('x')).not.toBe(x0);
+  await expect(two(page).locator('path.gd-path-full')).toHaveAttribute('d', /L/);
+  await expect(two(page).locator('path.gd-path-sgd')).toHaveAttribute('d', /L/);
+  await two(page).getByRole('button', { name: '16' }).click();
+  await two(page).getByRole('button', { name: '0.8' }).click();
+  for (let i = 0; i < 5; i++) await two(page).getByRole('button', { name: 'Step', exact: true }).click();
+  const loss = await two(page).getAttribute('data-loss');
+  const url = page.url();
+  expect(new URL(url).searchParams.get('gd2')).toMatch(/bs:16,mom:0\.8,.*step:5$/);
+  const again = await page.context().newPage();
+  await openDeck(again, url.slice(url.indexOf('/', 8)));
+  await expect(two(again)).toHaveAttribute('data-loss', loss!);
+});
+
+test('the print layout shows both figures after a few steps, not empty boxes', async ({ page }) => {
+  await openDeck(page, '/?print-pdf');
+  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await expect(two(page)).toHaveAttribute('data-demo-state', 'ready');
+  expect(Number(await one(page).getAttribute('data-step'))).toBeGreaterThanOrEqual(4);
+  expect(Number(await two(page).getAttribute('data-step'))).toBeGreaterThan(4);
+});
+
+test('with reduced motion a step moves the point at once, without tweening', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openDeck(page, '/#/sgd-one-parameter');
+  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  const moved = await page.evaluate(() => {
+    const figure = document.querySelector('figure[data-demo="gradient-descent-1d"]')!;
+    const point = figure.querySelector('.gd-point')!;
+    const before = point.getAttribute('cx');
+    [...figure.querySelectorAll('button')].find((b) => b.textContent === 'Step')!.click();
+    return before !== point.getAttribute('cx');
+  });
+  expect(moved).toBe(true);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2.625 });
+
+  test('a tap on the contour plot chooses the start, and a tap on Step takes a step', async ({ page }) => {
+    await openDeck(page, '/#/sgd-two-parameters');
+    await expect(page.locator('.reveal-viewport.reveal-scroll')).toHaveCount(1);
+    await expect(two(page)).toHaveAttribute('data-demo-state', 'ready');
+    const frame = (await two(page).locator('.gd-frame').boundingBox())!;
+    await page.touchscreen.tap(frame.x + frame.width * 0.8, frame.y + frame.height * 0.8);
+    await expect.poll(() => new URL(page.url()).searchParams.get('gd2') ?? '').toMatch(/w0:(?!-1\.8)[-\d.]+,b0:(?!2\.2)[-\d.]+/);
+    await two(page).getByRole('button', { name: 'Step', exact: true }).tap();
+    await expect(two(page)).toHaveAttribute('data-step', '1');
+  });
+});
