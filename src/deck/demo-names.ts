@@ -6,6 +6,15 @@
  * loader for each name, which TypeScript checks). Add a name here when you add
  * a folder under src/demos/.
  */
-export const DEMO_NAMES = ['gradient-descent-1d', 'gradient-descent-2d', 'mnist-explore', 'mnist-training'] as const satisfies readonly string[];
+export const DEMO_NAMES = [
+  'change-of-coordinates',
+  'gradient-descent-1d',
+  'gradient-descent-2d',
+  'mnist-explore',
+  'mnist-training',
+  'tensor-ranks',
+  'training-anatomy',
+  'uncrumpling',
+] as const satisfies readonly string[];
 
 export type DemoName = (typeof DEMO_NAMES)[number];

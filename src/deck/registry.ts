@@ -8,6 +8,10 @@ import type { DemoModule } from './demo.ts';
 import type { DemoName } from './demo-names.ts';
 
 export const registry: Record<DemoName, () => Promise<DemoModule>> = {
+  'change-of-coordinates': () => import('../demos/representations/coordinates.ts'),
+  'tensor-ranks': () => import('../demos/representations/tensors.ts'),
+  'training-anatomy': () => import('../demos/representations/anatomy.ts'),
+  uncrumpling: () => import('../demos/representations/uncrumple.ts'),
   'gradient-descent-1d': () => import('../demos/gradient-descent/index1d.ts'),
   'gradient-descent-2d': () => import('../demos/gradient-descent/index2d.ts'),
   'mnist-explore': () => import('../demos/mnist-explore/index.ts'),

@@ -1,0 +1,80 @@
+/** The representation figures, on their slides. */
+import { expect, test, type Page } from '@playwright/test';
+import { openDeck } from './deck.ts';
+
+const fig = (page: Page, name: string) => page.locator(`figure[data-demo="${name}"]`);
+
+test('tensor ranks: each click adds a rank, up to MNIST and the reshape to (60000, 784)', async ({ page }) => {
+  await openDeck(page, '/#/tensor-ranks');
+  const f = fig(page, 'tensor-ranks');
+  await expect(f).toHaveAttribute('data-shape', '()');
+  await page.keyboard.press('Space');
+  await expect(f).toHaveAttribute('data-shape', '(5,)');
+  await expect(f.locator('.te-header')).toContainText('vector, rank 1');
+  for (let i = 0; i < 7; i++) await page.keyboard.press('Space');
+  await expect(f).toHaveAttribute('data-shape', '(60000, 784)');
+  await expect(page.locator('section#tensor-ranks')).toHaveClass(/present/);
+  // The real first training image, reshaped: 784 pixel cells in one row, some of them ink.
+  await expect.poll(() => f.locator('svg rect').evaluateAll((rects) => rects.filter((r) => /rgb\(([0-9]|[1-9][0-9]),/.test(r.getAttribute('fill') ?? '')).length), { timeout: 20_000 }).toBeGreaterThan(50);
+  const ys = await f.locator('svg rect').evaluateAll((rects) => new Set(rects.map((r) => r.getAttribute('y'))).size);
+  expect(ys).toBeLessThanOrEqual(2);
+});
+
+test('change of coordinates: a click turns the axes, after which black points have x > 0', async ({ page }) => {
+  await openDeck(page, '/#/change-of-coordinates');
+  const f = fig(page, 'change-of-coordinates');
+  await expect(f).toHaveAttribute('data-turned', 'false');
+  const before = await f.locator('circle.co-black').first().getAttribute('cx');
+  await page.keyboard.press('Space');
+  await expect(f).toHaveAttribute('data-turned', 'true');
+  await expect(f.locator('.co-rule')).toHaveText('Rule: black points have x > 0.');
+  await expect.poll(() => f.locator('circle.co-black').first().getAttribute('cx')).not.toBe(before);
+  // Once the turn has finished, every black point is right of the y axis and every white one left of it.
+  await page.waitForTimeout(1600);
+  const axis = Number(await f.locator('line.co-axis').nth(1).getAttribute('x1'));
+  const black = await f.locator('svg > g > circle.co-black').evaluateAll((c) => c.map((e) => Number(e.getAttribute('cx'))));
+  const white = await f.locator('svg > g > circle.co-white').evaluateAll((c) => c.map((e) => Number(e.getAttribute('cx'))));
+  expect(black.every((x) => x > axis)).toBe(true);
+  expect(white.every((x) => x < axis)).toBe(true);
+});
+
+test('uncrumpling: training raises the accuracy readout, and the slider moves through the layers', async ({ page }) => {
+  await openDeck(page, '/#/uncrumpling');
+  const f = fig(page, 'uncrumpling');
+  await expect(f).toHaveAttribute('data-demo-state', 'ready');
+  const start = Number(await f.getAttribute('data-accuracy'));
+  await f.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(async () => Number(await f.getAttribute('data-accuracy')), { timeout: 30_000 }).toBeGreaterThanOrEqual(0.95);
+  expect(start).toBeLessThan(0.9);
+  await f.getByRole('button', { name: 'Pause' }).click();
+  await expect(f).toHaveAttribute('data-state', 'paused');
+  const lastLayer = await f.locator('.un-grid path').first().getAttribute('d');
+  await f.getByRole('slider').fill('0');
+  await expect(f).toHaveAttribute('data-layer', '0');
+  await expect(f.locator('figcaption').first()).toContainText('Layer 0: the input');
+  expect(await f.locator('.un-grid path').first().getAttribute('d')).not.toBe(lastLayer);
+});
+
+test('anatomy: the clicker highlights the five steps of the training loop in turn', async ({ page }) => {
+  await openDeck(page, '/#/anatomy');
+  const f = fig(page, 'training-anatomy');
+  await expect(f).toHaveAttribute('data-step', '0');
+  const captions: string[] = [];
+  for (let i = 1; i <= 5; i++) {
+    await page.keyboard.press('Space');
+    await expect(f).toHaveAttribute('data-step', String(i));
+    captions.push((await f.locator('.an-caption').textContent())!);
+  }
+  expect(captions.map((c) => c.slice(0, 2))).toEqual(['1.', '2.', '3.', '4.', '5.']);
+  await expect(f.locator('[data-node="opt"]')).toHaveClass(/lit/);
+  await expect(f.locator('[data-node="input"]')).not.toHaveClass(/lit/);
+});
+
+test('in the print layout every representation figure shows a still frame', async ({ page }) => {
+  await openDeck(page, '/?print-pdf');
+  await expect(fig(page, 'uncrumpling')).toHaveAttribute('data-step', '600');
+  expect(Number(await fig(page, 'uncrumpling').getAttribute('data-accuracy'))).toBeGreaterThan(0.95);
+  await expect(fig(page, 'change-of-coordinates')).toHaveAttribute('data-turned', 'true');
+  await expect(fig(page, 'training-anatomy')).toHaveAttribute('data-step', '5');
+  await expect(fig(page, 'tensor-ranks')).toHaveAttribute('data-shape', '(60000, 784)');
+});
