@@ -3,7 +3,7 @@
  * the demo lifecycle. This is the only script every visitor downloads; demos
  * bring their own code when their slide is reached.
  */
-import Reveal from 'reveal.js';
+import Reveal, { type RevealApi } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
 import Search from 'reveal.js/plugin/search';
 import Zoom from 'reveal.js/plugin/zoom';
@@ -47,13 +47,22 @@ function useFragments(on: boolean): void {
 }
 useFragments(!phone.matches);
 
+/** "#/vocabulary · 12/57": the id an attendee can type, and where we are. */
+let deckRef: RevealApi | undefined;
+function slideNumber(slide: HTMLElement | undefined): [string, string, string] {
+  if (!deckRef || !slide) return ['', '', ''];
+  // reveal.js shows the third part only when it is a number.
+  const total = deckRef.getTotalSlides() as unknown as string;
+  return [`${slide.id ? `#/${slide.id} · ` : ''}${deckRef.getSlidePastCount(slide) + 1}`, '/', total];
+}
+
 const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   ...layout(),
   margin: MARGIN,
   hash: true,
   history: false,
   respondToHashChanges: true,
-  slideNumber: 'c/t',
+  slideNumber,
   showSlideNumber: 'all',
   progress: true,
   controls: true,
@@ -72,6 +81,8 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   scrollLayout: 'full',
   plugins: [Notes, Search, Zoom],
 });
+
+deckRef = deck;
 
 const keyHandlers: Record<number, ((event: KeyboardEvent) => void)[]> = {};
 const lifecycle = new DemoLifecycle({

@@ -40,7 +40,8 @@ export function slidesLoader({ dir }: SlidesLoaderOptions): Loader {
       };
 
       const sync = async () => {
-        const parts = await buildDeck(readSlideSources(root, dir), { demoNames: DEMO_NAMES, readFigure });
+        const siteUrl = new URL(config.base, config.site ?? 'http://localhost:4321/').href;
+        const parts = await buildDeck(readSlideSources(root, dir), { demoNames: DEMO_NAMES, readFigure, siteUrl });
         store.clear();
         for (const part of parts) {
           const data = await parseData({ id: part.id, data: { ...part }, filePath: part.file });

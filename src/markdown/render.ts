@@ -28,6 +28,7 @@ import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { optimize } from 'svgo';
+import { renderSVG } from 'uqr';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
@@ -48,6 +49,8 @@ export interface RenderOptions {
   demoNames: readonly string[];
   /** Returns the SVG text of `slides/figures/<name>.svg`, or undefined when there is none. */
   readFigure: (name: string) => string | undefined;
+  /** The deck's published address (site and base path), for `::qr`. */
+  siteUrl?: string;
 }
 
 /** One rendered slide body (or notes). */
@@ -190,6 +193,16 @@ function remarkSlideDirectives(options: RenderOptions) {
           };
           return SKIP;
         }
+        case 'leafDirective:qr': {
+          const url = options.siteUrl;
+          if (!url) throw new SlideRenderError('::qr needs the site address; set SITE_URL (and BASE_PATH) when building', line);
+          directive.data = { hName: 'figure', hProperties: { className: ['qr'] } };
+          directive.children = [
+            { type: 'html', value: accessibleSvg(renderSVG(url, { border: 2 }), 'qr', `QR code of the deck's address, ${url}`) },
+            { type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'link', url, children: [{ type: 'text', value: url }] }] },
+          ] as never;
+          return SKIP;
+        }
         case 'leafDirective:figure': {
           const name = attrs.src;
           if (!name) throw new SlideRenderError('::figure needs a src, the name of an SVG in slides/figures/ without ".svg"', line);
@@ -228,7 +241,7 @@ function remarkSlideDirectives(options: RenderOptions) {
         }
         default:
           throw new SlideRenderError(
-            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, :::fragments, :::fragment, :::small, :::columns, :::column`,
+            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, ::qr, :::fragments, :::fragment, :::small, :::columns, :::column`,
             line,
           );
       }

@@ -7,7 +7,7 @@ test('the deck loads with its first slide on screen, a progress bar and a slide 
   expect(ids.length).toBeGreaterThan(2);
   expect(await currentSlideId(page)).toBe(ids[0]);
   await expect(page.locator('.reveal .progress')).toBeVisible();
-  await expect(page.locator('.reveal .slide-number')).toHaveText(new RegExp(`^\\s*1\\s*/\\s*${ids.length}\\s*$`));
+  await expect(page.locator('.reveal .slide-number')).toHaveText(new RegExp(`^\\s*#/${ids[0]} · 1\\s*/\\s*${ids.length}\\s*$`));
 });
 
 test('the next and previous keys move through the slides and the address follows', async ({ page }) => {
