@@ -75,3 +75,35 @@ test('after one visit the deck, its demos and the MNIST the live slides loaded w
   expect(await page.evaluate(async () => (await document.fonts.ready, [...document.fonts].some((f) => f.family.includes('KaTeX') && f.status === 'loaded')))).toBe(true);
   await context.setOffline(false);
 });
+
+test('a content security policy forbids other origins and unhashed inline scripts, and nothing in the deck breaks it', async ({ page, context }) => {
+  await page.addInitScript(() => {
+    (window as unknown as { violations: string[] }).violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { violations: string[] }).violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await openDeck(page, '/?train-size=128&test-size=200&epochs=1');
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(policy).toContain("default-src 'self'");
+  expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[\w+/=]+';/);
+  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  // An inline script that is not hashed does not run.
+  const ran = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.injected = true';
+    document.body.append(s);
+    return (window as unknown as { injected?: boolean }).injected === true;
+  });
+  expect(ran).toBe(false);
+  await page.evaluate(() => ((window as unknown as { violations: string[] }).violations.length = 0));
+  // Every slide, its demos, the live slide training on WebGPU and the speaker view.
+  const ids = await page.$$eval('.reveal .slides section[id]', (s) => s.map((e) => e.id));
+  for (const id of ids) await page.evaluate((hash) => (location.hash = hash), `#/${id}`);
+  await page.evaluate(() => (location.hash = '#/live-training'));
+  const live = page.locator('figure[data-demo="mnist-training"]');
+  await expect(live).toHaveAttribute('data-backend', /.+/, { timeout: 60_000 });
+  await page.keyboard.press('t');
+  await expect(live).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  const [speaker] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('s')]);
+  await expect(speaker.locator('.speaker-controls-time .clock-value')).not.toHaveText('0:00 AM', { timeout: 10_000 });
+  expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+});
