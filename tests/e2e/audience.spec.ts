@@ -107,3 +107,31 @@ test('a content security policy forbids other origins and unhashed inline script
   await expect(speaker.locator('.speaker-controls-time .clock-value')).not.toHaveText('0:00 AM', { timeout: 10_000 });
   expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
 });
+
+test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pages, and every demo prints a still frame', async ({ page }) => {
+  await page.emulateMedia({ media: 'print' });
+  await openDeck(page, '/?print-pdf&showNotes=separate-page');
+  const slides = await page.locator('.reveal .slides section[id]').count();
+  await expect(page.locator('.pdf-page')).toHaveCount(slides);
+  const notes = page.locator('.speaker-notes-pdf[data-layout="separate-page"]');
+  await expect(notes).toHaveCount(slides);
+  await expect(notes.first()).toContainText(/Welcome/);
+  const pdf = await page.pdf({ width: '1280px', height: '720px', printBackground: true, preferCSSPageSize: true });
+  // A long note may take more than one page.
+  expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThanOrEqual(2 * slides);
+  const demos = page.locator('figure.demo');
+  const n = await demos.count();
+  expect(n).toBeGreaterThanOrEqual(8);
+  for (let i = 0; i < n; i++) {
+    const demo = demos.nth(i);
+    await expect(demo).toHaveAttribute('data-demo-state', 'ready', { timeout: 20_000 });
+    const drawn = await demo.locator('.demo-stage').evaluate((stage) => {
+      const box = stage.getBoundingClientRect();
+      const marks = stage.querySelectorAll('svg *, canvas, button').length;
+      return { area: box.width * box.height, marks };
+    });
+    expect(drawn.area, `demo ${await demo.getAttribute('data-demo')}`).toBeGreaterThan(20_000);
+    expect(drawn.marks).toBeGreaterThan(5);
+  }
+  await expect(page.locator('figure[data-demo="mnist-explore"] .mnist-label').first()).toBeAttached({ timeout: 20_000 });
+});
