@@ -31,7 +31,17 @@ const query = new URLSearchParams(location.search);
 const SCROLL_VIEW_WIDTH = 435;
 const MARGIN = 0.05;
 const phone = matchMedia(`(max-width: ${Math.floor(SCROLL_VIEW_WIDTH / (1 - MARGIN))}px)`);
-const layout = () => (phone.matches ? { width: 600, height: 1000 } : { width: 1280, height: 720 });
+/**
+ * On a phone every slide must fit its page, whatever its length, so the
+ * canvas is tall (1750) and the scale is set by the width alone (minScale),
+ * with compact pages: a long slide takes a screen and a half, a short one
+ * leaves room below. reveal.js's scroll view needs pages of equal height.
+ */
+const PHONE = { width: 600, height: 1750 };
+const layout = () =>
+  phone.matches
+    ? { ...PHONE, minScale: (innerWidth * (1 - MARGIN)) / PHONE.width, maxScale: (innerWidth * (1 - MARGIN)) / PHONE.width, scrollLayout: 'compact' as const, scrollSnap: 'proximity' as const }
+    : { width: 1280, height: 720, minScale: 0.2, maxScale: 2, scrollLayout: 'full' as const, scrollSnap: 'mandatory' as const };
 
 /**
  * On a phone the reader scrolls at their own pace, so everything a slide
@@ -79,7 +89,6 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   backgroundTransition: reducedMotion ? 'none' : 'fade',
   // Narrow screens (phones) get reveal's scroll view: slides one under another.
   scrollActivationWidth: SCROLL_VIEW_WIDTH,
-  scrollLayout: 'full',
   plugins: [Notes, Search, Zoom],
 });
 
@@ -131,4 +140,6 @@ void deck.initialize().then(() => {
     deck.configure(layout());
     deck.sync();
   });
+  // A phone turned sideways (still narrow) keeps the scale set by its width.
+  addEventListener('resize', () => phone.matches && deck.configure(layout()));
 });

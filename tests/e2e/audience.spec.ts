@@ -135,3 +135,43 @@ test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pag
   }
   await expect(page.locator('figure[data-demo="mnist-explore"] .mnist-label').first()).toBeAttached({ timeout: 20_000 });
 });
+
+test('axe finds no serious or critical accessibility violation on any slide', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  // No slide transitions: axe should judge each slide at rest, not half faded in.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openDeck(page, '/?train-size=128&test-size=200&epochs=1');
+  const ids = await page.$$eval('.reveal .slides section[id]', (s) => s.map((e) => e.id));
+  const found: string[] = [];
+  for (const id of ids) {
+    await page.evaluate((hash) => (location.hash = hash), `#/${id}`);
+    const demo = page.locator(`section#${id} figure.demo`);
+    if ((await demo.count()) > 0) await expect(demo.first()).toHaveAttribute('data-demo-state', /ready|error/, { timeout: 30_000 });
+    const result = await new AxeBuilder({ page }).include(`section#${id}`).analyze();
+    for (const v of result.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') found.push(`#${id}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 2).join(', ')})`);
+    }
+  }
+  expect(found).toEqual([]);
+});
+
+test('keyboard alone reaches every control of a demo', async ({ page }) => {
+  await openDeck(page, '/#/sgd-two-parameters');
+  await expect(page.locator('figure[data-demo="gradient-descent-2d"]')).toHaveAttribute('data-demo-state', 'ready');
+  const controls = await page.locator('section#sgd-two-parameters button, section#sgd-two-parameters input').count();
+  const reached = new Set<string>();
+  for (let i = 0; i < controls + 10; i++) {
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return el?.closest('section#sgd-two-parameters') ? `${el.tagName}:${el.textContent ?? ''}:${el.getAttribute('type') ?? ''}` : '';
+    });
+    if (label) reached.add(label);
+  }
+  expect(reached.size).toBe(controls);
+  // Enter on a focused button acts on the figure.
+  await page.locator('section#sgd-two-parameters').getByRole('button', { name: 'Step', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('figure[data-demo="gradient-descent-2d"]')).toHaveAttribute('data-step', '1');
+});

@@ -80,8 +80,9 @@ export function createExploreView(stage: HTMLElement, gridSize: number): Explore
       .selectAll<HTMLSpanElement, number>('span')
       .data(Array.from(digit))
       .join('span')
-      .attr('class', (v) => (v > 127 ? 'ink' : v > 0 ? 'grey' : null))
-      .style('--v', (v) => String(v / 255))
+      // No mid-greys behind the numbers, so that white or dark text always has contrast.
+      .attr('class', (v) => (v >= 128 ? 'ink' : v > 0 ? 'grey' : null))
+      .style('--v', (v) => String(v >= 128 ? 0.72 + (0.28 * (v - 128)) / 127 : (0.3 * v) / 127))
       .text((v) => v);
 
     // The same 784 values in one row, then divided by 255.
