@@ -6,6 +6,7 @@
  *   ?train-size=384       train on the first N training examples
  *   ?test-size=1000       evaluate on the first N test examples
  *   ?epochs=2             train for N epochs
+ *   ?loop=stock           train with tf.layers' model.fit instead (benchmark)
  */
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -24,6 +25,8 @@ export interface TrainingConfig {
   /** Backends to try, in order. */
   backends: BackendName[];
   seed: number;
+  /** The deck's own loop, or the stock `model.fit` (for the benchmark). */
+  loop: 'deck' | 'stock';
 }
 
 /** Dense 512 relu, Dense 10 softmax, rmsprop, batch 128, 5 epochs, on all of MNIST. */
@@ -38,6 +41,7 @@ export const KERAS_PROGRAM: TrainingConfig = {
   testSize: 10000,
   backends: [...BACKENDS],
   seed: 42,
+  loop: 'deck',
 };
 
 /** Reads the documented URL parameters; anything unusable is reported, not guessed. */
@@ -57,6 +61,7 @@ export function configFromQuery(query: URLSearchParams, base: TrainingConfig = K
   config.trainSize = integer('train-size', 1, 60000) ?? config.trainSize;
   config.testSize = integer('test-size', 1, 10000) ?? config.testSize;
   config.epochs = integer('epochs', 1, 50) ?? config.epochs;
+  if (query.get('loop') === 'stock') config.loop = 'stock';
   const backend = query.get('backend');
   if (backend !== null) {
     if ((BACKENDS as readonly string[]).includes(backend)) {

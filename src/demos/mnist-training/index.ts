@@ -31,7 +31,15 @@ export const mount: MountDemo = ({ root, stage, query, print, bindKey }) => {
   const state = initialState(config);
   if (problems.length > 0) state.notices = problems.map((p) => `URL parameter ${p}.`);
   let frame = 0;
+  // ?charts=off draws nothing while training (the benchmark's "cost of the show").
+  const charts = query.get('charts') !== 'off';
   const render = () => {
+    if (!charts && (state.state === 'training' || state.state === 'loading')) {
+      root.dataset.state = state.state;
+      root.dataset.step = String(state.steps.at(-1) ?? 0);
+      root.dataset.examplesPerSecond = state.examplesPerSecond.toFixed(1);
+      return;
+    }
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => view.render(state));
   };

@@ -1,0 +1,54 @@
+/**
+ * The stock TensorFlow.js way to train the same network, for the benchmark
+ * (`?loop=stock`): tf.layers and `model.fit`, as the tfjs-examples MNIST demo
+ * does, on the same data, batch size, optimizer settings and epochs. It
+ * reports batches the way the deck's own loop does, so the slide can show
+ * either, side by side in one browser.
+ */
+import type * as tfc from '@tensorflow/tfjs-core';
+import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
+import type { TrainingConfig } from './config.ts';
+import type { BatchReport } from './loop.ts';
+
+export async function trainStock(
+  tf: typeof tfc,
+  config: TrainingConfig,
+  train: { labels: Uint8Array; images: Uint8Array },
+  onBatches: (batches: BatchReport[]) => void,
+  shouldStop: () => boolean,
+): Promise<void> {
+  const tfl = await import('@tensorflow/tfjs-layers');
+  const n = Math.min(config.trainSize, train.labels.length);
+  const model = tfl.sequential();
+  model.add(tfl.layers.dense({ units: config.hidden, activation: 'relu', inputShape: [IMAGE_BYTES] }));
+  model.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax' }));
+  model.compile({ optimizer: tf.train.rmsprop(config.learningRate, config.rho, 0, config.epsilon), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const xs = tf.tidy(() => tf.div(tf.tensor2d(Float32Array.from(train.images.subarray(0, n * IMAGE_BYTES)), [n, IMAGE_BYTES]), 255));
+  const ys = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(train.labels.subarray(0, n)), 'int32'), CLASSES), 'float32'));
+  const stepsPerEpoch = Math.ceil(n / config.batchSize);
+  let step = 0;
+  let epoch = 0;
+  try {
+    await model.fit(xs, ys, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      shuffle: true,
+      callbacks: {
+        onEpochBegin: async (e) => {
+          epoch = e + 1;
+        },
+        onBatchEnd: async (batch, logs) => {
+          step += 1;
+          onBatches([{ epoch, stepInEpoch: batch + 1, stepsPerEpoch, step, loss: Number(logs?.loss), accuracy: Number(logs?.acc), size: config.batchSize }]);
+          if (shouldStop()) model.stopTraining = true;
+          // As the tfjs-examples demo does, let the event loop breathe.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        },
+      },
+    });
+  } finally {
+    xs.dispose();
+    ys.dispose();
+    model.dispose();
+  }
+}
