@@ -32,6 +32,8 @@ interface Run {
   dispatchesPerStep?: number;
   readbacksPerStep?: number;
   submitsPerStep?: number;
+  /** Every round's figure; the run reports their median. */
+  samples?: number[];
 }
 
 async function server(): Promise<() => void> {
@@ -164,8 +166,22 @@ function payload(): { firstSlide: number; deckWithoutMnist: number } {
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
+function median(runs: Run[]): Run {
+  const sorted = [...runs].sort((a, b) => (a.examplesPerSecond ?? 0) - (b.examplesPerSecond ?? 0));
+  return { ...sorted[Math.floor(sorted.length / 2)]!, samples: runs.map((r) => r.examplesPerSecond ?? 0) } as Run;
+}
+
+const option = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+/** --only webgpu,wasm runs those backends' throughput alone (a quick check); --rounds N (default 3). */
+const backends = (option('--only')?.split(',') ?? Object.keys(PLAN)) as Backend[];
+const rounds = Number(option('--rounds') ?? 3);
+
 async function main() {
   const full = process.argv.includes('--full');
+  const quick = process.argv.includes('--only');
   const stop = await server();
   const executablePath = findChromium();
   const browser = await chromium.launch({ executablePath, args: chromiumArgs() });
@@ -176,16 +192,28 @@ async function main() {
     node: process.version,
   };
   try {
+    // Deck and stock alternate, round after round, and each keeps its median:
+    // a busy moment on a shared machine then hurts both alike.
     const runs: Run[] = [];
-    for (const backend of Object.keys(PLAN) as Backend[]) {
-      for (const loop of ['deck', 'stock'] as const) {
-        process.stdout.write(`throughput: ${backend}, ${loop}… `);
-        const run = await throughput(browser, backend, loop);
-        console.log(run.available ? `${fmt(run.examplesPerSecond, 1)} examples/s` : 'not available');
-        runs.push(run);
+    for (const backend of backends) {
+      const samples: Record<'deck' | 'stock', Run[]> = { deck: [], stock: [] };
+      for (let round = 0; round < rounds; round++) {
+        for (const loop of ['deck', 'stock'] as const) {
+          process.stdout.write(`throughput: ${backend}, ${loop}, round ${round + 1}… `);
+          const run = await throughput(browser, backend, loop);
+          console.log(run.available ? `${fmt(run.examplesPerSecond, 1)} examples/s` : 'not available');
+          samples[loop].push(run);
+        }
+        if (!samples.deck[0]!.available) break;
       }
+      for (const loop of ['deck', 'stock'] as const) runs.push(median(samples[loop]));
     }
     results.throughput = runs;
+    results.rounds = rounds;
+    if (quick) {
+      console.log(JSON.stringify(runs, null, 1));
+      return;
+    }
     const fastest = runs.filter((r) => r.loop === 'deck' && r.available).sort((a, b) => b.examplesPerSecond! - a.examplesPerSecond!)[0]!.backend;
     process.stdout.write(`cost of the charts on ${fastest}… `);
     const withCharts = await throughput(browser, fastest, 'deck', true);
@@ -202,6 +230,7 @@ async function main() {
     await browser.close();
     stop();
   }
+  if (quick) return;
   if (full) results.fidelity = await fullTraining();
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('BENCHMARKS.md', report(results));
@@ -227,7 +256,7 @@ Measured by \`npm run bench${r.fidelity ? ' -- --full' : ''}\` on ${r.date.slice
 - Browser: ${r.browser}
 - Node: ${r.node}
 
-Each row trains the lecture's network (Dense 512 ReLU, Dense 10 softmax, RMSprop, batch 128) on the real MNIST in the built site, in one browser session: the live slide's own loop ("deck") and the stock TensorFlow.js way, \`model.fit\` on the same model, data and batch size ("stock", \`?loop=stock\`, as the tfjs-examples MNIST demo trains). Throughput is measured in steady state, after warm-up steps.
+Each figure is the median of ${r.rounds} rounds in which the two loops alternate. Each row trains the lecture's network (Dense 512 ReLU, Dense 10 softmax, RMSprop, batch 128) on the real MNIST in the built site, in one browser session: the live slide's own loop ("deck") and the stock TensorFlow.js way, \`model.fit\` on the same model, data and batch size ("stock", \`?loop=stock\`, as the tfjs-examples MNIST demo trains). Throughput is measured in steady state, after warm-up steps.
 
 ## Training throughput (examples per second)
 
