@@ -9,8 +9,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-// In plain Node, the full package's bundle is what registers the gradients.
-import '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
 import { KERAS_PROGRAM } from '../src/train/config.ts';

@@ -17,12 +17,15 @@ export async function trainStock(
   onBatches: (batches: BatchReport[]) => void,
   shouldStop: () => boolean,
 ): Promise<void> {
+  // model.fit differentiates automatically; tfjs-core alone knows no gradients.
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
   const tfl = await import('@tensorflow/tfjs-layers');
   const n = Math.min(config.trainSize, train.labels.length);
   const model = tfl.sequential();
   model.add(tfl.layers.dense({ units: config.hidden, activation: 'relu', inputShape: [IMAGE_BYTES] }));
   model.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax' }));
-  model.compile({ optimizer: tf.train.rmsprop(config.learningRate, config.rho, 0, config.epsilon), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const optimizer = tf.train.rmsprop(config.learningRate, config.rho, 0, config.epsilon);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tidy(() => tf.div(tf.tensor2d(Float32Array.from(train.images.subarray(0, n * IMAGE_BYTES)), [n, IMAGE_BYTES]), 255));
   const ys = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(train.labels.subarray(0, n)), 'int32'), CLASSES), 'float32'));
   const stepsPerEpoch = Math.ceil(n / config.batchSize);
@@ -50,5 +53,7 @@ export async function trainStock(
     xs.dispose();
     ys.dispose();
     model.dispose();
+    // model.dispose() leaves the optimizer's running means alive.
+    optimizer.dispose();
   }
 }

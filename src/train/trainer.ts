@@ -9,24 +9,29 @@
  * This is the Keras program's mathematics written out, rather than
  * `tf.layers` and `model.fit`, so that the hot loop does only what it must:
  * the data is uploaded to the device once per shard, each batch is gathered
- * there by index, both layers are fused matMul + bias (+ ReLU) kernels, and
- * nothing is read back to the CPU inside a step. Loss and accuracy come back
- * as tensors for the caller to read, a few steps at a time.
+ * there by index, both layers are fused matMul + bias (+ ReLU) kernels, the
+ * gradients are the five products of backprop.ts (automatic differentiation
+ * would add a sixth, the gradient with respect to the images), RMSprop runs
+ * over all weights as one vector, and nothing is read back to the CPU inside
+ * a step. Loss and accuracy come back as tensors for the caller to read, a
+ * few steps at a time.
  *
  * The module has no DOM: it takes the `tf` namespace as an argument and runs
- * in a Web Worker in the browser and under Node in the tests. tfjs-core on
- * its own knows no gradients: whoever creates a Trainer registers them first
- * (`import '@tensorflow/tfjs-core/dist/register_all_gradients'` in a bundler,
- * or `import '@tensorflow/tfjs'` in plain Node).
+ * in a Web Worker in the browser and under Node in the tests. It needs no
+ * registered gradients.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
 import type { TrainingConfig } from './config.ts';
 import { confusionMatrix } from './metrics.ts';
 import { EpochSampler, type SamplerState } from './sampler.ts';
+import { forward, lossAndGradients, prefersExplicitTranspose, type Parameters } from './backprop.ts';
+import { prefersFlatUpdate, Rmsprop } from './rmsprop.ts';
 
 type TF = typeof tfc;
 type Weights = Record<'w1' | 'b1' | 'w2' | 'b2', tfc.Variable>;
+const ORDER = ['w1', 'b1', 'w2', 'b2'] as const;
+const parameters = (vars: Weights): Parameters => vars as unknown as Parameters;
 
 /** What one training step leaves behind, still on the device. */
 export interface StepTensors {
@@ -62,19 +67,14 @@ export class Trainer {
   step = 0;
 
   #vars: Weights | undefined;
-  /**
-   * RMSprop's running mean of squared gradients, for all 407,050 weights in
-   * one flat variable: the update then runs as a handful of kernels over one
-   * vector rather than the same handful per variable (fewer GPU dispatches).
-   */
-  #ms: tfc.Variable | undefined;
+  /** RMSprop and its running means, laid out for the backend (rmsprop.ts). */
+  #optimizer: Rmsprop | undefined;
   #x: tfc.Tensor2D | undefined;
   #y: tfc.Tensor2D | undefined;
   #xTest: tfc.Tensor2D | undefined;
   #yTest: tfc.Tensor2D | undefined;
   #testLabels: Uint8Array = new Uint8Array(0);
   #testImages: Uint8Array = new Uint8Array(0);
-  #constants: { rho: tfc.Scalar; oneMinusRho: tfc.Scalar; lr: tfc.Scalar; epsilon: tfc.Scalar } | undefined;
   /** Host copies of the data, to upload again on another backend. */
   #host: { labels: Uint8Array[]; images: Uint8Array[] } = { labels: [], images: [] };
 
@@ -112,8 +112,7 @@ export class Trainer {
       w2: tf.variable(glorot(config.hidden, CLASSES, config.seed + 1)),
       b2: tf.variable(tf.zeros([CLASSES])),
     }));
-    this.#ms = tf.tidy(() => tf.variable(tf.zeros([this.#weightCount()]), false));
-    this.#makeConstants();
+    this.#optimizer = this.#makeOptimizer(this.#vars);
     this.step = 0;
   }
 
@@ -150,36 +149,23 @@ export class Trainer {
   trainBatch(): StepTensors | null {
     const { tf } = this;
     const vars = this.#vars;
-    const ms = this.#ms;
-    const c = this.#constants;
-    if (!vars || !ms || !c || !this.#x || !this.#y) throw new Error('the trainer has no weights or no data yet');
+    const optimizer = this.#optimizer;
+    if (!vars || !optimizer || !this.#x || !this.#y) throw new Error('the trainer has no weights or no data yet');
     const indices = this.sampler.next(this.config.batchSize);
     if (indices === null) return null;
     if (indices.length === 0) return { loss: tf.scalar(0), correct: tf.scalar(0), size: 0 };
     const X = this.#x;
     const Y = this.#y;
-    let logits: tfc.Tensor2D | undefined;
+    const explicitTranspose = prefersExplicitTranspose(tf.getBackend());
     const result = tf.tidy(() => {
       const idx = tf.tensor1d(indices, 'int32');
-      const x = tf.gather(X, idx);
-      const y = tf.gather(Y, idx);
-      const { value, grads } = tf.variableGrads(() => {
-        logits = tf.keep(this.#forward(x, vars));
-        return tf.losses.softmaxCrossEntropy(y, logits);
-      }, Object.values(vars));
-      // RMSprop as Keras has it, on all weights as one vector:
-      // ms ← ρ·ms + (1−ρ)·g²; w ← w − lr·g / (√ms + ε).
-      const order = ['w1', 'b1', 'w2', 'b2'] as const;
-      const g = tf.concat(order.map((name) => tf.reshape(grads[vars[name].name]!, [-1])));
-      const w = tf.concat(order.map((name) => tf.reshape(vars[name], [-1])));
-      const m = tf.add(tf.mul(c.rho, ms), tf.mul(c.oneMinusRho, tf.square(g)));
-      ms.assign(m);
-      const updated = tf.split(tf.sub(w, tf.div(tf.mul(c.lr, g), tf.add(tf.sqrt(m), c.epsilon))), order.map((name) => vars[name].size));
-      order.forEach((name, i) => vars[name].assign(tf.reshape(updated[i]!, vars[name].shape)));
-      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, 1), tf.argMax(y, 1)), 'float32'));
-      return { loss: value, correct: correct as tfc.Scalar };
+      const x = tf.gather(X, idx) as tfc.Tensor2D;
+      const y = tf.gather(Y, idx) as tfc.Tensor2D;
+      const { loss, logits, grads } = lossAndGradients(tf, x, y, parameters(vars), { explicitTranspose });
+      optimizer.apply(ORDER.map((name) => grads[name]));
+      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
+      return { loss, correct: correct as tfc.Scalar };
     });
-    logits?.dispose();
     this.step += 1;
     return { ...result, size: indices.length };
   }
@@ -243,14 +229,16 @@ export class Trainer {
 
   /** Copies weights, optimizer state and sampler position to CPU memory. */
   async snapshot(): Promise<Snapshot> {
-    if (!this.#vars || !this.#ms) throw new Error('the trainer has no weights yet');
+    const vars = this.#vars;
+    const optimizer = this.#optimizer;
+    if (!vars || !optimizer) throw new Error('the trainer has no weights yet');
     const sampler = this.sampler.save();
     const step = this.step;
-    const entries = [...Object.entries(this.#vars), ['ms', this.#ms] as const];
-    const tensors = await Promise.all(
-      entries.map(async ([name, v]) => ({ name, shape: [...v.shape], values: (await v.data()) as Float32Array })),
-    );
-    return { step, tensors, sampler };
+    const [weights, ms] = await Promise.all([
+      Promise.all(ORDER.map(async (name) => ({ name, shape: [...vars[name].shape], values: (await vars[name].data()) as Float32Array }))),
+      optimizer.save(),
+    ]);
+    return { step, tensors: [...weights, { name: 'ms', shape: [ms.length], values: ms }], sampler };
   }
 
   /**
@@ -266,8 +254,7 @@ export class Trainer {
       return tf.tensor(t.values, t.shape);
     };
     this.#vars = tf.tidy(() => ({ w1: tf.variable(get('w1')), b1: tf.variable(get('b1')), w2: tf.variable(get('w2')), b2: tf.variable(get('b2')) }));
-    this.#ms = tf.tidy(() => tf.variable(get('ms'), false));
-    this.#makeConstants();
+    this.#optimizer = this.#makeOptimizer(this.#vars, snapshot.tensors.find((t) => t.name === 'ms')?.values);
     this.#host.labels.forEach((labels, i) => this.#upload(labels, this.#host.images[i]!));
     if (this.#testLabels.length > 0) this.setTestData(this.#testLabels, this.#testImages);
     this.sampler.restore(snapshot.sampler);
@@ -285,9 +272,7 @@ export class Trainer {
   }
 
   #forward(x: tfc.Tensor2D, vars: Weights): tfc.Tensor2D {
-    const { tf } = this;
-    const h = tf.fused.matMul({ a: x, b: vars.w1 as tfc.Tensor2D, bias: vars.b1, activation: 'relu' });
-    return tf.fused.matMul({ a: h, b: vars.w2 as tfc.Tensor2D, bias: vars.b2 }) as tfc.Tensor2D;
+    return forward(this.tf, x, parameters(vars));
   }
 
   #upload(labels: Uint8Array, images: Uint8Array): void {
@@ -316,26 +301,16 @@ export class Trainer {
     return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), CLASSES), 'float32') as tfc.Tensor2D);
   }
 
-  #weightCount(): number {
-    return IMAGE_BYTES * this.config.hidden + this.config.hidden + this.config.hidden * CLASSES + CLASSES;
-  }
-
-  #makeConstants(): void {
+  #makeOptimizer(vars: Weights, saved?: Float32Array): Rmsprop {
     const { tf, config } = this;
-    if (this.#constants) Object.values(this.#constants).forEach((t) => t.dispose());
-    this.#constants = {
-      rho: tf.scalar(config.rho),
-      oneMinusRho: tf.scalar(1 - config.rho),
-      lr: tf.scalar(config.learningRate),
-      epsilon: tf.scalar(config.epsilon),
-    };
+    return new Rmsprop(tf, ORDER.map((name) => vars[name]), config, prefersFlatUpdate(tf.getBackend()), saved);
   }
 
   #disposeModel(): void {
     if (this.#vars) Object.values(this.#vars).forEach((v) => v.dispose());
-    this.#ms?.dispose();
+    this.#optimizer?.dispose();
     this.#vars = undefined;
-    this.#ms = undefined;
+    this.#optimizer = undefined;
   }
 
   #disposeAll(forgetHost: boolean): void {
@@ -347,7 +322,5 @@ export class Trainer {
       this.#testLabels = new Uint8Array(0);
       this.#testImages = new Uint8Array(0);
     }
-    if (this.#constants) Object.values(this.#constants).forEach((t) => t.dispose());
-    this.#constants = undefined;
   }
 }

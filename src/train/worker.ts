@@ -8,8 +8,6 @@
  * other slide ever downloads them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core on its own knows no gradients; training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
