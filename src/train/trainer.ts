@@ -12,7 +12,7 @@
  * there by index, both layers are fused matMul + bias (+ ReLU) kernels, the
  * gradients are the five products of backprop.ts (automatic differentiation
  * would add a sixth, the gradient with respect to the images), RMSprop runs
- * over all weights as one vector, and nothing is read back to the CPU inside
+ * as fused kernels where the backend has them (rmsprop.ts), and nothing is read back to the CPU inside
  * a step. Loss and accuracy come back as tensors for the caller to read, a
  * few steps at a time.
  *
@@ -26,7 +26,7 @@ import type { TrainingConfig } from './config.ts';
 import { confusionMatrix } from './metrics.ts';
 import { EpochSampler, type SamplerState } from './sampler.ts';
 import { forward, lossAndGradients, prefersExplicitTranspose, type Parameters } from './backprop.ts';
-import { prefersFlatUpdate, Rmsprop } from './rmsprop.ts';
+import { Rmsprop, type FusedUpdate } from './rmsprop.ts';
 
 type TF = typeof tfc;
 type Weights = Record<'w1' | 'b1' | 'w2' | 'b2', tfc.Variable>;
@@ -78,9 +78,13 @@ export class Trainer {
   /** Host copies of the data, to upload again on another backend. */
   #host: { labels: Uint8Array[]; images: Uint8Array[] } = { labels: [], images: [] };
 
-  constructor(tf: TF, config: TrainingConfig) {
+  /** A backend's own kernels for the RMSprop update, by backend name (the worker gives WebGPU's). */
+  readonly #fusedUpdates: Partial<Record<string, FusedUpdate>>;
+
+  constructor(tf: TF, config: TrainingConfig, options: { fusedUpdates?: Partial<Record<string, FusedUpdate>> } = {}) {
     this.tf = tf;
     this.config = config;
+    this.#fusedUpdates = options.fusedUpdates ?? {};
     this.sampler = new EpochSampler(config.trainSize, config.seed);
   }
 
@@ -303,7 +307,7 @@ export class Trainer {
 
   #makeOptimizer(vars: Weights, saved?: Float32Array): Rmsprop {
     const { tf, config } = this;
-    return new Rmsprop(tf, ORDER.map((name) => vars[name]), config, prefersFlatUpdate(tf.getBackend()), saved);
+    return new Rmsprop(tf, ORDER.map((name) => vars[name]), config, this.#fusedUpdates[tf.getBackend()], saved);
   }
 
   #disposeModel(): void {

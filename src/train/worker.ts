@@ -21,6 +21,7 @@ import { Throughput } from './metrics.ts';
 import { trainStock } from './stock.ts';
 import type { FaultSpec, FromWorker, ToWorker, TrainerState } from './protocol.ts';
 import { Trainer, type Snapshot } from './trainer.ts';
+import { webgpuRmspropUpdate } from './rmsprop-webgpu.ts';
 
 const scope = globalThis as unknown as { postMessage(message: FromWorker, transfer?: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
@@ -138,7 +139,7 @@ class Session {
     this.#faultDone = false;
     this.#throughput.reset();
     this.#examples = 0;
-    this.trainer = new Trainer(tf, { ...this.config, seed: this.seed });
+    this.trainer = new Trainer(tf, { ...this.config, seed: this.seed }, { fusedUpdates: { webgpu: webgpuRmspropUpdate } });
     this.trainer.init();
     post({ type: 'tensors', count: tf.memory().numTensors });
   }

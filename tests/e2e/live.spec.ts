@@ -57,6 +57,21 @@ test('T trains the network on WebGPU: idle → loading → training → done, th
   await expect(demo(page).locator('.live [aria-live="polite"].sr-only')).toHaveText(/^Training done after 2 epochs: test accuracy \d+\.\d%\.$/);
 });
 
+test('WebGPU, with its own fused optimizer kernels, trains to the same numbers as WebAssembly from the same seed', async ({ page }) => {
+  const run = async (backend: string) => {
+    await openLive(page, `${SHORT}&backend=${backend}`);
+    await expect(demo(page)).toHaveAttribute('data-backend', backend);
+    await page.keyboard.press('t');
+    await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+    return { loss: Number(await demo(page).getAttribute('data-loss')), accuracy: Number(await demo(page).getAttribute('data-test-accuracy')) };
+  };
+  const gpu = await run('webgpu');
+  const wasm = await run('wasm');
+  // Float rounding differs between the two; a wrong update rule moves the loss by hundredths within 6 steps.
+  expect(Math.abs(gpu.loss - wasm.loss)).toBeLessThan(0.002);
+  expect(Math.abs(gpu.accuracy - wasm.accuracy)).toBeLessThanOrEqual(0.004);
+});
+
 test('the digits grid marks right and wrong guesses by more than colour, and pausing offers the drawing pad', async ({ page }) => {
   await openLive(page, 'train-size=1280&test-size=500&epochs=1');
   await page.keyboard.press('t');

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forward, lossAndGradients, type Parameters } from '../../src/train/backprop.ts';
-import { Rmsprop } from '../../src/train/rmsprop.ts';
+import { Rmsprop, type FusedUpdate } from '../../src/train/rmsprop.ts';
 import { mulberry32 } from '../../src/train/random.ts';
 import { wasmTf } from './tf-wasm.ts';
 
@@ -90,15 +90,20 @@ describe('RMSprop', () => {
     [-3, 0.1, 1, -1, 0.2],
   ];
 
-  for (const flat of [true, false]) {
-    it(`updates as Keras's rule says, in the ${flat ? 'flat' : 'per-variable'} layout`, async () => {
+  const cpuFused: FusedUpdate = (w, g, ms, s) => ({
+    ms: tf.add(tf.mul(s.rho, ms), tf.mul(1 - s.rho, tf.square(g))),
+    w: tf.sub(w, tf.div(tf.mul(s.learningRate, g), tf.add(tf.sqrt(tf.add(tf.mul(s.rho, ms), tf.mul(1 - s.rho, tf.square(g)))), s.epsilon))),
+  });
+
+  for (const [name, fused] of [['TensorFlow.js ops', undefined], ['a fused update', cpuFused]] as const) {
+    it(`updates as Keras's rule says, with ${name}`, async () => {
       const a = tf.variable(tf.tensor2d(start.slice(0, 4), [2, 2]));
       const b = tf.variable(tf.tensor1d(start.slice(4)));
-      const optimizer = new Rmsprop(tf, [a, b], settings, flat);
+      const optimizer = new Rmsprop(tf, [a, b], settings, fused);
       for (const g of steps) tf.tidy(() => optimizer.apply([tf.tensor2d(g.slice(0, 4), [2, 2]), tf.tensor1d(g.slice(4))]));
       const got = [...(await a.data()), ...(await b.data())];
       expect(relativeError(got, reference(start, steps))).toBeLessThan(1e-6);
-      // The running means come out as one vector in variable order, whatever the layout.
+      // The running means come out as one vector in variable order.
       const ms = await optimizer.save();
       const expectedMs = start.map((_, i) => steps.reduce((m, g) => settings.rho * m + (1 - settings.rho) * g[i]! ** 2, 0));
       expect(relativeError(ms, expectedMs)).toBeLessThan(1e-6);
@@ -107,8 +112,8 @@ describe('RMSprop', () => {
     });
   }
 
-  it('carries its state from one layout to the other, as a backend switch needs', async () => {
-    const run = async (layouts: [boolean, boolean]) => {
+  it('carries its state from one optimizer to the next, as a backend switch needs', async () => {
+    const run = async (layouts: [FusedUpdate | undefined, FusedUpdate | undefined]) => {
       const a = tf.variable(tf.tensor1d(start));
       let optimizer = new Rmsprop(tf, [a], settings, layouts[0]);
       tf.tidy(() => optimizer.apply([tf.tensor1d(steps[0]!)]));
@@ -121,13 +126,13 @@ describe('RMSprop', () => {
       a.dispose();
       return values;
     };
-    expect(relativeError(await run([true, false]), reference(start, steps))).toBeLessThan(1e-6);
-    expect(relativeError(await run([false, true]), reference(start, steps))).toBeLessThan(1e-6);
+    expect(relativeError(await run([cpuFused, undefined]), reference(start, steps))).toBeLessThan(1e-6);
+    expect(relativeError(await run([undefined, cpuFused]), reference(start, steps))).toBeLessThan(1e-6);
   });
 
   it('refuses saved state of the wrong size, naming both sizes', () => {
     const a = tf.variable(tf.tensor1d(start));
-    expect(() => new Rmsprop(tf, [a], settings, true, new Float32Array(3))).toThrow(/3 values, and the weights need 5/);
+    expect(() => new Rmsprop(tf, [a], settings, undefined, new Float32Array(3))).toThrow(/3 values, and the weights need 5/);
     a.dispose();
   });
 });
