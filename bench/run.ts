@@ -297,7 +297,7 @@ ${
 }
 ## The floor
 
-A training step costs about 2.4 MFLOP per example: the forward pass multiplies 784 × 512 + 512 × 10 weights (0.41 M multiply-adds, 0.81 MFLOP) and the backward pass about twice that.
+A training step costs about 2.4 MFLOP per example: the forward pass multiplies 784 × 512 + 512 × 10 weights (0.41 M multiply-adds, 0.81 MFLOP) and the backward pass about twice that, as automatic differentiation (and so \`model.fit\`) computes it. Half of that backward pass is the gradient with respect to the input images, which training never uses: the deck's hand-derived backward pass (src/train/backprop.ts) skips it, so its step does about 1.6 MFLOP per example. The GFLOP/s column counts 2.4 for both loops, so that it compares like with like: it is the rate at which each loop gets the network's work done.
 
 - A laptop GPU sustaining 2 to 5 TFLOP/s in fp32 could, at best, train about 0.8 to 2 million examples per second; at this size the step is bound by launches and memory traffic long before that, so tens of thousands per second is a realistic target.
 - This machine's CPU (${cpus().length} cores; roughly 30 to 60 GFLOP/s per core with AVX2 FMA at best) bounds pure compute at about 25,000 to 50,000 examples per second for ${cpus().length} cores.

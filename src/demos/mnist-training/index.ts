@@ -14,11 +14,14 @@ import type { MountDemo } from '../../deck/demo.ts';
 import { mnistManifestUrl } from '../../mnist/url.ts';
 import { configFromQuery } from '../../train/config.ts';
 import type { FaultSpec, FromWorker, ToWorker } from '../../train/protocol.ts';
-import { initialState, update } from './state.ts';
+import { initialState, update, type LiveState } from './state.ts';
 import './training.css';
 import { createLiveView } from './view.ts';
 
 /** The test digits shown in the grid: fixed (among the first 200, so a shortened run shows them too), so that the audience sees the same ones improve. */
+/** Milliseconds between two drawings of the view while training (four a second). */
+const DRAW_INTERVAL = 250;
+
 const GRID = Array.from({ length: 24 }, (_, i) => i * 8 + 1);
 
 function faultFromQuery(query: URLSearchParams): FaultSpec | undefined {
@@ -31,6 +34,9 @@ export const mount: MountDemo = ({ root, stage, query, print, bindKey }) => {
   const state = initialState(config);
   if (problems.length > 0) state.notices = problems.map((p) => `URL parameter ${p}.`);
   let frame = 0;
+  let timer = 0;
+  let drawnAt = 0;
+  let drawnState: LiveState['state'] | undefined;
   // ?charts=off draws nothing while training (the benchmark's "cost of the show").
   const charts = query.get('charts') !== 'off';
   const render = () => {
@@ -40,8 +46,31 @@ export const mount: MountDemo = ({ root, stage, query, print, bindKey }) => {
       root.dataset.examplesPerSecond = state.examplesPerSecond.toFixed(1);
       return;
     }
+    // While training, batch reports arrive many times a second (every four
+    // steps); drawing each one would spend the CPU that training needs, on a
+    // machine where the two share it. The view is drawn at most every
+    // DRAW_INTERVAL ms then, and at once whenever the state itself changes.
+    const now = performance.now();
+    const urgent = state.state !== 'training' || state.state !== drawnState;
+    if (!urgent && (frame !== 0 || timer !== 0)) return;
     cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => view.render(state));
+    clearTimeout(timer);
+    timer = 0;
+    const wait = urgent ? 0 : Math.max(0, drawnAt + DRAW_INTERVAL - now);
+    const draw = () => {
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        drawnAt = performance.now();
+        drawnState = state.state;
+        view.render(state);
+      });
+    };
+    if (wait === 0) draw();
+    else
+      timer = window.setTimeout(() => {
+        timer = 0;
+        draw();
+      }, wait);
   };
 
   if (print) {
@@ -114,6 +143,8 @@ export const mount: MountDemo = ({ root, stage, query, print, bindKey }) => {
     // Training goes on when the slide is left; the view catches up when it returns.
     show: render,
     dispose() {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       worker.terminate();
     },
   };

@@ -85,7 +85,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
       .attr('aria-pressed', running ? 'true' : 'false')
       .property('disabled', s.state === 'error' && s.error?.retry === 'reload');
     const fraction = progressFraction(s);
-    fill.style('width', `${(fraction * 100).toFixed(1)}%`);
+    fill.style('transform', `scaleX(${fraction.toFixed(3)})`);
     bar.attr('aria-valuenow', Math.round(fraction * 100));
     line.text(progressLine(s));
     badge.attr('data-backend', s.backend ?? null).text(s.backend ? `Backend: ${backendLabel(s.backend)}` : 'Backend: starting…');
