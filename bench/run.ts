@@ -105,23 +105,23 @@ async function throughput(browser: Browser, backend: Backend, loop: 'deck' | 'st
   }
 }
 
-async function responsiveness(browser: Browser): Promise<{ seconds: number; longest: number; over50: number; backend: string | null }> {
+async function responsiveness(browser: Browser, backend: Backend): Promise<{ seconds: number; longest: number; over50: number; backend: string | null }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.addInitScript(() => {
     const w = window as unknown as { tasks: number[] };
     w.tasks = [];
     new PerformanceObserver((list) => list.getEntries().forEach((e) => w.tasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
   });
-  await page.goto(`${ORIGIN}/?train-size=60000&epochs=1#/live-training`);
+  await page.goto(`${ORIGIN}/?backend=${backend}&train-size=60000&epochs=1#/live-training`);
   await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.backend, demo, { timeout: 90_000 });
   await page.keyboard.press('t');
   await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.state === 'training', demo, { timeout: 90_000 });
   await page.evaluate(() => ((window as unknown as { tasks: number[] }).tasks.length = 0));
   await page.waitForTimeout(30_000);
   const tasks = await page.evaluate(() => (window as unknown as { tasks: number[] }).tasks);
-  const backend = await attr(page, 'data-backend');
+  const used = await attr(page, 'data-backend');
   await page.close();
-  return { seconds: 30, longest: Math.max(0, ...tasks), over50: tasks.filter((t) => t > 50).length, backend };
+  return { seconds: 30, longest: Math.max(0, ...tasks), over50: tasks.filter((t) => t > 50).length, backend: used };
 }
 
 async function startup(browser: Browser, backend: Backend): Promise<{ backend: Backend; available: boolean; ms?: number; bytes?: number }> {
@@ -226,8 +226,13 @@ async function main() {
     const without = await throughput(browser, fastest, 'deck', false);
     results.charts = { backend: fastest, withCharts: withCharts.examplesPerSecond, without: without.examplesPerSecond, slowdown: 1 - withCharts.examplesPerSecond! / without.examplesPerSecond! };
     console.log(`${fmt(100 * (results.charts as { slowdown: number }).slowdown, 1)}% slower with charts`);
-    console.log('responsiveness: 30 s of training…');
-    results.responsiveness = await responsiveness(browser);
+    // WebGPU is the slide's first choice; on a machine without a GPU its
+    // emulation competes with the page for the CPU, so wasm is measured too.
+    results.responsiveness = [];
+    for (const backend of ['webgpu', 'wasm'] as const) {
+      console.log(`responsiveness: 30 s of training on ${backend}…`);
+      (results.responsiveness as unknown[]).push(await responsiveness(browser, backend));
+    }
     const starts = [];
     for (const backend of Object.keys(PLAN) as Backend[]) starts.push(await startup(browser, backend));
     results.startup = starts;
@@ -277,7 +282,9 @@ On ${r.charts.backend}: ${fmt(r.charts.withCharts, 1)} examples/s with every cha
 
 ## Responsiveness while training
 
-${r.responsiveness.seconds} s of training on ${r.responsiveness.backend}: longest main-thread task **${fmt(r.responsiveness.longest)} ms**, **${r.responsiveness.over50}** tasks over 50 ms (goal: none). Training runs in a Web Worker; the page only draws.
+${([] as any[]).concat(r.responsiveness).map((x) => `- ${x.seconds} s of training on ${x.backend}: longest main-thread task **${fmt(x.longest)} ms**, **${x.over50}** tasks over 50 ms (goal: none).`).join('\n')}
+
+Training runs in a Web Worker; the page only draws, at most four times a second. On this machine WebGPU is SwiftShader, which runs the GPU's work on the same two cores as the page, so the page's frames (typically 25 to 35 ms of script, style, layout, paint and commit here) can stretch past 50 ms; with WebAssembly, one core trains and the other draws.
 
 ## Start-up
 

@@ -21,9 +21,11 @@ export function paintDigit(canvas: HTMLCanvasElement, pixels: Uint8Array): void 
   canvas.height = pixels.length / IMAGE_WIDTH;
   const context = canvas.getContext('2d')!;
   const image = context.createImageData(canvas.width, canvas.height);
+  const rgba = image.data;
   for (let i = 0; i < pixels.length; i++) {
     const v = 255 - pixels[i]!;
-    image.data.set([v, v, v, 255], i * 4);
+    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
+    rgba[4 * i + 3] = 255;
   }
   context.putImageData(image, 0, 0);
 }

@@ -24,6 +24,9 @@ export interface LiveView {
   showProbabilities(probabilities: Float32Array): void;
 }
 
+/** Digits of the test grid painted per animation frame. */
+const GRID_PAINT_SLICE = 4;
+
 export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: ViewActions): LiveView {
   const live = select(stage).append('div').attr('class', 'live');
   const top = live.append('div').attr('class', 'live-top');
@@ -156,9 +159,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
       });
     if (drawnImages !== g.images) {
       drawnImages = g.images;
-      cells.select('canvas').each(function (_, k) {
-        paintDigit(this as HTMLCanvasElement, g.images.subarray(k * 784, (k + 1) * 784));
-      });
+      paintInSlices(cells.select<HTMLCanvasElement>('canvas').nodes(), g.images, 0);
     }
     cells
       .attr('data-label', (_, k) => g.labels[k]!)
@@ -169,6 +170,18 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
       )
       .select('.guess')
       .text((_, k) => (g.predicted[k] === undefined ? '?' : g.predicted[k] === g.labels[k] ? `${g.predicted[k]} ✓` : `${g.predicted[k]} ✗`));
+  }
+
+  /**
+   * Paints the grid's digits a few per frame: the grid first appears in the
+   * middle of training, and creating two dozen canvas contexts at once made
+   * a task of over 50 ms on a busy two-core machine.
+   */
+  function paintInSlices(canvases: HTMLCanvasElement[], images: Uint8Array, from: number): void {
+    if (drawnImages !== images) return;
+    const to = Math.min(canvases.length, from + GRID_PAINT_SLICE);
+    for (let k = from; k < to; k++) paintDigit(canvases[k]!, images.subarray(k * 784, (k + 1) * 784));
+    if (to < canvases.length) requestAnimationFrame(() => paintInSlices(canvases, images, to));
   }
 
   return { render, showProbabilities: (p) => pad.showProbabilities(p) };
