@@ -72,6 +72,24 @@ test('WebGPU, with its own fused optimizer kernels, trains to the same numbers a
   expect(Math.abs(gpu.accuracy - wasm.accuracy)).toBeLessThanOrEqual(0.004);
 });
 
+test('after five epochs near the top of the accuracy chart, no label covers another, and the progress bar is full', async ({ page }) => {
+  await openLive(page, 'backend=wasm&train-size=5888&test-size=1000&epochs=5');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.85);
+  const chart = demo(page).locator('.live-chart').nth(1);
+  await expect(chart.locator('.points g')).toHaveCount(5);
+  const boxes = await chart.locator('text').evaluateAll((texts) =>
+    texts.map((t) => ({ text: t.textContent, ...JSON.parse(JSON.stringify(t.getBoundingClientRect())) as DOMRect })),
+  );
+  const overlaps = boxes.flatMap((a, i) =>
+    boxes.slice(i + 1).filter((b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1).map((b) => `${a.text} × ${b.text}`),
+  );
+  expect(overlaps).toEqual([]);
+  const [fill, bar] = await Promise.all([demo(page).locator('.progress-fill').boundingBox(), demo(page).locator('.progress-bar').boundingBox()]);
+  expect(fill!.width).toBeGreaterThan(bar!.width - 4);
+});
+
 test('the digits grid marks right and wrong guesses by more than colour, and pausing offers the drawing pad', async ({ page }) => {
   await openLive(page, 'train-size=1280&test-size=500&epochs=1');
   await page.keyboard.press('t');

@@ -26,6 +26,12 @@ export interface ChartOptions {
   growTop?: boolean;
   format: (y: number) => string;
   reference?: { y: number; label: string };
+  /**
+   * The curve climbs to the top of the plot (accuracy): epoch labels go at
+   * its foot and point labels under their points, clear of the curve's end,
+   * the reference line and each other.
+   */
+  climbs?: boolean;
 }
 
 const W = 520;
@@ -46,9 +52,10 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
   const yAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`);
   const plot = svg.append('g');
   const epochs = plot.append('g').attr('class', 'epochs');
-  const reference = plot.append('g').attr('class', 'reference');
   const raw = plot.append('path').attr('class', 'curve-raw');
   const smooth = plot.append('path').attr('class', 'curve-smooth');
+  // Above the curves, so that its label's halo keeps it readable where the curve crosses it.
+  const reference = plot.append('g').attr('class', 'reference');
   const points = plot.append('g').attr('class', 'points');
   const path = line<number>();
 
@@ -75,7 +82,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
         g
           .select('text')
           .attr('x', (d) => x(d) - 4)
-          .attr('y', M.top + 12)
+          .attr('y', options.climbs ? H - M.bottom - 6 : M.top + 12)
           .attr('text-anchor', 'end')
           .text((_, i) => `epoch ${i + 1}`),
       );
@@ -93,9 +100,10 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
         .selectAll('text')
         .data([ref])
         .join('text')
-        .attr('x', W - M.right - 4)
+        // At the left, where the curve starts low; the points sit at the right of each epoch.
+        .attr('x', M.left + 6)
         .attr('y', y(ref.y) + 16)
-        .attr('text-anchor', 'end')
+        .attr('text-anchor', 'start')
         .text(ref.label);
     }
     points
@@ -104,7 +112,10 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
       .join((enter) => {
         const g = enter.append('g');
         g.append('path').attr('d', 'M-7 0L0 -7L7 0L0 7Z');
-        g.append('text').attr('text-anchor', 'end').attr('x', -9).attr('y', -8);
+        g.append('text')
+          .attr('text-anchor', 'end')
+          .attr('x', -9)
+          .attr('y', options.climbs ? 20 : -8);
         return g;
       })
       .attr('transform', (d) => `translate(${x(d.x)},${y(clamp(d.y))})`)

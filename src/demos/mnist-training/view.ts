@@ -48,6 +48,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
     y: [0, 1],
     format: (v) => `${Math.round(v * 100)}%`,
     reference: { y: 0.98, label: 'Keras reference 0.98' },
+    climbs: true,
   });
   const middle = main.append('div').attr('class', 'live-middle');
   const confusion = createConfusion(middle.node()!);
