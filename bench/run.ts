@@ -289,7 +289,7 @@ On ${r.charts.backend}, the median of alternating rounds: ${fmt(r.charts.withCha
 
 ## Responsiveness while training
 
-${([] as any[]).concat(r.responsiveness).map((x) => `- ${x.seconds} s of training on ${x.backend}: ${x.over50 === 0 ? '**no** main-thread task over 50 ms' : `**${x.over50}** main-thread tasks over 50 ms, the longest **${fmt(x.longest)} ms**`} (goal: none; the Long Tasks API reports only tasks over 50 ms).`).join('\n')}
+${(r.responsiveness as any[]).map((x) => `- ${x.seconds} s of training on ${x.backend}: ${x.over50 === 0 ? '**no** main-thread task over 50 ms' : `**${x.over50}** main-thread tasks over 50 ms, the longest **${fmt(x.longest)} ms**`} (goal: none; the Long Tasks API reports only tasks over 50 ms).`).join('\n')}
 
 Training runs in a Web Worker; the page only draws, at most four times a second. On this machine WebGPU is SwiftShader, which runs the GPU's work on the same two cores as the page, so the page's frames (typically 25 to 35 ms of script, style, layout, paint and commit here) can stretch past 50 ms; with WebAssembly, one core trains and the other draws.
 

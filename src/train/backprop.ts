@@ -50,10 +50,15 @@ export function prefersExplicitTranspose(backend: string): boolean {
   return backend === 'wasm';
 }
 
-/** Logits for a batch: two fused matMul kernels (bias and ReLU folded in). */
+/** The hidden layer and the logits for a batch: two fused matMul kernels (bias and ReLU folded in). */
+function layers(tf: TF, x: tfc.Tensor2D, p: Parameters): { h: tfc.Tensor2D; logits: tfc.Tensor2D } {
+  const h = tf.fused.matMul({ a: x, b: p.w1, bias: p.b1, activation: 'relu' }) as tfc.Tensor2D;
+  return { h, logits: tf.fused.matMul({ a: h, b: p.w2, bias: p.b2 }) as tfc.Tensor2D };
+}
+
+/** Logits for a batch. */
 export function forward(tf: TF, x: tfc.Tensor2D, p: Parameters): tfc.Tensor2D {
-  const h = tf.fused.matMul({ a: x, b: p.w1, bias: p.b1, activation: 'relu' });
-  return tf.fused.matMul({ a: h, b: p.w2, bias: p.b2 }) as tfc.Tensor2D;
+  return layers(tf, x, p).logits;
 }
 
 /**
@@ -72,8 +77,7 @@ export function lossAndGradients(
       ? tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b)
       : tf.matMul(a, b, transposeA, transposeB);
   const batch = x.shape[0];
-  const h = tf.fused.matMul({ a: x, b: p.w1, bias: p.b1, activation: 'relu' }) as tfc.Tensor2D;
-  const logits = tf.fused.matMul({ a: h, b: p.w2, bias: p.b2 }) as tfc.Tensor2D;
+  const { h, logits } = layers(tf, x, p);
   // log Σ exp z − Σ y·z per example: the numerically stable form of −Σ y·log softmax(z).
   const loss = tf.mean(tf.sub(tf.logSumExp(logits, 1), tf.sum(tf.mul(y, logits), 1))) as tfc.Scalar;
   const dz = tf.div(tf.sub(tf.softmax(logits), y), batch) as tfc.Tensor2D;

@@ -94,7 +94,6 @@ export class Rmsprop {
   /** The running means as one vector, in the variables' order. */
   async save(): Promise<Float32Array> {
     const parts = (await Promise.all(this.#ms.map((m) => m.data()))) as Float32Array[];
-    if (parts.length === 1) return parts[0]!;
     const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
     let offset = 0;
     for (const p of parts) {
