@@ -18,13 +18,19 @@ const slide = z.object({
   source: z.string(),
 });
 
+/** One file of the lecture, rendered. */
+const part = slideFileSchema.extend({
+  id: z.string(),
+  file: z.string(),
+  stacks: z.array(z.object({ slides: z.array(slide) })),
+});
+
+/** In `astro dev` only: the mistake that stops the deck from building, for the page to show. */
+const slideError = z.object({ error: z.string() }).strict();
+
 const slides = defineCollection({
   loader: slidesLoader({ dir: 'slides' }),
-  schema: slideFileSchema.extend({
-    id: z.string(),
-    file: z.string(),
-    stacks: z.array(z.object({ slides: z.array(slide) })),
-  }),
+  schema: z.union([part, slideError]),
 });
 
 export const collections = { slides };

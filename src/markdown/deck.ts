@@ -6,7 +6,8 @@
  * in, so this is tested directly with fixtures in tests/unit/deck.test.ts.
  */
 import { slug } from 'github-slugger';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { SlideError } from './errors.ts';
 import { createRenderer, SlideRenderError, type RenderOptions } from './render.ts';
 import { parseFrontmatter, type SlideFileData } from './schema.ts';
 import { extractFrontmatter, splitSlides, SlideSyntaxError } from './split.ts';
@@ -57,7 +58,8 @@ export function compareFiles(a: { path: string }, b: { path: string }): number {
 /**
  * Builds the deck from slide sources.
  *
- * @throws {Error} whose message starts with `file:line:` and says what to change.
+ * @throws {SlideError} for a mistake in the slides: its message is
+ *   `file:line: what is wrong and what to do`, and it has no stack trace.
  */
 export async function buildDeck(files: SourceFile[], options: RenderOptions): Promise<Part[]> {
   const render = createRenderer(options);
@@ -74,62 +76,92 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
       for (const raw of stack.slides) {
         const where = `${file.path}:${raw.line}`;
         const body = await render(raw.body).catch(located(file.path, raw.line));
-        const notes = raw.notes ? await render(raw.notes).catch(located(file.path, raw.line)) : undefined;
+        const notes = raw.notes ? await render(raw.notes).catch(located(file.path, raw.notesLine ?? raw.line)) : undefined;
+        const at = (message: string) => new SlideError({ file: file.path, line: raw.line, message });
         if (!body.title) {
-          throw new Error(`${where}: this slide has no title; start it with a heading such as "## What a tensor is", or give one with ::slide{title="…"}`);
+          throw at('this slide has no title; start it with a heading such as "## What a tensor is", or give one with ::slide{title="…"}');
         }
         const { id: explicitId, ...attributes } = body.attributes;
         const id = explicitId ?? slug(body.title).replace(/^[^a-z]+/, '');
         if (!SLIDE_ID.test(id)) {
-          throw new Error(
-            `${where}: the slide id "${id}" is not usable in a link; ids are lower-case letters, digits and dashes and start with a letter. Set one with ::slide{#my-id}`,
+          throw at(
+            `the slide id "${id}" is not usable in a link; ids are lower-case letters, digits and dashes and start with a letter. Set one with ::slide{#my-id}`,
           );
         }
         const previous = seen.get(id);
         if (previous) {
-          throw new Error(`${where}: the slide id "${id}" is already used by the slide at ${previous}; give one of them its own id with ::slide{#another-id}`);
+          throw at(`the slide id "${id}" is already used by the slide at ${previous}; give one of them its own id with ::slide{#another-id}`);
         }
         seen.set(id, where);
         slides.push({ id, title: body.title, html: body.html, notes: notes?.html ?? '', attributes, demos: body.demos, source: where });
       }
       part.stacks.push({ slides });
     }
-    if (part.stacks.length === 0) throw new Error(`${file.path}: the file has no slides; write at least one, or set "draft: true"`);
+    if (part.stacks.length === 0) throw new SlideError({ file: file.path, message: 'the file has no slides; write at least one, or set "draft: true"' });
     parts.push(part);
   }
-  if (parts.length === 0) throw new Error('slides/: there are no slides; add a Markdown file such as slides/01-title.md');
+  if (parts.length === 0) throw new SlideError({ file: 'slides/', message: 'there are no slides; add a Markdown file such as slides/01-title.md' });
   return parts;
 }
 
-/** Reads the frontmatter and splits the body, with errors that name the file. */
+/**
+ * Reads the frontmatter and splits the body.
+ *
+ * @throws {SlideError} naming the file and the line: of the YAML mistake, of
+ *   the wrong field, or of the separator or fence that is wrong.
+ */
 export function parseFile(file: SourceFile) {
   try {
     const { yaml, body, bodyLine } = extractFrontmatter(file.source);
-    let raw: unknown;
-    try {
-      raw = yaml.trim() === '' ? {} : parseYaml(yaml);
-    } catch (error) {
-      const line = error instanceof YAMLParseError ? (error.linePos?.[0].line ?? 0) + 1 : 1;
-      throw new Error(`${file.path}:${line}: the frontmatter is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-    }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new Error(`${file.path}: the frontmatter must be fields such as "title: Context", not a ${Array.isArray(raw) ? 'list' : typeof raw}`);
-    }
-    const data = parseFrontmatter(raw, file.path);
+    const data = parseFrontmatterYaml(yaml, file.path);
     return { data, stacks: splitSlides(body, bodyLine) };
   } catch (error) {
-    if (error instanceof SlideSyntaxError) throw new Error(`${file.path}:${error.line}: ${error.message}`);
+    if (error instanceof SlideSyntaxError) throw new SlideError({ file: file.path, line: error.line, message: error.message });
     throw error;
   }
 }
 
-function located(path: string, slideLine: number) {
+/** The YAML starts on the file's second line, after the opening `---`. */
+const YAML_FIRST_LINE = 2;
+
+function parseFrontmatterYaml(yaml: string, path: string): SlideFileData {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yaml, { lineCounter });
+  const [yamlError] = document.errors;
+  if (yamlError) {
+    const line = (yamlError.linePos?.[0].line ?? 1) + YAML_FIRST_LINE - 1;
+    // yaml's own "at line 2, column 12" counts from the frontmatter, not the file: leave it out.
+    const reason = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new SlideError({ file: path, line, message: `the frontmatter is not valid YAML: ${reason}; write one "field: value" a line` });
+  }
+  const raw: unknown = yaml.trim() === '' ? {} : document.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new SlideError({
+      file: path,
+      line: YAML_FIRST_LINE,
+      message: `the frontmatter must be fields such as "title: Context", not ${Array.isArray(raw) ? 'a list' : raw === null ? 'nothing' : `a ${typeof raw}`}`,
+    });
+  }
+  const lineOf = (field: string): number | undefined => {
+    if (!isMap(document.contents)) return undefined;
+    const pair = document.contents.items.find((item) => isScalar(item.key) && String(item.key.value) === field.split('.')[0]);
+    const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line + YAML_FIRST_LINE - 1;
+  };
+  return parseFrontmatter(raw as Record<string, unknown>, path, lineOf);
+}
+
+/** Turns an error from rendering one slide (or its notes) into one that names the file and the line. */
+function located(path: string, firstLine: number) {
   return (error: unknown): never => {
     if (error instanceof SlideRenderError) {
-      const line = error.line === undefined ? slideLine : slideLine + error.line - 1;
-      throw new Error(`${path}:${line}: ${error.message}`);
+      const line = error.line === undefined ? firstLine : firstLine + error.line - 1;
+      throw new SlideError(error.messages.map((message) => ({ file: path, line, message })));
     }
-    throw new Error(`${path}:${slideLine}: ${(error as Error).message ?? String(error)}`);
+    // Not the author's mistake but a bug in src/: say which slide triggered it,
+    // and keep the original error, whose stack Astro prints as the cause.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SlideError({ file: path, line: firstLine, message: `building this slide failed unexpectedly: ${reason}` }, { cause: error });
   };
 }
 

@@ -6,18 +6,21 @@
  * slides with its own unified pipeline:
  *
  *   remark-parse → remark-gfm (tables) → remark-math ($…$, $$…$$)
- *   → remark-directive (::demo, ::figure, ::slide, :::fragments, :::columns)
- *   → remark-rehype → rehype-raw (inline HTML and SVG) → rehype-katex
- *   → @shikijs/rehype (code) → our checks → rehype-stringify
+ *   → our TeX check → remark-directive (::demo, ::figure, ::slide,
+ *   :::fragments, :::columns) → remark-rehype → rehype-raw (inline HTML and
+ *   SVG) → rehype-katex → @shikijs/rehype (code) → our checks
+ *   → rehype-stringify
  *
- * Everything that can be wrong in a slide (unknown demo, missing figure,
- * broken TeX, a resource from another origin, no title) is raised here as a
- * {@link SlideRenderError} with a line number, and the caller adds the file.
+ * Everything that can be wrong in a slide (unknown demo, a wrong demo
+ * parameter, missing figure, broken TeX, a resource from another origin, no
+ * title) is raised here as a {@link SlideRenderError} with a line number, and
+ * the caller adds the file.
  */
 import rehypeShiki, { type RehypeShikiOptions } from '@shikijs/rehype';
 import type { Element, Root as HastRoot } from 'hast';
 import type { Heading, Root as MdastRoot, RootContent } from 'mdast';
 import type { ContainerDirective, LeafDirective, TextDirective } from 'mdast-util-directive';
+import katex from 'katex';
 import { toString } from 'mdast-util-to-string';
 import rehypeKatex from 'rehype-katex';
 import rehypeRaw from 'rehype-raw';
@@ -32,25 +35,32 @@ import { renderSVG } from 'uqr';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { assertDemoSpec, DECK_ATTRIBUTES, parseDemoParams, type DemoSpec } from './demo-params.ts';
+
+export type { DemoSpec } from './demo-params.ts';
 
 /** A mistake in a slide, located by its 1-based line within the slide's body. */
 export class SlideRenderError extends Error {
   readonly line: number | undefined;
-  constructor(message: string, line: number | undefined) {
-    super(message);
+  /** One sentence per mistake found at that line (a directive can have several wrong parameters). */
+  readonly messages: readonly string[];
+  constructor(message: string | readonly string[], line: number | undefined) {
+    const messages = typeof message === 'string' ? [message] : message;
+    super(messages.join('\n'));
     this.name = 'SlideRenderError';
     this.line = line;
+    this.messages = messages;
   }
 }
 
 /** What the renderer needs to know about the world outside the slide. */
 export interface RenderOptions {
-  /** The names that `::demo{name="…"}` may use. */
-  demoNames: readonly string[];
+  /** The demos a slide may embed, by name. */
+  demos: ReadonlyMap<string, DemoSpec>;
   /** Returns the SVG text of `slides/figures/<name>.svg`, or undefined when there is none. */
   readFigure: (name: string) => string | undefined;
-  /** The deck's published address (site and base path), for `::qr`. */
-  siteUrl?: string;
+  /** The deck's published address (site and base path), for `::qr`; without it the page draws the code from its own address. */
+  siteUrl?: string | undefined;
 }
 
 /** One rendered slide body (or notes). */
@@ -68,6 +78,8 @@ interface SlideData {
   attributes: Record<string, string>;
   title: string | undefined;
   demos: string[];
+  /** Keys bound by the slide's demos so far (lower-cased), and which demo binds each. */
+  keys: Map<string, string>;
 }
 
 const SHIKI_LANGS = ['python', 'typescript', 'javascript', 'bash', 'shell', 'json', 'yaml', 'markdown'] as const;
@@ -87,10 +99,12 @@ export const CODE_LANGUAGES: readonly string[] = [...SHIKI_LANGS, 'text', 'py', 
  * takes a moment, so one renderer serves a whole build.
  */
 export function createRenderer(options: RenderOptions): (markdown: string) => Promise<RenderedSlide> {
+  for (const [name, spec] of options.demos) assertDemoSpec(name, spec);
   const processor = unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkMath)
+    .use(remarkCheckMath)
     .use(remarkDirective)
     .use(remarkSlideDirectives, options)
     .use(remarkRehype, { allowDangerousHtml: true })
@@ -105,8 +119,11 @@ export function createRenderer(options: RenderOptions): (markdown: string) => Pr
   return async (markdown) => {
     const file = await processor.process(markdown).catch((error: unknown) => {
       if (error instanceof SlideRenderError) throw error;
-      const place = (error as { place?: { line?: number }; line?: number }).place;
-      throw new SlideRenderError(String((error as Error).message ?? error), place?.line);
+      // A parser's message about the Markdown (a VFileMessage, which has a
+      // place) is the author's; anything else is a bug here and keeps its stack.
+      const place = (error as { place?: { line?: number; start?: { line?: number } } } | null)?.place;
+      if (!place) throw error;
+      throw new SlideRenderError(String((error as Error).message ?? error), place.line ?? place.start?.line);
     });
     const mathError = file.messages.find((message) => message.source === 'rehype-katex');
     if (mathError) {
@@ -134,7 +151,7 @@ type Directive = ContainerDirective | LeafDirective | TextDirective;
  */
 function remarkSlideDirectives(options: RenderOptions) {
   return (tree: MdastRoot, file: VFile) => {
-    const slide: SlideData = { attributes: {}, title: undefined, demos: [] };
+    const slide: SlideData = { attributes: {}, title: undefined, demos: [], keys: new Map() };
     file.data = { ...file.data, slide };
 
     visit(tree, (node, index, parent) => {
@@ -165,23 +182,36 @@ function remarkSlideDirectives(options: RenderOptions) {
         case 'leafDirective:demo': {
           const name = attrs.name;
           if (!name) throw new SlideRenderError('::demo needs a name, e.g. ::demo[What it shows]{name="gradient-descent-1d"}', line);
-          if (!options.demoNames.includes(name)) {
-            throw new SlideRenderError(`there is no demo "${name}"; known demos: ${options.demoNames.join(', ') || '(none)'}`, line);
+          const spec = options.demos.get(name);
+          if (!spec) {
+            throw new SlideRenderError(`there is no demo "${name}"; known demos: ${[...options.demos.keys()].sort().join(', ') || '(none)'}`, line);
           }
           const alt = toString(directive).trim();
           if (!alt) throw new SlideRenderError(`::demo{name="${name}"} needs a text alternative in brackets: ::demo[What the figure shows]{name="${name}"}`, line);
           const steps = attrs.steps === undefined ? 0 : Number(attrs.steps);
           if (!Number.isInteger(steps) || steps < 0 || steps > 50) throw new SlideRenderError(`::demo steps must be a whole number from 0 to 50, not "${attrs.steps}"`, line);
-          const params: Record<string, string> = {};
+          const given: Record<string, string> = {};
           for (const [key, value] of Object.entries(attrs)) {
-            if (key === 'name' || key === 'steps' || value == null) continue;
-            if (!/^[a-z][a-z0-9-]*$/.test(key)) throw new SlideRenderError(`::demo attribute "${key}" must be lower-case letters, digits and dashes`, line);
-            params[`data-${key}`] = value;
+            if (!DECK_ATTRIBUTES.includes(key) && value != null) given[key] = value;
           }
+          const params = parseDemoParams(spec.params, given);
+          if (!params.success) throw new SlideRenderError(params.problems.map((problem) => `::demo{name="${name}"}: ${problem.message}`), line);
+          // Keys are global while a slide is on screen, so two demos on one slide must not share one.
+          for (const key of spec.keys) {
+            const other = slide.keys.get(key.toLowerCase());
+            if (other !== undefined) {
+              throw new SlideRenderError(
+                `::demo{name="${name}"} binds the key "${key}", which ${other === name ? 'another ' : ''}::demo{name="${other}"} on this slide binds too; put one of them on a slide of its own`,
+                line,
+              );
+            }
+          }
+          for (const key of spec.keys) slide.keys.set(key.toLowerCase(), name);
           slide.demos.push(name);
           directive.data = {
             hName: 'figure',
-            hProperties: { className: ['demo'], dataDemo: name, dataDemoState: 'pending', ...params },
+            // Checked and defaulted here, so the browser trusts them as they are.
+            hProperties: { className: ['demo'], dataDemo: name, dataDemoState: 'pending', dataParams: JSON.stringify(params.data) },
             hChildren: [
               { type: 'element', tagName: 'div', properties: { className: ['demo-stage'] }, children: [] },
               { type: 'element', tagName: 'figcaption', properties: { className: ['demo-alt'] }, children: [{ type: 'text', value: alt }] },
@@ -197,10 +227,18 @@ function remarkSlideDirectives(options: RenderOptions) {
         }
         case 'leafDirective:qr': {
           const url = options.siteUrl;
-          if (!url) throw new SlideRenderError('::qr needs the site address; set SITE_URL (and BASE_PATH) when building', line);
-          directive.data = { hName: 'figure', hProperties: { className: ['qr'] } };
+          if (!url) {
+            // No public address at build time: the page draws the code from where it is served (src/deck/qr.ts).
+            directive.data = { hName: 'figure', hProperties: { className: ['qr'], dataQrAuto: '' } };
+            directive.children = [
+              { type: 'html', value: '<div class="qr-code" role="img" aria-label="QR code of the deck\'s address (drawn when the page loads)"></div>' },
+              { type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'link', url: './', children: [{ type: 'text', value: 'this deck' }] }] },
+            ] as never;
+            return SKIP;
+          }
+          directive.data = { hName: 'figure', hProperties: { className: ['qr'], dataAddress: url } };
           directive.children = [
-            { type: 'html', value: accessibleSvg(renderSVG(url, { border: 2 }), 'qr', `QR code of the deck's address, ${url}`) },
+            { type: 'html', value: `<div class="qr-code">${accessibleSvg(renderSVG(url, { border: 2 }), 'qr', `QR code of the deck's address, ${url}`)}</div>` },
             { type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'link', url, children: [{ type: 'text', value: url }] }] },
           ] as never;
           return SKIP;
@@ -280,7 +318,22 @@ function addClass(node: { data?: { hProperties?: Record<string, unknown> } }, cl
  * share one page) and gives it an accessible name.
  */
 function accessibleSvg(svg: string, name: string, alt: string): string {
-  const { data } = optimize(svg, {
+  const { data } = optimizeFigure(svg, name);
+  const escaped = alt.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return data.replace(/^<svg\b/, `<svg role="img" aria-label="${escaped}" focusable="false"`);
+}
+
+function optimizeFigure(svg: string, name: string): ReturnType<typeof optimize> {
+  try {
+    return optimizeSvg(svg, name);
+  } catch (error) {
+    // A figure that does not parse is the author's mistake, not ours: say which file.
+    throw new SlideRenderError(`slides/figures/${name}.svg is not valid SVG: ${(error as Error).message.split('\n')[0]}; open it in an editor and fix or re-export it`, undefined);
+  }
+}
+
+function optimizeSvg(svg: string, name: string): ReturnType<typeof optimize> {
+  return optimize(svg, {
     multipass: true,
     plugins: [
       'preset-default',
@@ -289,8 +342,6 @@ function accessibleSvg(svg: string, name: string, alt: string): string {
       'removeDimensions',
     ],
   });
-  const escaped = alt.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return data.replace(/^<svg\b/, `<svg role="img" aria-label="${escaped}" focusable="false"`);
 }
 
 /** A code block that scrolls must be reachable by keyboard, to scroll it without a mouse. */
@@ -316,8 +367,88 @@ function rehypeCheckCode() {
   };
 }
 
-const REMOTE = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i;
-const RESOURCE_ATTRIBUTES = ['src', 'srcSet', 'poster', 'data', 'background', 'xLinkHref'];
+/**
+ * Checks every formula with KaTeX before it is rendered, because only here,
+ * in the Markdown tree, does a formula still know the lines it spans:
+ * rehype-katex would report a display formula at the slide's first line.
+ */
+function remarkCheckMath() {
+  return (tree: MdastRoot) => {
+    visit(tree, (node) => {
+      if (node.type !== 'math' && node.type !== 'inlineMath') return;
+      const display = node.type === 'math';
+      try {
+        // Warnings (strict mode) are rehype-katex's to give; only errors stop the build.
+        katex.renderToString(node.value, { displayMode: display, throwOnError: true, output: 'mathml', strict: 'ignore' });
+      } catch (error) {
+        if (!(error instanceof katex.ParseError)) throw error;
+        const start = node.position?.start.line;
+        // A display formula's TeX starts on the line after its opening `$$`.
+        const first = start === undefined ? undefined : display ? start + 1 : start;
+        const before = node.value.slice(0, error.position ?? 0);
+        const line = first === undefined ? undefined : first + (before.match(/\n/g)?.length ?? 0);
+        throw new SlideRenderError(
+          `KaTeX cannot render this math: ${error.rawMessage} in ${display ? '$$…$$' : '$…$'} "${excerpt(node.value, error.position)}"; correct the TeX (what KaTeX supports: https://katex.org/docs/supported.html)`,
+          line,
+        );
+      }
+    });
+  };
+}
+
+/** The line of a formula that holds a mistake, cut to a width that reads well in a terminal. */
+function excerpt(tex: string, position: number | undefined): string {
+  const at = Math.min(position ?? 0, tex.length);
+  const start = tex.lastIndexOf('\n', at - 1) + 1;
+  const newline = tex.indexOf('\n', at);
+  const end = newline === -1 ? tex.length : newline;
+  const width = 60;
+  const from = end - start > width ? Math.max(start, Math.min(at - width / 2, end - width)) : start;
+  const to = Math.min(end, from + width);
+  return `${from > start ? '…' : ''}${tex.slice(from, to).trim()}${to < end ? '…' : ''}`;
+}
+
+const REMOTE = /^\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i;
+
+/**
+ * Attributes whose URL the browser fetches, or goes to, without anyone
+ * following a link: hast's property name, then the name an author writes.
+ */
+const URL_ATTRIBUTES: Readonly<Record<string, string>> = {
+  src: 'src',
+  poster: 'poster',
+  data: 'data',
+  background: 'background',
+  href: 'href',
+  xLinkHref: 'xlink:href',
+  action: 'action',
+  formAction: 'formaction',
+  codeBase: 'codebase',
+  manifest: 'manifest',
+};
+
+/** Attributes holding comma-separated `url width` candidates. */
+const SRCSET_ATTRIBUTES: Readonly<Record<string, string>> = { srcSet: 'srcset', imageSrcSet: 'imagesrcset' };
+
+/** Attributes whose value is CSS, where `url(…)` is fetched: `style` and SVG's presentation attributes. */
+const CSS_ATTRIBUTES: Readonly<Record<string, string>> = {
+  style: 'style',
+  fill: 'fill',
+  stroke: 'stroke',
+  filter: 'filter',
+  mask: 'mask',
+  clipPath: 'clip-path',
+  markerStart: 'marker-start',
+  markerMid: 'marker-mid',
+  markerEnd: 'marker-end',
+  cursor: 'cursor',
+};
+
+/** Elements whose href is a link: nothing is fetched until someone follows it. */
+const LINK_ELEMENTS = new Set(['a', 'area']);
+
+/** Attributes that navigate or submit rather than load. */
+const NAVIGATING = new Set(['action', 'formAction']);
 
 /**
  * Refuses anything that a browser would fetch from another origin: the deck
@@ -327,22 +458,72 @@ const RESOURCE_ATTRIBUTES = ['src', 'srcSet', 'poster', 'data', 'background', 'x
 function rehypeSameOrigin() {
   return (tree: HastRoot) => {
     visit(tree, 'element', (node: Element) => {
-      const attributes = [...RESOURCE_ATTRIBUTES, ...(node.tagName === 'a' ? [] : ['href'])];
-      for (const attribute of attributes) {
-        const value = node.properties[attribute];
-        const urls = typeof value === 'string' ? value.split(',').map((part) => part.trim().split(/\s+/)[0] ?? '') : [];
-        const remote = urls.find((url) => REMOTE.test(url));
-        if (remote) {
-          throw new SlideRenderError(
-            `<${node.tagName}> would load ${remote} from another origin; save the file under public/ (or draw it in slides/figures/) and refer to it by path`,
-            node.position?.start.line,
-          );
+      const line = node.position?.start.line;
+      const refuse = (what: string, url: string, navigates = false, at = line): never => {
+        throw new SlideRenderError(
+          navigates
+            ? `${what} would go to ${url}, on another origin, without anyone following a link; link to it with <a href="${url}"> instead`
+            : `${what} would load ${url} from another origin; save the file under public/ (or draw it in slides/figures/) and refer to it by path, or link to it with <a href>`,
+          at,
+        );
+      };
+
+      for (const [property, value] of Object.entries(node.properties)) {
+        if (value == null || value === false) continue;
+        const attribute = URL_ATTRIBUTES[property];
+        if (attribute && !((property === 'href' || property === 'xLinkHref') && LINK_ELEMENTS.has(node.tagName))) {
+          const url = String(value);
+          if (REMOTE.test(url)) refuse(`<${node.tagName} ${attribute}>`, url.trim(), NAVIGATING.has(property));
+        }
+        const srcset = SRCSET_ATTRIBUTES[property];
+        if (srcset) {
+          const candidates = Array.isArray(value) ? value.map(String) : String(value).split(',');
+          const url = candidates.map((candidate) => candidate.trim().split(/\s+/)[0] ?? '').find((candidate) => REMOTE.test(candidate));
+          if (url) refuse(`<${node.tagName} ${srcset}>`, url);
+        }
+        const css = CSS_ATTRIBUTES[property];
+        if (css && typeof value === 'string') {
+          const found = remoteInCss(value);
+          if (found) refuse(`<${node.tagName} ${css}> with ${found.via}`, found.url);
         }
       }
-      const style = node.properties.style;
-      if (typeof style === 'string' && /url\(\s*['"]?(?:[a-z]+:)?\/\//i.test(style)) {
-        throw new SlideRenderError(`<${node.tagName} style> would load a resource from another origin; use a file under public/`, node.position?.start.line);
+
+      if (node.tagName === 'meta' && String(node.properties.httpEquiv ?? '').toLowerCase().includes('refresh')) {
+        const url = /url\s*=\s*['"]?([^'"\s;]+)/i.exec(String(node.properties.content ?? ''))?.[1];
+        if (url && REMOTE.test(url)) refuse('<meta http-equiv="refresh">', url, true);
+      }
+
+      if (node.tagName === 'style') {
+        for (const child of node.children) {
+          if (child.type !== 'text') continue;
+          const found = remoteInCss(child.value);
+          const start = child.position?.start.line ?? line;
+          if (found) refuse(`<style> with ${found.via}`, found.url, false, start === undefined ? undefined : start + countLines(child.value.slice(0, found.index)));
+        }
       }
     });
   };
+}
+
+/** The first URL from another origin that a piece of CSS would fetch, where it is and how it is written. */
+function remoteInCss(css: string): { url: string; index: number; via: string } | undefined {
+  // Comments fetch nothing; blank them but keep their line breaks, so indices still give lines.
+  const text = css.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '));
+  const patterns: [RegExp, string][] = [
+    [/@import\s+(?:url\(\s*)?(['"]?)([^'"()\s;]+)\1/gi, '@import'],
+    [/url\(\s*(['"]?)([^'"()\s]+)\1/gi, 'url()'],
+    [/image-set\([^)]*?(['"])([^'"]+)\1/gi, 'image-set()'],
+  ];
+  let first: { url: string; index: number; via: string } | undefined;
+  for (const [pattern, via] of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      const url = match[2]!;
+      if (REMOTE.test(url) && (first === undefined || match.index < first.index)) first = { url, index: match.index, via };
+    }
+  }
+  return first;
+}
+
+function countLines(text: string): number {
+  return text.match(/\n/g)?.length ?? 0;
 }

@@ -6,13 +6,15 @@
  * fails the build instead of being ignored.
  */
 import { z } from 'astro/zod';
+import { SlideError } from './errors.ts';
+import { checkFields } from './fields.ts';
 
 export const slideFileSchema = z
   .object({
     /** The name of this part of the lecture, e.g. "Context". The speaker view shows it. */
-    title: z.string().trim().min(1, 'must not be empty'),
+    title: z.string().trim().min(1),
     /** Rough speaking time for everything in this file, in minutes. The notes show it and the README sums it. */
-    minutes: z.number().positive('must be more than 0').max(240, 'must be at most 240').optional(),
+    minutes: z.number().positive().max(240).optional(),
     /** Set to true to leave the file out of the built deck while it is being written. */
     draft: z.boolean().default(false),
   })
@@ -22,28 +24,18 @@ export const slideFileSchema = z
 export type SlideFileData = z.output<typeof slideFileSchema>;
 
 /**
- * Validates parsed frontmatter and turns zod's issues into one sentence per
- * field that names the file and the field.
+ * Validates parsed frontmatter and reports every wrong field on its own line:
+ * `slides/x.md:3: field "minuts" is not a known field (known fields: title, minutes, draft)`.
  *
- * @param data The parsed YAML (any shape).
+ * @param data The parsed YAML, already known to be a mapping.
  * @param file The file's path as the author knows it, e.g. `slides/02-context.md`.
- * @throws {Error} with a message listing every wrong field.
+ * @param lineOf The line in the file where a field is written; fields that are
+ *   missing are reported on the frontmatter's first line, which is the default.
+ * @throws {SlideError} with one problem per wrong field, in the order of the file.
  */
-export function parseFrontmatter(data: unknown, file: string): SlideFileData {
-  const result = slideFileSchema.safeParse(data ?? {});
+export function parseFrontmatter(data: Record<string, unknown>, file: string, lineOf: (field: string) => number | undefined = () => 1): SlideFileData {
+  const result = checkFields(slideFileSchema, data, Object.keys(slideFileSchema.shape), { noun: 'field', knownLabel: 'known fields' });
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(slideFileSchema.shape).join(', ');
-      return issue.keys.map((key) => `  field "${key}" is not a known field (known fields: ${known})`).join('\n');
-    }
-    const field = issue.path.length > 0 ? issue.path.join('.') : '(frontmatter)';
-    const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
-    return `  field "${field}" ${missing ? 'is required' : issue.message.replace(/^Invalid input: /, 'is invalid: ')}`;
-  });
-  return fail(file, lines);
-}
-
-function fail(file: string, lines: string[]): never {
-  throw new Error(`${file}: the frontmatter is wrong:\n${lines.join('\n')}`);
+  const problems = result.problems.map(({ field, message }) => ({ file, line: lineOf(field) ?? 1, message }));
+  throw new SlideError(problems.sort((a, b) => a.line - b.line));
 }

@@ -25,6 +25,8 @@ export interface RawSlide {
   notes: string;
   /** 1-based line in the file where the slide's first line stands (for error messages). */
   line: number;
+  /** 1-based line in the file where the notes' first line stands; undefined when there are no notes. */
+  notesLine?: number | undefined;
 }
 
 /** Slides that share one horizontal position; a stack of one is an ordinary slide. */
@@ -92,7 +94,7 @@ export function splitSlides(body: string, firstLine = 1): RawStack[] {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
   const stacks: RawStack[] = [];
   let stack: RawSlide[] = [];
-  let current: { body: string[]; notes: string[] | null; line: number } = { body: [], notes: null, line: firstLine };
+  let current: { body: string[]; notes: string[] | null; line: number; notesLine: number } = { body: [], notes: null, line: firstLine, notesLine: 0 };
   let fence: { char: string; length: number } | null = null;
 
   const finishSlide = (endLine: number, separator: string | null) => {
@@ -115,7 +117,12 @@ export function splitSlides(body: string, firstLine = 1): RawStack[] {
         current.line,
       );
     }
-    stack.push({ body: bodyText, notes: notesText, line: firstNonBlank(current.body, current.line) });
+    stack.push({
+      body: bodyText,
+      notes: notesText,
+      line: firstNonBlank(current.body, current.line),
+      notesLine: notesText ? firstNonBlank(current.notes!, current.notesLine) : undefined,
+    });
     return true;
   };
 
@@ -142,7 +149,7 @@ export function splitSlides(body: string, firstLine = 1): RawStack[] {
     if (HORIZONTAL.test(line)) {
       finishSlide(lineNo, '---');
       finishStack();
-      current = { body: [], notes: null, line: lineNo + 1 };
+      current = { body: [], notes: null, line: lineNo + 1, notesLine: 0 };
       return;
     }
     if (VERTICAL.test(line)) {
@@ -153,12 +160,13 @@ export function splitSlides(body: string, firstLine = 1): RawStack[] {
         );
       }
       finishSlide(lineNo, '--');
-      current = { body: [], notes: null, line: lineNo + 1 };
+      current = { body: [], notes: null, line: lineNo + 1, notesLine: 0 };
       return;
     }
     const notesMatch = NOTES.exec(line);
     if (notesMatch && current.notes === null) {
       current.notes = notesMatch[1] ? [notesMatch[1]] : [];
+      current.notesLine = notesMatch[1] ? lineNo : lineNo + 1;
       return;
     }
     (current.notes ?? current.body).push(line);

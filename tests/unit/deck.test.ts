@@ -1,11 +1,16 @@
+import { z } from 'astro/zod';
 import { describe, expect, it } from 'vitest';
 import { buildDeck, type SourceFile } from '../../src/markdown/deck.ts';
 import type { RenderOptions } from '../../src/markdown/render.ts';
 
 const figures: Record<string, string> = {
+  broken: '<svg xmlns="http://www.w3.org/2000/svg"><g></svg>',
   loop: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>old</title><defs><marker id="arrow" markerWidth="4" markerHeight="4"><path d="M0 0L4 2L0 4z"/></marker></defs><path d="M0 0L10 10" marker-end="url(#arrow)"/></svg>',
 };
-const options: RenderOptions = { demoNames: ['gradient-descent-1d'], readFigure: (name) => figures[name] };
+const options: RenderOptions = {
+  demos: new Map([['gradient-descent-1d', { params: z.object({ preset: z.enum(['small', 'good', 'large']).default('good') }), keys: [] }]]),
+  readFigure: (name) => figures[name],
+};
 
 const file = (path: string, body: string, frontmatter = 'title: Part'): SourceFile => ({ path, source: `---\n${frontmatter}\n---\n${body}` });
 
@@ -47,9 +52,10 @@ describe('buildDeck', () => {
     expect(part!.stacks[0]!.slides[0]!.html).toContain('<h2 class="sr-only">Full-bleed figure</h2>');
   });
 
-  it('names the file and field of a frontmatter mistake', async () => {
-    await expect(deckOf(file('slides/07-bad.md', '## A', 'title: A\nminutes: lots'))).rejects.toThrow(/slides\/07-bad\.md: the frontmatter is wrong:\n {2}field "minutes"/);
-    await expect(deckOf(file('slides/08-yaml.md', '## A', 'title: [unclosed'))).rejects.toThrow(/slides\/08-yaml\.md:\d+: the frontmatter is not valid YAML/);
+  it('names the file, the line and the field of a frontmatter mistake', async () => {
+    await expect(deckOf(file('slides/07-bad.md', '## A', 'title: A\nminutes: lots'))).rejects.toThrow('slides/07-bad.md:3: field "minutes" must be a number, not "lots"');
+    await expect(deckOf(file('slides/08-yaml.md', '## A', 'title: [unclosed'))).rejects.toThrow(/^slides\/08-yaml\.md:2: the frontmatter is not valid YAML/);
+    await expect(deckOf({ path: 'slides/09-none.md', source: '## A' })).rejects.toThrow('slides/09-none.md:1: field "title" is required');
   });
 
   it('leaves out draft files', async () => {
@@ -76,7 +82,8 @@ describe('rendering a slide', () => {
   });
 
   it('fails with the line when KaTeX cannot render the math', async () => {
-    await expect(deckOf(file('slides/01.md', '## Bad\n\n$\\frac{1}{$'))).rejects.toThrow(/slides\/01\.md:6: KaTeX cannot render this math/);
+    await expect(deckOf(file('slides/01.md', '## Bad\n\n$\\frac{1}{$'))).rejects.toThrow(/^slides\/01\.md:6: KaTeX cannot render this math/);
+    await expect(deckOf(file('slides/01.md', '## Bad\n\n$$\nx\n\\frac{1}{\n$$'))).rejects.toThrow(/^slides\/01\.md:8: KaTeX cannot render this math/);
   });
 
   it('highlights code at build time and refuses an unknown language', async () => {
@@ -95,10 +102,10 @@ describe('rendering a slide', () => {
     expect(slide.html).toContain('<div class="columns"><table>');
   });
 
-  it('embeds a demo as a figure with its text alternative, parameters and step fragments', async () => {
-    const slide = await one('## Descent\n\n::demo[A ball rolls down a loss curve]{name="gradient-descent-1d" steps="3" preset="good"}');
+  it('embeds a demo as a figure with its text alternative, checked parameters and step fragments', async () => {
+    const slide = await one('## Descent\n\n::demo[A ball rolls down a loss curve]{name="gradient-descent-1d" steps="3" preset="large"}');
     expect(slide.demos).toEqual(['gradient-descent-1d']);
-    expect(slide.html).toContain('<figure class="demo" data-demo="gradient-descent-1d" data-demo-state="pending" data-preset="good">');
+    expect(slide.html).toContain('<figure class="demo" data-demo="gradient-descent-1d" data-demo-state="pending" data-params="{&#x22;preset&#x22;:&#x22;large&#x22;}">');
     expect(slide.html).toContain('<figcaption class="demo-alt">A ball rolls down a loss curve</figcaption>');
     expect(slide.html.match(/class="fragment demo-step"/g)).toHaveLength(3);
   });
@@ -106,6 +113,9 @@ describe('rendering a slide', () => {
   it('refuses an unknown demo, a demo without a text alternative, and unknown block directives', async () => {
     await expect(deckOf(file('slides/01.md', '## D\n\n::demo[x]{name="gradient-descent-3d"}'))).rejects.toThrow(
       'slides/01.md:6: there is no demo "gradient-descent-3d"; known demos: gradient-descent-1d',
+    );
+    await expect(deckOf(file('slides/01.md', '## D\n\n::demo[x]{name="gradient-descent-1d" .wide}'))).rejects.toThrow(
+      'slides/01.md:6: ::demo{name="gradient-descent-1d"}: field "class" is not a known parameter (known: preset)',
     );
     await expect(deckOf(file('slides/01.md', '## D\n\n::demo{name="gradient-descent-1d"}'))).rejects.toThrow(/needs a text alternative/);
     await expect(deckOf(file('slides/01.md', '## D\n\n::figurine{src="x"}'))).rejects.toThrow(/unknown directive "::figurine"/);
@@ -127,12 +137,19 @@ describe('rendering a slide', () => {
     await expect(deckOf(file('slides/01.md', '## L\n\n::figure[x]{src="nope"}'))).rejects.toThrow(/there is no slides\/figures\/nope\.svg/);
   });
 
+  it('names the figure, not the code, when a figure is not valid SVG', async () => {
+    await expect(deckOf(file('slides/01.md', '## L\n\n::figure[x]{src="broken"}'))).rejects.toThrow(
+      /^slides\/01\.md:4: slides\/figures\/broken\.svg is not valid SVG: .+; open it in an editor and fix or re-export it$/,
+    );
+  });
+
   it('refuses images and other resources from another origin, but allows links', async () => {
     await expect(deckOf(file('slides/01.md', '## Img\n\n![a ruler](https://example.com/ruler.jpg)'))).rejects.toThrow(
-      /slides\/01\.md:6: <img> would load https:\/\/example\.com\/ruler\.jpg from another origin/,
+      /slides\/01\.md:6: <img src> would load https:\/\/example\.com\/ruler\.jpg from another origin/,
     );
     await expect(deckOf(file('slides/01.md', '## Raw\n\n<img src="//cdn.example.com/x.png" alt="x">'))).rejects.toThrow(/another origin/);
     await expect(deckOf(file('slides/01.md', '## Css\n\n<div style="background: url(https://x.org/a.png)">x</div>'))).rejects.toThrow(/another origin/);
+    await expect(deckOf(file('slides/01.md', '## Local\n\n<img src="/digits.png" srcset="/digits.png 1x, /digits@2x.png 2x" alt="digits">\n\n<style>.x { background: url(/a.png) }</style>'))).resolves.toBeDefined();
     const slide = await one('## Read more\n\n[Chollet\'s book](https://www.manning.com/books/deep-learning-with-python)');
     expect(slide.html).toContain('href="https://www.manning.com/books/deep-learning-with-python"');
   });

@@ -21,6 +21,12 @@ describe('splitSlides', () => {
     expect(splitSlides('## B\nNotes: inline start')[0]!.slides[0]!.notes).toBe('inline start');
   });
 
+  it('keeps the line where the notes start, so that mistakes in notes are found where they are', () => {
+    const stacks = splitSlides('## A\nshown\nNote:\n\nsaid aloud\n---\n## B\nNotes: inline start', 4);
+    expect(stacks.map((s) => s.slides[0]!.notesLine)).toEqual([8, 11]);
+    expect(splitSlides('## C')[0]!.slides[0]!.notesLine).toBeUndefined();
+  });
+
   it('ignores separators and notes markers inside fenced code blocks', () => {
     const source = '## Code\n\n```yaml\n---\ntitle: x\n--\nNote: not a note\n```\n\n~~~~\n---\n~~~~';
     const stacks = splitSlides(source);
