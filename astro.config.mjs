@@ -20,7 +20,9 @@ import { offline } from './src/integrations/offline.ts';
 const base = process.env.BASE_PATH ?? '/';
 
 export default defineConfig({
-  site: process.env.SITE_URL ?? 'http://localhost:4321',
+  // Without SITE_URL the deck has no public address: the follow-along QR code
+  // then shows the address the page is served from (src/deck/qr.ts).
+  site: process.env.SITE_URL || undefined,
   base,
   // OUT_DIR lets the tests build the deck a second time under a base path.
   outDir: process.env.OUT_DIR ?? './dist',

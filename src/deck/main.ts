@@ -2,25 +2,37 @@
  * The deck in the browser: reveal.js with the plugins lecturers expect, and
  * the demo lifecycle. This is the only script every visitor downloads; demos
  * bring their own code when their slide is reached.
+ *
+ * The same page runs in three roles. On the projector (and on phones) it is
+ * the deck itself, and it computes every demo. In the speaker view's two
+ * preview frames (reveal.js loads them with `receiver` in the query) it
+ * mirrors the projected deck's demos and sends their keys and controls back.
+ * With `?print-pdf` it lays out every slide, with every demo as a still.
  */
 import Reveal, { type RevealApi } from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
-import Search from 'reveal.js/plugin/search';
 import Zoom from 'reveal.js/plugin/zoom';
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
 import 'katex/dist/katex.min.css';
 import '../styles/deck.css';
-import { DemoLifecycle, type DeckEvents } from './lifecycle.ts';
-import type { DemoModule } from './demo.ts';
+import { MANIFESTS } from './demos.ts';
+import { bindDemoKeys } from './keys.ts';
+import { DemoLifecycle } from './lifecycle.ts';
+import type { Mirroring } from './lifecycle.ts';
+import { MirrorHub, MirrorLink, projectedWindow } from './mirror.ts';
 import { registerOffline } from './offline.ts';
-import { registry } from './registry.ts';
+import { followAlong } from './qr.ts';
+import { Search } from './search.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 const idInHash = () => /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
 // Read before reveal.js rewrites it: the scroll view loses a deep link on load.
 const linkedId = idInHash();
 const query = new URLSearchParams(location.search);
+/** A speaker-view preview frame, as reveal.js's notes plugin recognises them. */
+const receiver = /receiver/i.test(location.search);
+const print = /print-pdf/i.test(location.search);
 
 /**
  * The slide canvas, which reveal scales to the screen. A projector or laptop
@@ -82,6 +94,8 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   overview: true,
   touch: true,
   help: true,
+  // "Next" visits every slide in order, vertical stacks included: a lecturer's clicker has only next and back.
+  navigationMode: 'linear',
   // Print every fragment's final state on one page per slide.
   pdfSeparateFragments: false,
   pdfMaxPagesPerSlide: 1,
@@ -94,25 +108,39 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
 
 deckRef = deck;
 
-const keyHandlers: Record<number, ((event: KeyboardEvent) => void)[]> = {};
+/** How demo states travel: the projected deck publishes them, the speaker view's frames mirror them. */
+const mirroring: Mirroring | undefined = receiver
+  ? new MirrorLink(window, projectedWindow(window))
+  : print
+    ? undefined
+    : new MirrorHub(window, (id, action) => lifecycle.actOn(id, action));
 const lifecycle = new DemoLifecycle({
-  load: (name) => (registry as Partial<Record<string, () => Promise<DemoModule>>>)[name]?.(),
+  manifests: MANIFESTS,
+  role: receiver ? 'mirror' : 'main',
   query,
   reducedMotion,
+  print,
+  mirroring,
   onError: (name, error) => console.error(`demo "${name}" failed to mount`, error),
-  addKeyBinding: (key, description, handler) => {
-    // Several demos may share a key; each handler checks that its slide is on screen.
-    const keyCode = key.toUpperCase().charCodeAt(0);
-    const handlers = (keyHandlers[keyCode] ??= []);
-    handlers.push(handler);
-    if (handlers.length === 1) {
-      deck.addKeyBinding({ keyCode, key: key.toUpperCase(), description }, (event: KeyboardEvent) => {
-        for (const h of keyHandlers[keyCode]!) h(event);
-      });
-    }
-  },
 });
-lifecycle.attach(deck as unknown as DeckEvents);
+
+bindDemoKeys(deck, document, MANIFESTS, (key) => lifecycle.pressKey(key));
+
+deck.on('ready', () => {
+  if (print) void lifecycle.mountAll(document);
+  else lifecycle.showSlide(deck.getCurrentSlide());
+});
+deck.on('slidechanged', (event) => lifecycle.showSlide((event as unknown as { currentSlide?: HTMLElement }).currentSlide));
+const onFragment = (event: Event) => {
+  const root = (event as unknown as { fragment?: HTMLElement }).fragment?.closest<HTMLElement>('[data-demo]');
+  if (root) lifecycle.step(root);
+};
+deck.on('fragmentshown', onFragment);
+deck.on('fragmenthidden', onFragment);
+document.addEventListener('visibilitychange', () => (document.hidden ? lifecycle.hideAll() : lifecycle.restore()));
+window.addEventListener('pagehide', (event) => {
+  if (!event.persisted) lifecycle.dispose();
+});
 
 // reveal.js does not update the address in the scroll view; do it, so that a
 // reader on a phone can reload, bookmark or share the slide they are on.
@@ -127,7 +155,8 @@ function scrollToSlide(id: string | undefined): void {
   page?.scrollIntoView({ block: 'start' });
 }
 
-registerOffline();
+if (!receiver) registerOffline();
+followAlong(document);
 
 void deck.initialize().then(() => {
   if (deck.isScrollView()) scrollToSlide(linkedId);

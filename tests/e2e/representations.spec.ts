@@ -76,5 +76,15 @@ test('in the print layout every representation figure shows a still frame', asyn
   expect(Number(await fig(page, 'uncrumpling').getAttribute('data-accuracy'))).toBeGreaterThan(0.95);
   await expect(fig(page, 'change-of-coordinates')).toHaveAttribute('data-turned', 'true');
   await expect(fig(page, 'training-anatomy')).toHaveAttribute('data-step', '5');
-  await expect(fig(page, 'tensor-ranks')).toHaveAttribute('data-shape', '(60000, 784)');
+  // Paper has no clicker: the tensor figure prints its whole progression, rank 0 to rank 5.
+  await expect(fig(page, 'tensor-ranks')).toHaveAttribute('data-printed', '0,1,2,3,4,5');
+  await expect(fig(page, 'tensor-ranks').locator('.te-panel')).toHaveCount(6);
+  expect(await fig(page, 'tensor-ranks').locator('.te-panel figcaption').allTextContents()).toEqual([
+    'rank 0 scalar ()',
+    'rank 1 vector (5,)',
+    'rank 2 matrix (4, 5)',
+    'rank 3 3D tensor (3, 4, 5)',
+    'rank 4 4D tensor (3, 28, 28, 3) or (3, 3, 28, 28)',
+    'rank 5 5D tensor (2, 3, 28, 28, 3)',
+  ]);
 });

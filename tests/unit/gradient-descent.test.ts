@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CURVES,
-  decodeState,
-  descend1d,
-  descend2d,
-  encodeState,
-  leastSquares,
-  lossGrid,
-  makeRegressionData,
-  mse,
-  mseGradient,
-  PRESETS,
-  TWO_VALLEYS,
-  VALLEY,
-} from '../../src/demos/gradient-descent/model.ts';
+import { CURVES, descend1d, PRESETS, TWO_VALLEYS, VALLEY } from '../../src/demos/gradient-descent-1d/model.ts';
+import { descend2d, leastSquares, lossGrid, makeRegressionData, mse, mseGradient } from '../../src/demos/gradient-descent-2d/model.ts';
+import { decodeState, encodeState } from '../../src/demos/shared/url-state.ts';
 
 const finiteDifference = (f: (x: number) => number, x: number, h = 1e-5) => (f(x + h) - f(x - h)) / (2 * h);
 

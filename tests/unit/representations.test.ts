@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { coordinatesAt, makeCoordinatePoints } from '../../src/demos/representations/coordinates.ts';
-import { accuracy, Adam, flatten, initParams, lossAndGradient, makeMoons, train, unflatten } from '../../src/demos/representations/network.ts';
-import { cellsFor, STAGES } from '../../src/demos/representations/tensors.ts';
+import { coordinatesAt, makeCoordinatePoints } from '../../src/demos/change-of-coordinates/model.ts';
+import { accuracy, Adam, flatten, initParams, lossAndGradient, makeMoons, train, unflatten } from '../../src/demos/uncrumpling/model.ts';
+import { cellsFor, STAGES } from '../../src/demos/tensor-ranks/model.ts';
 
 describe('the uncrumpling network', () => {
   const points = makeMoons(1);

@@ -1,88 +1,16 @@
 /**
- * The mathematics of the gradient-descent figures: loss curves with their
- * derivatives, the iterates of w ← w − η·dL/dw, and a small seeded
- * regression problem solved by full-batch and by mini-batch stochastic
- * gradient descent, with optional momentum. Pure functions; no DOM, no D3.
- * Any step of a run is a function of its settings, so a figure can be drawn
- * at any step and a link can reproduce it.
+ * Gradient descent on two parameters: a small seeded regression problem
+ * (fit y = w·x + b) solved by full-batch and by mini-batch stochastic
+ * gradient descent, with optional momentum, and the figure's state with the
+ * actions that change it. Pure functions; no DOM, no D3. Any step of a run
+ * is a function of its settings, so the figure can be drawn at any step,
+ * mirrored, printed and linked.
  */
 import { mulberry32, shuffleInPlace } from '../../train/random.ts';
+import { decodeState, encodeState, numberOr } from '../shared/url-state.ts';
 
-// ---------------------------------------------------------------- one parameter
-
-export interface Curve {
-  id: 'valley' | 'two-valleys';
-  name: string;
-  loss(w: number): number;
-  gradient(w: number): number;
-  /** The w range the figure shows. */
-  domain: [number, number];
-  /** Where a run starts unless told otherwise. */
-  start: number;
-}
-
-/** A smooth valley, steeper on the right than on the left, with one minimum at w = 1. */
-export const VALLEY: Curve = {
-  id: 'valley',
-  name: 'one minimum',
-  loss: (w) => {
-    const u = w - 1;
-    return 0.4 * u * u + 0.04 * u ** 3 + 0.02 * u ** 4 + 0.5;
-  },
-  gradient: (w) => {
-    const u = w - 1;
-    return 0.8 * u + 0.12 * u * u + 0.08 * u ** 3;
-  },
-  domain: [-3, 4],
-  start: -2,
-};
-
-/** Two valleys: a shallow local minimum on the left and the global one on the right. */
-export const TWO_VALLEYS: Curve = {
-  id: 'two-valleys',
-  name: 'a local minimum',
-  loss: (w) => 0.08 * w ** 4 - 0.6 * w * w - 0.35 * w + 2,
-  gradient: (w) => 0.32 * w ** 3 - 1.2 * w - 0.35,
-  domain: [-3.5, 3.5],
-  start: -3,
-};
-
-export const CURVES = { valley: VALLEY, 'two-valleys': TWO_VALLEYS } as const;
-
-/** Learning rates the instructor can name aloud. */
-export const PRESETS = {
-  small: { eta: 0.05, label: 'too small' },
-  good: { eta: 0.9, label: 'about right' },
-  large: { eta: 2.6, label: 'too large' },
-} as const;
-export type PresetName = keyof typeof PRESETS;
-
-export interface Iterate {
-  step: number;
-  w: number;
-  loss: number;
-  gradient: number;
-}
-
-/** Beyond this |w| (or on a non-finite value) a run is said to have diverged and stops. */
+/** Beyond this |w| or |b| (or on a non-finite loss) a run is said to have diverged and stops. */
 export const DIVERGED = 1e3;
-
-/**
- * The iterates of gradient descent from `start`: step 0 is the start, step k
- * the weight after k updates. Stops early once the run diverges.
- */
-export function descend1d(curve: Curve, start: number, eta: number, steps: number): { iterates: Iterate[]; diverged: boolean } {
-  const at = (step: number, w: number): Iterate => ({ step, w, loss: curve.loss(w), gradient: curve.gradient(w) });
-  const iterates = [at(0, start)];
-  for (let k = 1; k <= steps; k++) {
-    const last = iterates[k - 1]!;
-    const w = last.w - eta * last.gradient;
-    if (!Number.isFinite(w) || Math.abs(w) > DIVERGED || !Number.isFinite(curve.loss(w))) return { iterates, diverged: true };
-    iterates.push(at(k, w));
-  }
-  const last = iterates.at(-1)!;
-  return { iterates, diverged: Math.abs(last.w) > 50 };
-}
 
 // ---------------------------------------------------------------- two parameters
 
@@ -218,20 +146,115 @@ export function lossGrid(data: Dataset, extent: { w: [number, number]; b: [numbe
   return values;
 }
 
-// ---------------------------------------------------------------- state in the URL
+// ---------------------------------------------------------------- the figure's state
 
-/** Reads `key:value` pairs from a compact URL parameter, e.g. "eta:0.9,w0:-2,step:3". */
-export function decodeState(text: string | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (text ?? '').split(',')) {
-    const [key, value] = part.split(':');
-    if (key && value !== undefined && /^[a-z0-9]+$/i.test(key)) out[key] = value;
-  }
-  return out;
+/** The seed of the regression data: the same 64 points in every window and every lecture. */
+export const DATA_SEED = 7;
+let lectureData: Dataset | undefined;
+/** The figure's 64 points (made once). */
+export function regressionData(): Dataset {
+  return (lectureData ??= makeRegressionData(DATA_SEED));
+}
+export const MAX_STEPS = 200;
+/** Batch sizes offered; the last is the whole data set (full batch). */
+export const BATCHES = [1, 4, 8, 16, 64] as const;
+export const MOMENTA = [0, 0.8] as const;
+export const ETA_RANGE = { min: 0.01, max: 0.6, step: 0.01 } as const;
+/** Where the plot is: runs may start anywhere inside. */
+export const EXTENT = { w: [-2.5, 5.5] as [number, number], b: [-4, 3] as [number, number] };
+
+/** Everything the figure shows, as data. */
+export interface Gd2State {
+  eta: number;
+  batchSize: number;
+  momentum: number;
+  w0: number;
+  b0: number;
+  /** Seed of the mini-batch order ("New mini-batches" changes it). */
+  seed: number;
+  step: number;
+  playing: boolean;
 }
 
-export function encodeState(state: Record<string, string | number>): string {
-  return Object.entries(state)
-    .map(([k, v]) => `${k}:${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
-    .join(',');
+export type Gd2Action =
+  | { type: 'eta'; eta: number }
+  | { type: 'batch'; batchSize: number }
+  | { type: 'momentum'; momentum: number }
+  | { type: 'step' }
+  | { type: 'goto'; step: number }
+  | { type: 'reset' }
+  | { type: 'reseed' }
+  | { type: 'start-at'; w0: number; b0: number }
+  | { type: 'toggle-play' }
+  | { type: 'tick' };
+
+export interface Gd2Params {
+  eta: number;
+  batch: number;
+  momentum: number;
+}
+
+export function initialState(params: Gd2Params): Gd2State {
+  return { eta: params.eta, batchSize: params.batch, momentum: params.momentum, w0: -1.8, b0: 2.2, seed: 1, step: 0, playing: false };
+}
+
+/** Both runs of a state: full batch and mini-batch, from the same start. */
+export function runs(data: Dataset, state: Gd2State): { full: Point2d[]; sgd: Point2d[]; diverged: boolean } {
+  const common = { start: [state.w0, state.b0] as [number, number], eta: state.eta, momentum: state.momentum, steps: state.step, seed: state.seed };
+  const full = descend2d(data, { ...common, batchSize: data.x.length });
+  const sgd = descend2d(data, { ...common, batchSize: state.batchSize });
+  return { full: full.path, sgd: sgd.path, diverged: full.diverged || sgd.diverged };
+}
+
+const clampEta = (eta: number) => Math.max(ETA_RANGE.min, Math.min(ETA_RANGE.max, eta));
+
+/** Applies an action. Changing a setting or the start begins a new run at step 0. */
+export function reduce(state: Gd2State, action: Gd2Action, data: Dataset = regressionData()): Gd2State {
+  const fresh = { step: 0, playing: false };
+  switch (action.type) {
+    case 'eta':
+      return { ...state, eta: clampEta(action.eta), ...fresh };
+    case 'batch':
+      return { ...state, batchSize: Math.max(1, Math.min(data.x.length, Math.round(action.batchSize))), ...fresh };
+    case 'momentum':
+      return { ...state, momentum: Math.max(0, Math.min(0.99, action.momentum)), ...fresh };
+    case 'step':
+      return { ...state, step: Math.min(MAX_STEPS, state.step + 1) };
+    case 'goto':
+      return { ...state, step: Math.max(0, Math.min(MAX_STEPS, action.step)), playing: false };
+    case 'reset':
+      return { ...state, ...fresh };
+    case 'reseed':
+      return { ...state, seed: state.seed + 1, ...fresh };
+    case 'start-at': {
+      const inside = action.w0 >= EXTENT.w[0] && action.w0 <= EXTENT.w[1] && action.b0 >= EXTENT.b[0] && action.b0 <= EXTENT.b[1];
+      return inside ? { ...state, w0: action.w0, b0: action.b0, ...fresh } : state;
+    }
+    case 'toggle-play':
+      return { ...state, playing: !state.playing && state.step < MAX_STEPS && !runs(data, state).diverged };
+    case 'tick':
+      return state.step >= MAX_STEPS || runs(data, state).diverged ? { ...state, playing: false } : { ...state, step: state.step + 1 };
+  }
+}
+
+export const LINK_PARAM = 'gd2';
+
+/** The state a link restores (`?gd2=eta:0.15,bs:16,mom:0.8,w0:-1.8,b0:2.2,seed:1,step:5`), or undefined. */
+export function stateFromLink(text: string | null, fallback: Gd2State): Gd2State | undefined {
+  const saved = decodeState(text);
+  if (Object.keys(saved).length === 0) return undefined;
+  return {
+    eta: clampEta(numberOr(saved.eta, fallback.eta)),
+    batchSize: Math.max(1, Math.round(numberOr(saved.bs, fallback.batchSize))),
+    momentum: numberOr(saved.mom, fallback.momentum),
+    w0: numberOr(saved.w0, fallback.w0),
+    b0: numberOr(saved.b0, fallback.b0),
+    seed: Math.round(numberOr(saved.seed, fallback.seed)),
+    step: Math.max(0, Math.min(MAX_STEPS, Math.round(numberOr(saved.step, 0)))),
+    playing: false,
+  };
+}
+
+export function linkFor(s: Gd2State): string {
+  return encodeState({ eta: s.eta, bs: s.batchSize, mom: s.momentum, w0: s.w0, b0: s.b0, seed: s.seed, step: s.step });
 }

@@ -1,47 +1,53 @@
 /**
  * "Explore the data": the Keras exploration of the source lecture, on the
  * real MNIST that this site serves. Needs only the manifest (for the shapes)
- * and the first training shard (for the digits): about 1 MB.
+ * and the first training shard (for the digits): about 1 MB. Mirrors get
+ * the 24 digits they draw with the state, and download nothing.
  */
-import type { MountDemo } from '../../deck/demo.ts';
+import type { Controller, DemoModule } from '../../contract/demo.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { MnistError, MnistLoader } from '../../mnist/loader.ts';
 import { mnistManifestUrl } from '../../mnist/url.ts';
-import './explore.css';
-import { createExploreView } from './view.ts';
+import { firstExamples, initialState, type ExploreAction, type ExploreState } from './model.ts';
+import { createView } from './view.ts';
 
-/** Training image shown large, as in the source lecture's `digit = train_images[4]`. */
-const INDEX = 4;
-const GRID = 24;
+const demo: DemoModule<Record<string, never>, ExploreState, ExploreAction> = {
+  initial: () => initialState(),
+  view: createView,
+  controller(context): Controller<ExploreAction> {
+    let state = context.initial;
+    const set = (next: Partial<ExploreState>) => {
+      state = { ...state, ...next };
+      context.render(state);
+    };
 
-export const mount: MountDemo = ({ root, stage, steps, print, signal }) => {
-  const view = createExploreView(stage, GRID);
-  const setState = (state: 'loading' | 'ready' | 'error') => root.setAttribute('data-state', state);
-
-  async function load(): Promise<void> {
-    setState('loading');
-    view.showProgress(0, 'Loading the MNIST training data…');
-    try {
-      const loader = new MnistLoader({
-        manifestUrl: mnistManifestUrl(),
-        signal,
-        onProgress: (p) => view.showProgress(p.loadedBytes / p.totalBytes, `Loading ${p.file}…`),
-      });
-      const manifest = await loader.manifest();
-      const first = await loader.shards('train').next();
-      if (first.done) throw new Error('the manifest lists no training shards');
-      view.showData({ counts: manifest.counts, labels: first.value.labels, images: first.value.images, index: INDEX });
-      setState('ready');
-    } catch (error) {
-      if (signal.aborted) return;
-      setState('error');
-      const message = error instanceof MnistError || error instanceof Error ? error.message : String(error);
-      view.showError(message, () => void load());
+    async function load(): Promise<void> {
+      set({ status: 'loading', error: undefined, progress: { fraction: 0, text: 'Loading the MNIST training data…' } });
+      try {
+        const loader = new MnistLoader({
+          manifestUrl: mnistManifestUrl(),
+          signal: context.signal,
+          onProgress: (p) => set({ progress: { fraction: p.loadedBytes / p.totalBytes, text: `Loading ${p.file}…` } }),
+        });
+        const manifest = await loader.manifest();
+        const first = await loader.shards('train').next();
+        if (first.done) throw new Error('the manifest lists no training shards');
+        set({ status: 'ready', data: { counts: manifest.counts, ...firstExamples(first.value.labels, first.value.images, IMAGE_BYTES) } });
+      } catch (error) {
+        if (context.signal.aborted) return;
+        set({ status: 'error', error: error instanceof MnistError || error instanceof Error ? error.message : String(error) });
+      }
     }
-  }
 
-  void load();
-  if (print) view.step(steps);
-  return {
-    step: (n) => view.step(print ? steps : n),
-  };
+    void load();
+    return {
+      act(action) {
+        if (action.type === 'retry' && state.status === 'error') void load();
+        else if (action.type === 'goto') set({ step: action.step });
+      },
+      step: (shown) => set({ step: shown }),
+    };
+  },
 };
+
+export const { initial, view, controller } = demo;

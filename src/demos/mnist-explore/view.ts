@@ -1,44 +1,18 @@
 /**
  * Drawing the "explore the data" figure: shapes, a grid of training digits,
  * one digit with its pixel values, and the reshape to 784 values scaled to
- * [0, 1]. Draws what it is given; loads nothing.
+ * [0, 1]; or the download's progress, or its error with a retry button.
+ * Draws a state; loads nothing.
  */
 import { select } from 'd3-selection';
-import { IMAGE_BYTES, IMAGE_WIDTH } from '../../mnist/format.ts';
+import type { DemoView, ViewContext } from '../../contract/demo.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
+import { paintDigit } from '../shared/digits.ts';
+import './explore.css';
+import { GRID, INDEX, type ExploreAction, type ExploreData, type ExploreState } from './model.ts';
 
-export interface ExploreData {
-  counts: { train: number; test: number };
-  /** The first training examples: labels and images. */
-  labels: Uint8Array;
-  images: Uint8Array;
-  /** Which training image to show large (4, as in the source lecture). */
-  index: number;
-}
-
-/** Paints one 28 × 28 digit into a canvas, dark ink on white (matplotlib's cmap=binary). */
-export function paintDigit(canvas: HTMLCanvasElement, pixels: Uint8Array): void {
-  canvas.width = IMAGE_WIDTH;
-  canvas.height = pixels.length / IMAGE_WIDTH;
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(canvas.width, canvas.height);
-  const rgba = image.data;
-  for (let i = 0; i < pixels.length; i++) {
-    const v = 255 - pixels[i]!;
-    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
-    rgba[4 * i + 3] = 255;
-  }
-  context.putImageData(image, 0, 0);
-}
-
-export interface ExploreView {
-  /** Shows 0: digit and pixels, 1: reshaped to 784, 2: scaled to [0, 1]. */
-  step(step: number): void;
-  showData(data: ExploreData): void;
-  showProgress(fraction: number, text: string): void;
-  showError(message: string, retry: () => void): void;
-}
-
-export function createExploreView(stage: HTMLElement, gridSize: number): ExploreView {
+export function createView({ root: figure, stage, dispatch }: ViewContext<unknown, ExploreAction>): DemoView<ExploreState> {
+  const gridSize = GRID;
   const root = select(stage).append('div').attr('class', 'mnist-explore');
   const status = root.append('div').attr('class', 'mnist-status').attr('role', 'status');
   const body = root.append('div').attr('class', 'mnist-body').attr('hidden', '');
@@ -53,7 +27,11 @@ export function createExploreView(stage: HTMLElement, gridSize: number): Explore
   const pixels = one.append('div').attr('class', 'mnist-pixels').attr('aria-hidden', 'true');
   const reshape = right.append('div').attr('class', 'mnist-reshape');
 
+  let shown: ExploreData | undefined;
   function showData(data: ExploreData): void {
+    if (data === shown) return;
+    shown = data;
+    const index = INDEX;
     status.attr('hidden', '').text('');
     body.attr('hidden', null);
     shapes.text(
@@ -67,17 +45,17 @@ export function createExploreView(stage: HTMLElement, gridSize: number): Explore
       .selectAll<HTMLDivElement, number>('div')
       .data(Array.from({ length: Math.min(gridSize, data.labels.length) }, (_, i) => i))
       .join('div')
-      .attr('class', (i) => (i === data.index ? 'mnist-cell chosen' : 'mnist-cell'))
+      .attr('class', (i) => (i === index ? 'mnist-cell chosen' : 'mnist-cell'))
       .attr('role', 'listitem');
     cells.selectAll('canvas').data((i) => [i]).join('canvas').each(function (i) {
       paintDigit(this as HTMLCanvasElement, data.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
     }).attr('aria-hidden', 'true');
     cells.selectAll('span').data((i) => [i]).join('span').attr('class', 'mnist-label').attr('data-label', (i) => data.labels[i]!).text((i) => data.labels[i]!);
 
-    const digit = data.images.subarray(data.index * IMAGE_BYTES, (data.index + 1) * IMAGE_BYTES);
+    const digit = data.images.subarray(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES);
     paintDigit(big.node()!, digit);
-    big.attr('aria-label', `Training image ${data.index}, labelled ${data.labels[data.index]}, drawn 28 by 28 pixels`);
-    one.selectAll('.mnist-caption').data([0]).join('p').attr('class', 'mnist-caption').text(`train_images[${data.index}]: a ${data.labels[data.index]}, 28 × 28 values from 0 to 255`);
+    big.attr('aria-label', `Training image ${index}, labelled ${data.labels[index]}, drawn 28 by 28 pixels`);
+    one.selectAll('.mnist-caption').data([0]).join('p').attr('class', 'mnist-caption').text(`train_images[${index}]: a ${data.labels[index]}, 28 × 28 values from 0 to 255`);
     pixels
       .selectAll<HTMLSpanElement, number>('span')
       .data(Array.from(digit))
@@ -109,27 +87,28 @@ export function createExploreView(stage: HTMLElement, gridSize: number): Explore
       .text(`[${firstInk} zeros…, ${sample.map((v) => (v / 255).toFixed(3)).join(', ')}, …]   shape (784,)`);
   }
 
-  function step(n: number): void {
-    root.attr('data-step', String(n));
-  }
-
   function showProgress(fraction: number, text: string): void {
-    status.attr('hidden', null).html('');
+    body.attr('hidden', '');
+    status.attr('hidden', null).attr('role', 'status').html('');
     status.append('p').text(text);
     status.append('progress').attr('max', 1).attr('value', fraction);
   }
 
-  function showError(message: string, retry: () => void): void {
+  function showError(message: string): void {
     body.attr('hidden', '');
     status.attr('hidden', null).attr('role', 'alert').html('');
     status.append('p').attr('class', 'mnist-error').text(message);
-    status.append('button').attr('type', 'button').text('Try again').on('click', () => {
-      status.attr('role', 'status');
-      retry();
-    });
+    status.append('button').attr('type', 'button').text('Try again').on('click', () => dispatch({ type: 'retry' }));
   }
 
-  step(0);
-  return { step, showData, showProgress, showError };
+  return {
+    render(state) {
+      root.attr('data-step', String(state.step));
+      figure.dataset.state = state.status;
+      if (state.status === 'ready' && state.data) showData(state.data);
+      else if (state.status === 'error') showError(state.error ?? 'The MNIST data could not be loaded.');
+      else showProgress(state.progress.fraction, state.progress.text);
+    },
+  };
 }
 

@@ -27,7 +27,19 @@ export interface LiveState {
   epochs: { epoch: number; accuracy: number; loss: number; confusion: number[][] }[];
   grid: { indices: number[]; labels: number[]; predicted: number[]; confidence: number[]; images: Uint8Array } | undefined;
   tensors: number | undefined;
+  /** The digit drawn on the pad: strokes of x, y pairs in pad pixels (0–280). */
+  strokes: number[][];
+  /** The network's ten probabilities for the drawing, once it has answered. */
+  probabilities: number[] | undefined;
 }
+
+/** What a person can do on the live slide (keys, buttons, the pad), in any window. */
+export type LiveAction =
+  | { type: 'toggle' }
+  | { type: 'reset' }
+  | { type: 'retry'; kind: 'start' | 'reset' | 'reload' }
+  | { type: 'draw'; strokes: number[][] }
+  | { type: 'clear' };
 
 export function initialState(config: TrainingConfig): LiveState {
   return {
@@ -47,6 +59,8 @@ export function initialState(config: TrainingConfig): LiveState {
     epochs: [],
     grid: undefined,
     tensors: undefined,
+    strokes: [],
+    probabilities: undefined,
   };
 }
 
@@ -97,6 +111,7 @@ export function update(s: LiveState, message: FromWorker): LiveState {
       s.error = { message: message.message, retry: message.retry };
       break;
     case 'prediction':
+      s.probabilities = Array.from(message.probabilities);
       break;
   }
   return s;

@@ -4,35 +4,25 @@
  * draws a LiveState; the view keeps no training state of its own.
  */
 import { select } from 'd3-selection';
+import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { backendLabel } from '../../train/backends.ts';
 import { smooth } from '../../train/metrics.ts';
-import { paintDigit } from '../mnist-explore/view.ts';
+import { paintDigit } from '../shared/digits.ts';
 import { createChart } from './charts.ts';
 import { createConfusion } from './confusion.ts';
 import { createDrawPad, type DrawPad } from './draw.ts';
-import { announcement, lastTestAccuracy, percent, progressFraction, progressLine, recentAccuracy, recentLoss, stepsPerEpoch, type LiveState } from './state.ts';
-
-export interface ViewActions {
-  toggle(): void;
-  reset(): void;
-  retry(kind: 'start' | 'reset' | 'reload'): void;
-  predict(input: Float32Array): void;
-}
-
-export interface LiveView {
-  render(state: LiveState): void;
-  showProbabilities(probabilities: Float32Array): void;
-}
+import { announcement, lastTestAccuracy, percent, progressFraction, progressLine, recentAccuracy, recentLoss, stepsPerEpoch, type LiveAction, type LiveState } from './state.ts';
+import './training.css';
 
 /** Digits of the test grid painted per animation frame. */
 const GRID_PAINT_SLICE = 4;
 
-export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: ViewActions): LiveView {
+export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveAction>): DemoView<LiveState> {
   const live = select(stage).append('div').attr('class', 'live');
   const top = live.append('div').attr('class', 'live-top');
   const controls = top.append('div').attr('class', 'live-controls');
-  const toggle = controls.append('button').attr('type', 'button').attr('class', 'live-toggle').on('click', () => actions.toggle());
-  controls.append('button').attr('type', 'button').attr('class', 'live-reset').text('Reset').attr('title', 'New weights, new run (R)').on('click', () => actions.reset());
+  const toggle = controls.append('button').attr('type', 'button').attr('class', 'live-toggle').on('click', () => dispatch({ type: 'toggle' }));
+  controls.append('button').attr('type', 'button').attr('class', 'live-reset').text('Reset').attr('title', 'New weights, new run (R)').on('click', () => dispatch({ type: 'reset' }));
   const progress = top.append('div').attr('class', 'live-progress');
   const bar = progress.append('div').attr('class', 'progress-bar').attr('role', 'progressbar').attr('aria-label', 'Training progress').attr('aria-valuemin', 0).attr('aria-valuemax', 100);
   const fill = bar.append('div').attr('class', 'progress-fill');
@@ -58,7 +48,11 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
   const grid = side.append('div').attr('class', 'live-grid');
   grid.append('p').attr('class', 'grid-title').text('Test digits and the network’s guesses');
   const gridCells = grid.append('div').attr('class', 'grid-cells').attr('role', 'list');
-  const pad: DrawPad = createDrawPad(side.node()!, (input) => actions.predict(input));
+  const pad: DrawPad = createDrawPad(
+    side.node()!,
+    (strokes) => dispatch({ type: 'draw', strokes }),
+    () => dispatch({ type: 'clear' }),
+  );
   const announcer = live.append('p').attr('class', 'sr-only').attr('aria-live', 'polite');
   let announced = 0;
   let lastAnnouncement = '';
@@ -113,7 +107,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
       .join('button')
       .attr('type', 'button')
       .text((retry) => (retry === 'start' ? 'Try again' : retry === 'reset' ? 'Reset and try again' : 'Reload the page'))
-      .on('click', (_, retry) => actions.retry(retry));
+      .on('click', (_, kind) => dispatch({ type: 'retry', kind }));
 
     const perEpoch = stepsPerEpoch(s.config);
     const xMax = perEpoch * s.config.epochs;
@@ -135,7 +129,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
     const drawing = s.state === 'paused' || s.state === 'done';
     grid.attr('hidden', drawing ? '' : null);
     side.select('.live-draw').attr('hidden', drawing ? null : '');
-    pad.setEnabled(drawing, drawing ? 'Draw with the mouse or a finger; the bars show the ten probabilities.' : 'Pause training to draw.');
+    pad.render(s.strokes, s.probabilities, drawing, drawing ? 'Draw with the mouse or a finger; the bars show the ten probabilities.' : 'Pause training to draw.');
     if (s.grid) renderGrid(s.grid);
 
     const now = performance.now();
@@ -185,7 +179,7 @@ export function createLiveView(root: HTMLElement, stage: HTMLElement, actions: V
     if (to < canvases.length) requestAnimationFrame(() => paintInSlices(canvases, images, to));
   }
 
-  return { render, showProbabilities: (p) => pad.showProbabilities(p) };
+  return { render };
 }
 
 function fmt(value: number | undefined): string | undefined {

@@ -12,11 +12,11 @@ export interface HistorySeries {
 
 export function createHistory(parent: Selection<SVGGElement, unknown, null, undefined>, width: number, height: number, title: string) {
   const m = { top: 26, right: 8, bottom: 28, left: 44 };
-  parent.append('text').attr('class', 'gd-title').attr('x', 0).attr('y', 14).text(title);
+  parent.append('text').attr('class', 'fig-title').attr('x', 0).attr('y', 14).text(title);
   const x = scaleLinear().range([m.left, width - m.right]);
   const y = scaleLog().range([height - m.bottom, m.top]).clamp(true);
-  const xAxis = parent.append('g').attr('class', 'gd-axis').attr('transform', `translate(0,${height - m.bottom})`);
-  const yAxis = parent.append('g').attr('class', 'gd-axis').attr('transform', `translate(${m.left},0)`);
+  const xAxis = parent.append('g').attr('class', 'fig-axis').attr('transform', `translate(0,${height - m.bottom})`);
+  const yAxis = parent.append('g').attr('class', 'fig-axis').attr('transform', `translate(${m.left},0)`);
   const paths = parent.append('g');
   return (series: HistorySeries[], maxStep: number) => {
     const all = series.flatMap((s) => s.losses).filter((v) => v > 0 && Number.isFinite(v));

@@ -1,59 +1,10 @@
-/**
- * "Anatomy of training": the lecture's diagram (input, layers with weights,
- * predictions, true targets, loss, optimizer, weight update), with the five
- * steps of the training loop highlighted one by one by the clicker.
- */
+/** "Anatomy of training", drawn: the diagram with the lit step and its caption. Draws a state. */
 import { select } from 'd3-selection';
-import type { MountDemo } from '../../deck/demo.ts';
-import './representations.css';
+import type { DemoView, ViewContext } from '../../contract/demo.ts';
+import '../shared/representations.css';
+import { EDGES, NODES, STEPS, type AnatomyAction, type AnatomyState } from './model.ts';
 
-interface Node {
-  id: string;
-  label: string;
-  sub?: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  kind: 'data' | 'layer' | 'weights' | 'target' | 'loss' | 'optimizer';
-}
-
-const NODES: Node[] = [
-  { id: 'input', label: 'Input X', sub: 'a batch of images', x: 330, y: 10, w: 240, h: 56, kind: 'data' },
-  { id: 'layer1', label: 'Layer', sub: 'data transformation', x: 330, y: 100, w: 240, h: 60, kind: 'layer' },
-  { id: 'w1', label: 'Weights', x: 60, y: 104, w: 170, h: 52, kind: 'weights' },
-  { id: 'layer2', label: 'Layer', sub: 'data transformation', x: 330, y: 196, w: 240, h: 60, kind: 'layer' },
-  { id: 'w2', label: 'Weights', x: 60, y: 200, w: 170, h: 52, kind: 'weights' },
-  { id: 'pred', label: 'Predictions Y′', x: 330, y: 292, w: 240, h: 50, kind: 'data' },
-  { id: 'target', label: 'True targets Y', x: 630, y: 292, w: 240, h: 50, kind: 'target' },
-  { id: 'loss', label: 'Loss function', sub: '→ loss score', x: 480, y: 380, w: 240, h: 60, kind: 'loss' },
-  { id: 'opt', label: 'Optimizer', x: 60, y: 384, w: 170, h: 52, kind: 'optimizer' },
-];
-
-const EDGES: { from: string; to: string; d: string; back?: boolean }[] = [
-  { from: 'input', to: 'layer1', d: 'M450 66 L450 96' },
-  { from: 'w1', to: 'layer1', d: 'M230 130 L326 130' },
-  { from: 'layer1', to: 'layer2', d: 'M450 160 L450 192' },
-  { from: 'w2', to: 'layer2', d: 'M230 226 L326 226' },
-  { from: 'layer2', to: 'pred', d: 'M450 256 L450 288' },
-  { from: 'pred', to: 'loss', d: 'M450 342 C450 362 540 360 570 376' },
-  { from: 'target', to: 'loss', d: 'M750 342 C750 362 660 360 630 376' },
-  { from: 'loss', to: 'opt', d: 'M476 410 L234 410', back: true },
-  { from: 'opt', to: 'w1', d: 'M40 410 L40 130 L56 130', back: true },
-  { from: 'opt', to: 'w2', d: 'M40 226 L56 226', back: true },
-];
-
-/** What each step of the training loop lights up, and what the caption says. */
-export const STEPS = [
-  { nodes: [] as string[], edges: [] as number[], text: 'The machine of training. Click to go through one step of the loop.' },
-  { nodes: ['input', 'target'], edges: [], text: '1. Draw a batch: images X and their true targets Y.' },
-  { nodes: ['input', 'layer1', 'layer2', 'pred', 'w1', 'w2'], edges: [0, 1, 2, 3, 4], text: '2. Forward pass: the layers, with their current weights, turn X into predictions Y′.' },
-  { nodes: ['pred', 'target', 'loss'], edges: [5, 6], text: '3. Loss: the loss function compares Y′ with Y and gives one number, the loss score.' },
-  { nodes: ['loss', 'layer2', 'layer1', 'w1', 'w2'], edges: [7], text: '4. Backward pass: backpropagation computes the gradient of the loss for every weight.' },
-  { nodes: ['opt', 'w1', 'w2'], edges: [7, 8, 9], text: '5. Step: the optimizer moves every weight a little against its gradient. Then the next batch.' },
-];
-
-export const mount: MountDemo = ({ root, stage, steps, print }) => {
+export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>): DemoView<AnatomyState> {
   const box = select(stage).append('div').attr('class', 'rep rep-anatomy');
   const svg = box.append('svg').attr('viewBox', '0 0 900 450').attr('role', 'img');
   svg.append('defs').html(
@@ -86,19 +37,19 @@ export const mount: MountDemo = ({ root, stage, steps, print }) => {
     .append('text')
     .attr('class', 'an-sub')
     .attr('x', (n) => n.w / 2)
-    .attr('y', (n) => n.h / 2 + 18)
+    .attr('y', (n) => n.h / 2 + 20)
     .text((n) => n.sub!);
   svg.append('text').attr('class', 'an-update').attr('x', 22).attr('y', 300).attr('transform', 'rotate(-90 22 300)').text('weight update');
   const caption = box.append('p').attr('class', 'an-caption').attr('aria-live', 'polite');
 
-  const show = (k: number) => {
-    const step = STEPS[Math.max(0, Math.min(STEPS.length - 1, k))]!;
-    nodes.classed('lit', (n) => step.nodes.includes(n.id));
-    edges.classed('lit', (_, i) => step.edges.includes(i));
-    caption.text(step.text);
-    root.dataset.step = String(k);
-    svg.attr('aria-label', `Diagram of training: input, two layers with weights, predictions, true targets, loss function, optimizer and weight update. ${step.text}`);
+  return {
+    render({ step }) {
+      const lit = STEPS[step]!;
+      nodes.classed('lit', (n) => lit.nodes.includes(n.id));
+      edges.classed('lit', (_, i) => lit.edges.includes(i));
+      caption.text(lit.text);
+      root.dataset.step = String(step);
+      svg.attr('aria-label', `Diagram of training: input, two layers with weights, predictions, true targets, loss function, optimizer and weight update. ${lit.text}`);
+    },
   };
-  show(print ? Math.min(steps, STEPS.length - 1) : 0);
-  return { step: (n) => show(print ? steps : n) };
-};
+}

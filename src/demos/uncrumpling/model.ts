@@ -176,3 +176,30 @@ export function train(params: Params, points: Points, optimizer: Adam, steps: nu
   }
   return losses;
 }
+
+// ---------------------------------------------------------------- the figure's state
+
+/** Hidden layers of 2 tanh units. */
+export const HIDDEN = 4;
+/** The seed of the points: the same half-moons in every window. */
+export const POINTS_SEED = 1;
+export const MAX_STEPS = 1500;
+/** Adam's learning rate for this network. */
+export const RATE = 0.02;
+
+/** Everything the figure shows, as data: the weights themselves (a few dozen numbers). */
+export interface UncrumpleState {
+  params: Params;
+  step: number;
+  /** The layer drawn on the left: 0 is the input, HIDDEN the last representation. */
+  layer: number;
+  running: boolean;
+  /** Seed of the current weights; "Reset" moves to the next one, so every run is reproducible. */
+  seed: number;
+}
+
+export type UncrumpleAction = { type: 'toggle' } | { type: 'reset' } | { type: 'layer'; layer: number };
+
+export function initialState(seed = POINTS_SEED): UncrumpleState {
+  return { params: initParams(seed, HIDDEN), step: 0, layer: HIDDEN, running: false, seed };
+}

@@ -1,34 +1,23 @@
 /**
- * "Uncrumpling": a tiny network (four hidden layers of 2 tanh units and a
- * logistic output) trains live on two interleaved half-moons. On the left,
- * the data and a grid of the plane as a chosen layer has transformed them;
- * at the last layer a straight line separates the classes. On the right, the
- * decision regions in the input space. Train, pause, reset, and a slider to
- * move through the layers. Plain TypeScript: starts at once, downloads nothing.
+ * "Uncrumpling", drawn: on the left, the data and a grid of the plane as a
+ * chosen layer has transformed them (at the last layer a straight line
+ * separates the classes); on the right, the decision regions in the input
+ * space; train, pause, reset, and a slider through the layers. Draws a state.
  */
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { line } from 'd3-shape';
-import type { MountDemo } from '../../deck/demo.ts';
-import { accuracy, Adam, initParams, makeMoons, predict, representations, train, type Params } from './network.ts';
-import './representations.css';
+import type { DemoView, ViewContext } from '../../contract/demo.ts';
+import { button, controlRow, slider } from '../shared/controls.ts';
+import '../shared/representations.css';
+import { accuracy, HIDDEN, makeMoons, POINTS_SEED, predict, representations, type UncrumpleAction, type UncrumpleState } from './model.ts';
 
-const HIDDEN = 4;
-const SEED = 1;
-const STEPS_PER_FRAME = 4;
-const MAX_STEPS = 1500;
 const SIZE = 360;
+/** Pixels per side of the decision-region image. */
 const RES = 48;
 
-export const mount: MountDemo = ({ root, stage, print, reducedMotion, bindKey }) => {
-  const points = makeMoons(SEED);
-  let params: Params = initParams(SEED, HIDDEN);
-  let optimizer = new Adam(params, 0.02);
-  let step = 0;
-  let layer = HIDDEN;
-  let running = false;
-  let frame = 0;
-
+export function createView({ root, stage, dispatch }: ViewContext<unknown, UncrumpleAction>): DemoView<UncrumpleState> {
+  const points = makeMoons(POINTS_SEED);
   const box = select(stage).append('div').attr('class', 'rep rep-uncrumple');
   const panels = box.append('div').attr('class', 'un-panels');
   const left = panels.append('figure').attr('class', 'un-panel');
@@ -38,23 +27,12 @@ export const mount: MountDemo = ({ root, stage, print, reducedMotion, bindKey })
   right.append('figcaption').text('Decision regions in the input space');
   const regionBox = right.append('div').attr('class', 'un-region');
   const canvas = regionBox.append('canvas').attr('width', RES).attr('height', RES).node()!;
-  const inputSvg = regionBox.append('svg').attr('viewBox', `0 0 ${SIZE} ${SIZE}`).attr('role', 'img');
-  const controls = box.append('div').attr('class', 'rep-controls');
-  const toggle = controls.append('button').attr('type', 'button').on('click', () => (running ? pause() : play()));
-  controls.append('button').attr('type', 'button').text('Reset').on('click', () => reset());
-  const sliderLabel = controls.append('label').attr('class', 'un-slider');
-  sliderLabel.append('span').text('Layer ');
-  const slider = sliderLabel
-    .append('input')
-    .attr('type', 'range')
-    .attr('min', 0)
-    .attr('max', HIDDEN)
-    .attr('step', 1)
-    .attr('aria-label', 'Which layer to show: 0 is the input')
-    .on('input', function () {
-      layer = Number((this as HTMLInputElement).value);
-      draw();
-    });
+  const inputSvg = regionBox.append('svg').attr('viewBox', `0 0 ${SIZE} ${SIZE}`).attr('role', 'img').attr('aria-label', 'The input points over the regions where the network predicts each class.');
+  const controls = controlRow(box);
+  const toggle = button(controls, 'Train', () => dispatch({ type: 'toggle' }));
+  button(controls, 'Reset', () => dispatch({ type: 'reset' }));
+  const setLayer = slider(controls, 'Layer', { min: 0, max: HIDDEN, step: 1 }, (v) => String(v), (layer) => dispatch({ type: 'layer', layer }), 'un-slider');
+  controls.select('.un-slider input').attr('aria-label', 'Which layer to show: 0 is the input');
   const readout = controls.append('output').attr('class', 'un-readout');
 
   const inputScale = scaleLinear().domain([-2, 2]).range([0, SIZE]);
@@ -70,11 +48,20 @@ export const mount: MountDemo = ({ root, stage, print, reducedMotion, bindKey })
   const grid = layerSvg.append('g').attr('class', 'un-grid');
   const boundary = layerSvg.append('line').attr('class', 'un-boundary');
   const dots = layerSvg.append('g');
-  const inputDots = inputSvg.append('g');
   const n = points.label.length;
   const indices = Array.from({ length: n }, (_, i) => i);
+  inputSvg
+    .append('g')
+    .selectAll('circle')
+    .data(indices)
+    .join('circle')
+    .attr('r', 4.5)
+    .attr('class', (i) => (points.label[i] ? 'un-b' : 'un-a'))
+    .attr('cx', (i) => inputScale(points.xy[2 * i]!))
+    .attr('cy', (i) => inputScaleY(points.xy[2 * i + 1]!));
 
-  function draw(): void {
+  function render(state: UncrumpleState): void {
+    const { params, layer } = state;
     const hidden = layer > 0;
     const sx = hidden ? hiddenScale : inputScale;
     const sy = hidden ? hiddenScaleY : inputScaleY;
@@ -104,69 +91,27 @@ export const mount: MountDemo = ({ root, stage, print, reducedMotion, bindKey })
       .attr('y2', sy(last ? (-c - w0! * 1.05) / w1! : 0));
     leftTitle.text(layer === 0 ? 'Layer 0: the input, crumpled' : layer === HIDDEN ? `Layer ${layer}: the last representation — a line separates the classes` : `Layer ${layer} of ${HIDDEN}: a little less crumpled`);
 
-    const context = canvas.getContext('2d')!;
-    const image = context.createImageData(RES, RES);
-    for (let row = 0; row < RES; row++) {
-      for (let col = 0; col < RES; col++) {
-        const p = predict(params, inputScale.invert(((col + 0.5) * SIZE) / RES), inputScaleY.invert(((row + 0.5) * SIZE) / RES));
-        // Blue for one class, orange for the other; paler where the network is unsure.
-        const k = (row * RES + col) * 4;
-        image.data.set(p > 0.5 ? [255 - 70 * (p - 0.5) * 2, 255 - 45 * (p - 0.5) * 2, 255, 255] : [255, 255 - 60 * (0.5 - p) * 2, 255 - 110 * (0.5 - p) * 2, 255], k);
+    const context = canvas.getContext('2d');
+    if (context) {
+      const image = context.createImageData(RES, RES);
+      for (let row = 0; row < RES; row++) {
+        for (let col = 0; col < RES; col++) {
+          const p = predict(params, inputScale.invert(((col + 0.5) * SIZE) / RES), inputScaleY.invert(((row + 0.5) * SIZE) / RES));
+          // Blue for one class, orange for the other; paler where the network is unsure.
+          const k = (row * RES + col) * 4;
+          image.data.set(p > 0.5 ? [255 - 70 * (p - 0.5) * 2, 255 - 45 * (p - 0.5) * 2, 255, 255] : [255, 255 - 60 * (0.5 - p) * 2, 255 - 110 * (0.5 - p) * 2, 255], k);
+        }
       }
+      context.putImageData(image, 0, 0);
     }
-    context.putImageData(image, 0, 0);
-    inputDots
-      .selectAll('circle')
-      .data(indices)
-      .join('circle')
-      .attr('r', 4.5)
-      .attr('class', (i) => (points.label[i] ? 'un-b' : 'un-a'))
-      .attr('cx', (i) => inputScale(points.xy[2 * i]!))
-      .attr('cy', (i) => inputScaleY(points.xy[2 * i + 1]!));
 
     const acc = accuracy(params, points);
-    readout.text(`step ${step} · training accuracy ${(acc * 100).toFixed(1)}%`);
-    toggle.text(running ? 'Pause' : step > 0 ? 'Resume training' : 'Train');
-    Object.assign(root.dataset, { step: String(step), accuracy: acc.toFixed(4), layer: String(layer), state: running ? 'training' : 'paused' });
-    layerSvg.attr('aria-label', `Two classes of points and a grid, as layer ${layer} of the network represents them. Training accuracy ${(acc * 100).toFixed(0)} percent after ${step} steps.`);
-    inputSvg.attr('aria-label', 'The input points over the regions where the network predicts each class.');
-    slider.property('value', layer);
+    readout.text(`step ${state.step} · training accuracy ${(acc * 100).toFixed(1)}%`);
+    toggle.text(state.running ? 'Pause' : state.step > 0 ? 'Resume training' : 'Train');
+    setLayer(layer);
+    Object.assign(root.dataset, { step: String(state.step), accuracy: acc.toFixed(4), layer: String(layer), state: state.running ? 'training' : 'paused' });
+    layerSvg.attr('aria-label', `Two classes of points and a grid, as layer ${layer} of the network represents them. Training accuracy ${(acc * 100).toFixed(0)} percent after ${state.step} steps.`);
   }
 
-  function tick(): void {
-    if (!running) return;
-    train(params, points, optimizer, reducedMotion ? STEPS_PER_FRAME * 5 : STEPS_PER_FRAME);
-    step += reducedMotion ? STEPS_PER_FRAME * 5 : STEPS_PER_FRAME;
-    if (step >= MAX_STEPS) running = false;
-    draw();
-    // With reduced motion, fewer and bigger updates instead of a continuous animation.
-    if (running) frame = reducedMotion ? window.setTimeout(tick, 500) : requestAnimationFrame(tick);
-  }
-  function play(): void {
-    if (running) return;
-    running = true;
-    tick();
-  }
-  function pause(): void {
-    running = false;
-    cancelAnimationFrame(frame);
-    clearTimeout(frame);
-    draw();
-  }
-  function reset(): void {
-    pause();
-    params = initParams(SEED + Math.floor(Math.random() * 1000), HIDDEN);
-    optimizer = new Adam(params, 0.02);
-    step = 0;
-    draw();
-  }
-  bindKey('A', 'Animate: train or pause the uncrumpling network', () => (running ? pause() : play()));
-
-  if (print) {
-    // A still frame: the trained network, its last representation.
-    train(params, points, optimizer, 600);
-    step = 600;
-  }
-  draw();
-  return { hide: pause, dispose: pause };
-};
+  return { render };
+}

@@ -1,0 +1,145 @@
+/**
+ * # The demo contract
+ *
+ * The one module that both the deck (src/deck) and the demos (src/demos)
+ * import; nothing else crosses between them. A demo is a folder,
+ * `src/demos/<name>/`, whose `manifest.ts` default-exports a
+ * {@link DemoManifest}. The deck finds the manifests by itself, checks every
+ * slide's `::demo{…}` against them when the site is built, and loads a
+ * demo's code only when its slide is reached.
+ *
+ * A demo is written in three parts, as TensorFlow Playground and Observable
+ * Plot keep them:
+ *
+ * - a **state** `S`: plain, serialisable data (parameters, step, results);
+ *   the initial one is a pure function of the slide's parameters;
+ * - a **view** that draws a state into the figure, and turns what a person
+ *   does (a click, a slider, a drawing) into **actions** `A`;
+ * - a **controller** that owns the state in the projected deck: it applies
+ *   actions, runs timers, workers and downloads, and hands each new state to
+ *   `render`.
+ *
+ * The split is what lets other windows mirror a demo. The deck on the
+ * projector is the single source of truth: it mounts view and controller,
+ * and every state it renders is also sent to the speaker view's preview
+ * frames, which mount the view alone (role "mirror": no worker, no download,
+ * no timer) and send their actions back. A key pressed in either window
+ * becomes the manifest's action, applied once, in the projected deck.
+ *
+ * The lifecycle (src/deck/lifecycle.ts) decides when things happen:
+ *
+ * 1. **mount**: when the demo's slide is first reached (or when printing).
+ * 2. **show** / **hide**: its slide comes on or leaves the screen (or the tab
+ *    is hidden). The manifest's keys are bound on show and unbound on hide.
+ * 3. **step(n)**: with `steps="k"` on the slide, the clicker's fragments step
+ *    the demo before the slide; `n` is how many are shown (0…k).
+ * 4. **print**: a still frame for the PDF; by default the last step.
+ * 5. **dispose**: the page goes away; the context's `signal` aborts too.
+ */
+import type { z } from 'zod';
+
+/** Where a view is drawn. */
+export type Role = 'main' | 'mirror';
+
+/** A key the demo binds while its slide is on screen, and the action it sends. */
+export interface KeyBinding<A> {
+  /** One letter, e.g. "T". reveal.js matches keys by their upper-case code. */
+  key: string;
+  /** What the key does, for the help overlay (?), e.g. "Train: start, pause or resume". */
+  description: string;
+  action: A;
+}
+
+/** What the deck knows of a demo before its code is loaded. */
+export interface DemoManifest<P extends z.ZodObject = z.ZodObject, S = unknown, A = unknown> {
+  /** The name slides use: `::demo{name="…"}`. Equal to the folder's name. */
+  name: string;
+  /** The demo's keys. Two demos on one slide may not share a key (the build fails). */
+  keys: readonly KeyBinding<A>[];
+  /**
+   * The slide's parameters: `::demo{name="x" preset="good"}` gives
+   * `{ preset: "good" }` to this schema (attribute values are strings, so
+   * number fields coerce). Give every field a doc comment: the build quotes
+   * field names in its errors, and authors read the schema to learn them.
+   */
+  params: P;
+  /** What the demo's code pulls in, so that reviewers and the reader's edition know its weight. */
+  needs: { worker: boolean; tfjs: boolean };
+  /** Loads the demo's code: a dynamic import, so that it costs nothing until its slide. */
+  load(): Promise<DemoModule<z.output<P>, S, A>>;
+}
+
+/** Declares a manifest with its types checked (an identity function). */
+export function defineDemo<P extends z.ZodObject, S, A>(manifest: DemoManifest<P, S, A>): DemoManifest<P, S, A> {
+  return manifest;
+}
+
+/** What every part of a demo is told about where it runs. */
+export interface DemoEnvironment<P> {
+  /** The `<figure data-demo="…">`. Views report what they show on it as data-… attributes. */
+  root: HTMLElement;
+  /** The empty element inside the figure where the view draws. */
+  stage: HTMLElement;
+  /** The slide's parameters, validated and defaulted at build time. */
+  params: P;
+  /** How many `steps` fragments the slide gave the demo (0 when none). */
+  steps: number;
+  /** The deck is being printed: draw a still frame, animate nothing. */
+  print: boolean;
+  /** The reader asked for reduced motion: change state without tweening. */
+  reducedMotion: boolean;
+  /** Aborted when the demo is disposed. */
+  signal: AbortSignal;
+}
+
+/** What a view receives. */
+export interface ViewContext<P, A> extends DemoEnvironment<P> {
+  /** "main" in the projected deck, "mirror" in the speaker view's frames. */
+  role: Role;
+  /** Sends what a person did: to the controller, or from a mirror to the projected deck. */
+  dispatch(action: A): void;
+}
+
+/** A view draws states; it keeps none of its own beyond what drawing needs. */
+export interface DemoView<S> {
+  render(state: S): void;
+  dispose?(): void;
+}
+
+/** What a controller receives (only in the projected deck). */
+export interface ControllerContext<P, S> extends DemoEnvironment<P> {
+  /** The page's query string: a link may carry parameters that restore a demo's state. */
+  query: URLSearchParams;
+  /** The state `initial` made, to start from. */
+  initial: S;
+  /** Draws a state here and sends it to every mirror. Call it whenever the state changes. */
+  render(state: S): void;
+}
+
+/** The projected deck's side of a demo. Every method is optional. */
+export interface Controller<A> {
+  /** Applies an action: from a key, a control, or a mirror. */
+  act?(action: A): void;
+  /** `shown` of the demo's step fragments are visible (0 … steps). */
+  step?(shown: number): void;
+  /** The slide is on screen. */
+  show?(): void;
+  /** The slide is off screen or the tab is hidden. */
+  hide?(): void;
+  /** Prepare a still frame for the PDF. Without it the deck steps to the last step. */
+  print?(): void | Promise<void>;
+  /** The page is going away: release timers, workers, GPU memory. */
+  dispose?(): void;
+}
+
+/** What a manifest's `load` resolves to: the demo's code. */
+export interface DemoModule<P, S, A> {
+  /** The state before anything happened: pure, from the parameters alone (mirrors draw it until the deck speaks). */
+  initial(context: { params: P; steps: number; query: URLSearchParams }): S;
+  view(context: ViewContext<P, A>): DemoView<S>;
+  controller(context: ControllerContext<P, S>): Controller<A>;
+}
+
+/** A manifest with its types erased, as the deck handles them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyManifest = DemoManifest<z.ZodObject, any, any>;
