@@ -75,10 +75,12 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
     const c = stripCanvas.node()!;
     c.width = IMAGE_BYTES;
     c.height = 1;
-    const ctx = c.getContext('2d')!;
-    const row = ctx.createImageData(IMAGE_BYTES, 1);
-    digit.forEach((v, i) => row.data.set([255 - v, 255 - v, 255 - v, 255], i * 4));
-    ctx.putImageData(row, 0, 0);
+    const ctx = c.getContext('2d');
+    if (ctx) {
+      const row = ctx.createImageData(IMAGE_BYTES, 1);
+      digit.forEach((v, i) => row.data.set([255 - v, 255 - v, 255 - v, 255], i * 4));
+      ctx.putImageData(row, 0, 0);
+    }
     const scaled = reshape.append('div').attr('class', 'mnist-step mnist-step-2');
     scaled.append('p').html(`<code>.astype('float32') / 255</code>: every value now in [0, 1]`);
     scaled
