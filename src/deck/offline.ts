@@ -3,6 +3,83 @@
  * visit, and offers a new version when one has been published. The new
  * version takes over only when the reader chooses to reload, so the page
  * never mixes two builds.
+ *
+ * The service worker also answers with the cross-origin isolation headers
+ * (src/sw/sw.ts), which lets TensorFlow.js use WebAssembly threads on a host
+ * that sends none. A page loaded before the worker was installed is not
+ * isolated, so it reloads once, as soon as the worker is active; a session
+ * flag makes sure that it never reloads twice.
+ */
+
+/** What the page knows when it decides whether to reload to become isolated. */
+export interface IsolationState {
+  /** The page is already cross-origin isolated (`crossOriginIsolated`). */
+  isolated: boolean;
+  /** A service worker already controls the page. */
+  controlled: boolean;
+  /** The page is a speaker-view preview frame (`?receiver`). */
+  receiver: boolean;
+  /** The page is laid out for printing (`?print-pdf`). */
+  print: boolean;
+  /** This tab already reloaded once for isolation. */
+  reloaded: boolean;
+  /** A demo is training, paused or done: a reload would lose its run. */
+  busy: boolean;
+}
+
+/**
+ * Decides whether the page should reload once, so that the active service
+ * worker answers it with the isolation headers. Only a page that nobody
+ * controls yet gains from it: a controlled page that is not isolated is
+ * served by an older worker (the update banner handles that) or by a browser
+ * that ignores the headers, and reloading it again would change nothing.
+ */
+export function shouldReloadForIsolation(state: IsolationState): boolean {
+  return !state.isolated && !state.controlled && !state.receiver && !state.print && !state.reloaded && !state.busy;
+}
+
+/** The sessionStorage key that records the one reload, per deck on this origin. */
+const reloadKey = (base: string) => `deck:isolation-reload:${base}`;
+
+/** Demo states (README, "The live slide") in which a reload would throw away a run the audience is watching. */
+const BUSY = ['training', 'paused', 'done'].map((state) => `[data-demo][data-state="${state}"]`).join(', ');
+
+function currentState(base: string): IsolationState {
+  let reloaded = true;
+  try {
+    reloaded = sessionStorage.getItem(reloadKey(base)) !== null;
+  } catch {
+    // Storage refused (a privacy setting): without the guard, never reload.
+  }
+  return {
+    isolated: globalThis.crossOriginIsolated === true,
+    controlled: navigator.serviceWorker.controller !== null,
+    receiver: /receiver/i.test(location.search),
+    print: /print-pdf/i.test(location.search),
+    reloaded,
+    busy: document.querySelector(BUSY) !== null,
+  };
+}
+
+/** Reloads the page once, when the service worker is active, if that makes it isolated. */
+function isolateOnce(base: string): void {
+  if (!shouldReloadForIsolation(currentState(base))) return;
+  void navigator.serviceWorker.ready.then(() => {
+    // The worker may take a while to precache the deck: ask again, with what the page is doing now.
+    if (!shouldReloadForIsolation(currentState(base))) return;
+    try {
+      sessionStorage.setItem(reloadKey(base), String(Date.now()));
+    } catch {
+      return;
+    }
+    location.reload();
+  });
+}
+
+/**
+ * Registers the service worker (in production builds only), offers new
+ * versions, and reloads a page once to make it cross-origin isolated where
+ * only the service worker can.
  */
 export function registerOffline(): void {
   if (!('serviceWorker' in navigator) || !import.meta.env.PROD) return;
@@ -19,6 +96,7 @@ export function registerOffline(): void {
           const installing = registration.installing;
           installing?.addEventListener('statechange', () => installing.state === 'installed' && offer(installing));
         });
+        isolateOnce(base);
       })
       .catch((error: unknown) => console.warn('The deck will not work offline: its service worker did not register.', error));
   });
