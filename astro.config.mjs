@@ -16,6 +16,7 @@
 import { defineConfig } from 'astro/config';
 import { mnist } from './src/integrations/mnist.ts';
 import { offline } from './src/integrations/offline.ts';
+import { selfContainedWasmThreads } from './src/integrations/wasm-threads.ts';
 import { ISOLATION_HEADERS } from './src/sw/isolation.ts';
 
 const base = process.env.BASE_PATH ?? '/';
@@ -45,8 +46,9 @@ export default defineConfig({
   devToolbar: { enabled: false },
   vite: {
     server: { headers: ISOLATION_HEADERS },
-    // The training worker imports TensorFlow.js as ES modules.
-    worker: { format: 'es' },
+    // The training worker imports TensorFlow.js as ES modules; its threaded
+    // WebAssembly build needs a self-contained factory (see wasm-threads.ts).
+    worker: { format: 'es', plugins: () => [selfContainedWasmThreads()] },
     // Fonts and images as files, never data: URIs: the CSP allows fonts from the site only.
     build: { assetsInlineLimit: 0 },
   },
