@@ -24,6 +24,7 @@ import { MirrorHub, MirrorLink, projectedWindow } from './mirror.ts';
 import { registerOffline } from './offline.ts';
 import { followAlong } from './qr.ts';
 import { Search } from './search.ts';
+import { setUpTheme } from './theme.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 const idInHash = () => /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
@@ -33,6 +34,8 @@ const query = new URLSearchParams(location.search);
 /** A speaker-view preview frame, as reveal.js's notes plugin recognises them. */
 const receiver = /receiver/i.test(location.search);
 const print = /print-pdf/i.test(location.search);
+// Before the first paint: the theme colours everything, figures included.
+const toggleTheme = setUpTheme(query);
 
 /**
  * The slide canvas, which reveal scales to the screen. A projector or laptop
@@ -107,6 +110,8 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
 });
 
 deckRef = deck;
+// reveal.js's API, as its own builds expose it: for the console, and for tests that show every fragment.
+(window as unknown as { Reveal: RevealApi }).Reveal = deck;
 
 /** How demo states travel: the projected deck publishes them, the speaker view's frames mirror them. */
 const mirroring: Mirroring | undefined = receiver
@@ -125,6 +130,7 @@ const lifecycle = new DemoLifecycle({
 });
 
 bindDemoKeys(deck, document, MANIFESTS, (key) => lifecycle.pressKey(key));
+deck.addKeyBinding({ keyCode: 68, key: 'D', description: 'Dark or light theme (also ?theme=dark in the address)' }, toggleTheme);
 
 deck.on('ready', () => {
   if (print) void lifecycle.mountAll(document);

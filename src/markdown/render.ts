@@ -85,8 +85,10 @@ interface SlideData {
 const SHIKI_LANGS = ['python', 'typescript', 'javascript', 'bash', 'shell', 'json', 'yaml', 'markdown'] as const;
 
 const SHIKI: RehypeShikiOptions = {
-  // The high-contrast variant: every token meets WCAG AA on the white code background.
-  theme: 'github-light-high-contrast',
+  // The high-contrast variants: every token meets WCAG AA on the code background, in either theme.
+  // Shiki writes the light colours and, as --shiki-dark, the dark ones (src/styles/deck.css picks).
+  themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
+  defaultColor: 'light',
   langs: [...SHIKI_LANGS],
   langAlias: { py: 'python', ts: 'typescript', js: 'javascript', sh: 'bash', md: 'markdown', yml: 'yaml', plaintext: 'text', txt: 'text' },
 };
@@ -225,6 +227,14 @@ function remarkSlideDirectives(options: RenderOptions) {
           };
           return SKIP;
         }
+        case 'leafDirective:label': {
+          // A short label above a block, e.g. which language a listing is in.
+          const text = toString(directive).trim();
+          if (!text) throw new SlideRenderError('::label needs its text in brackets: ::label[Keras (Python)]', line);
+          directive.data = { hName: 'p', hProperties: { className: ['label', ...classesOf(attrs)] } };
+          directive.children = [{ type: 'text', value: text }] as never;
+          return SKIP;
+        }
         case 'leafDirective:qr': {
           const url = options.siteUrl;
           if (!url) {
@@ -281,7 +291,7 @@ function remarkSlideDirectives(options: RenderOptions) {
         }
         default:
           throw new SlideRenderError(
-            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, ::qr, :::fragments, :::fragment, :::small, :::columns, :::column`,
+            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, ::qr, ::label, :::fragments, :::fragment, :::small, :::columns, :::column`,
             line,
           );
       }
@@ -348,7 +358,10 @@ function optimizeSvg(svg: string, name: string): ReturnType<typeof optimize> {
 function rehypeFocusableCode() {
   return (tree: HastRoot) => {
     visit(tree, 'element', (node: Element) => {
-      if (node.tagName === 'pre') node.properties.tabIndex = 0;
+      if (node.tagName !== 'pre') return;
+      // Shiki may already have written it, as a lower-case property: one attribute, not two.
+      delete node.properties.tabindex;
+      node.properties.tabIndex = 0;
     });
   };
 }

@@ -39,7 +39,7 @@ test('every slide has a title and speaker notes in full sentences', async ({ pag
   const slides = await page.$$eval('.reveal .slides section[id]', (sections) =>
     sections.map((s) => ({
       id: s.id,
-      title: s.querySelector(':scope > h1, :scope > h2, :scope > h3')?.textContent?.trim() ?? '',
+      title: s.querySelector(':scope > .slide-body > :is(h1, h2, h3)')?.textContent?.trim() ?? '',
       notes: s.querySelector(':scope > aside.notes')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
     })),
   );

@@ -50,7 +50,7 @@ test('T trains the network on WebGPU: idle → loading → training → done, th
   expect(Number(await demo(page).getAttribute('data-examples-per-second'))).toBeGreaterThan(0);
   // What the audience sees: two test accuracies beside the reference, a confusion matrix, guesses.
   await expect(demo(page).locator('.live-chart .points g')).toHaveCount(2);
-  await expect(demo(page).locator('.live-chart .reference text')).toHaveText('Keras reference 0.98');
+  await expect(demo(page).locator('.live-chart .chart-legend')).toHaveText('Keras 0.98');
   await expect(demo(page).locator('.live-confusion')).toBeVisible();
   expect(await demo(page).locator('.live-confusion .diagonal').count()).toBe(10);
   await expect(demo(page).locator('.progress-text')).toContainText(/Done: 2 epochs, 6 steps\. Test accuracy \d+\.\d%/);

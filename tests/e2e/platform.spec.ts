@@ -98,7 +98,7 @@ test('search finds a word and jumps to its slide', async ({ page }) => {
   });
   expect(word).not.toBe('');
   await page.keyboard.press('Control+Shift+F');
-  const input = page.locator('input#searchinput, .searchbox input');
+  const input = page.locator('.deck-search-input');
   await expect(input).toBeVisible();
   await input.fill(word);
   await input.press('Enter');

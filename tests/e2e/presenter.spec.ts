@@ -140,3 +140,24 @@ test('the follow-along QR code decodes to the address the deck is served from, w
   expect(code?.data).toBe(new URL('/', baseURL).href);
   await expect(qr.locator('figcaption a')).toHaveText(new URL('/', baseURL).href);
 });
+
+test('D switches the dark theme, figures included, and the speaker view follows; ?theme=dark opens in it', async ({ page, context }) => {
+  await openDeck(page, '/#/sgd-one-parameter');
+  const projected = page.locator('figure[data-demo="gradient-descent-1d"]');
+  await expect(projected).toHaveAttribute('data-demo-state', 'ready');
+  const paper = () => page.evaluate(() => getComputedStyle(document.querySelector('.reveal-viewport')!).backgroundColor);
+  const curve = () => projected.locator('.gd-curve').evaluate((p) => getComputedStyle(p).stroke);
+  const [lightPaper, lightCurve] = [await paper(), await curve()];
+  const { speaker, preview } = await openSpeakerView(page, context);
+  await speaker.keyboard.press('d');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await paper()).not.toBe(lightPaper);
+  expect(await curve()).not.toBe(lightCurve);
+  await expect(preview().locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.keyboard.press('d');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await expect(preview().locator('html')).toHaveAttribute('data-theme', 'light');
+  const other = await context.newPage();
+  await openDeck(other, '/?theme=dark#/title');
+  await expect(other.locator('html')).toHaveAttribute('data-theme', 'dark');
+});

@@ -88,7 +88,7 @@ describe('rendering a slide', () => {
 
   it('highlights code at build time and refuses an unknown language', async () => {
     const slide = await one('## Code\n\n```python\nmodel.fit(x, y, epochs=5)\n```');
-    expect(slide.html).toMatch(/<pre class="shiki github-light-high-contrast"[^>]*tabindex="0"><code><span class="line"><span style="color:/);
+    expect(slide.html).toMatch(/<pre class="shiki shiki-themes github-light-high-contrast github-dark-high-contrast"[^>]*tabindex="0"><code><span class="line"><span style="color:#[0-9A-F]{6};--shiki-dark:#[0-9A-F]{6}">/);
     await expect(deckOf(file('slides/01.md', '## Code\n\n```pyhton\nx\n```'))).rejects.toThrow(/code block language "pyhton" is not highlighted/);
   });
 

@@ -26,7 +26,7 @@ export function createView(context: ViewContext<unknown, Gd1Action>): DemoView<G
   const box = select(stage).append('div').attr('class', 'gd gd1');
   const svg = box.append('svg').attr('class', 'gd-svg').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
   svg.append('defs').html(
-    '<marker id="gd1-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="#b3471d"/></marker>',
+    '<marker id="gd1-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
   );
   svg.append('clipPath').attr('id', 'gd1-clip').append('rect').attr('x', PLOT.left).attr('y', PLOT.top).attr('width', PLOT.right - PLOT.left).attr('height', PLOT.bottom - PLOT.top);
   const x = scaleLinear().range([PLOT.left, PLOT.right]);

@@ -1,8 +1,9 @@
 /**
  * A training curve: raw values per batch (thin), smoothed (thick), epoch
  * boundaries, optional points (test accuracy per epoch) and a reference line
- * (the Keras 0.98). Drawn with d3 modules into a fixed viewBox that scales
- * with its box. Draws what it is given.
+ * (the Keras 0.98), named in a legend above the plot so that no label ever
+ * covers the data. Drawn with d3 modules into a fixed viewBox that scales
+ * with its box, text from the figure type scale. Draws what it is given.
  */
 import { axisBottom, axisLeft } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
@@ -25,18 +26,19 @@ export interface ChartOptions {
   y: [number, number];
   growTop?: boolean;
   format: (y: number) => string;
+  /** A dashed line at `y`, named in the legend. */
   reference?: { y: number; label: string };
   /**
    * The curve climbs to the top of the plot (accuracy): epoch labels go at
-   * its foot and point labels under their points, clear of the curve's end,
-   * the reference line and each other.
+   * its foot and point labels under their points, clear of the curve's end
+   * and of each other.
    */
   climbs?: boolean;
 }
 
 const W = 520;
-const H = 230;
-const M = { top: 30, right: 14, bottom: 30, left: 48 };
+const H = 256;
+const M = { top: 52, right: 16, bottom: 38, left: 62 };
 
 export function createChart(parent: HTMLElement, options: ChartOptions): (data: CurveData) => void {
   const svg = select(parent)
@@ -44,18 +46,25 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     .attr('class', 'live-chart')
     .attr('viewBox', `0 0 ${W} ${H}`)
     .attr('role', 'img')
-    .attr('aria-label', options.title);
-  svg.append('text').attr('class', 'chart-title').attr('x', M.left).attr('y', 18).text(options.title);
+    .attr('aria-label', options.title + (options.reference ? `, with ${options.reference.label}` : ''));
+  svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 22).text(options.title);
+  if (options.reference) {
+    // The legend: a short dashed line and its name, at the right of the title.
+    const legend = svg.append('g').attr('class', 'chart-legend-box').attr('transform', `translate(${W - M.right},22)`);
+    const name = legend.append('text').attr('class', 'chart-legend').attr('text-anchor', 'end').text(options.reference.label);
+    const width = options.reference.label.length * 12;
+    legend.append('line').attr('class', 'chart-legend-line').attr('x1', -width - 40).attr('x2', -width - 8).attr('y1', -7).attr('y2', -7);
+    name.attr('x', 0);
+  }
   const x = scaleLinear().range([M.left, W - M.right]);
   const y = scaleLinear().range([H - M.bottom, M.top]);
-  const xAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`);
-  const yAxis = svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`);
+  const xAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(0,${H - M.bottom})`);
+  const yAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(${M.left},0)`);
   const plot = svg.append('g');
   const epochs = plot.append('g').attr('class', 'epochs');
+  const reference = plot.append('g').attr('class', 'reference');
   const raw = plot.append('path').attr('class', 'curve-raw');
   const smooth = plot.append('path').attr('class', 'curve-smooth');
-  // Above the curves, so that its label's halo keeps it readable where the curve crosses it.
-  const reference = plot.append('g').attr('class', 'reference');
   const points = plot.append('g').attr('class', 'points');
   const path = line<number>();
 
@@ -63,7 +72,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     const top = options.growTop ? Math.max(options.y[1], ...data.raw.slice(0, 20)) : options.y[1];
     x.domain([0, Math.max(1, data.xMax)]);
     y.domain([options.y[0], top]).nice(4);
-    xAxis.call(axisBottom(x).ticks(5).tickSizeOuter(0));
+    xAxis.call(axisBottom(x).ticks(4).tickSizeOuter(0));
     yAxis.call(axisLeft(y).ticks(4).tickFormat((v) => options.format(Number(v))));
     const clamp = (v: number) => Math.min(y.domain()[1]!, Math.max(y.domain()[0]!, v));
     raw.attr('d', path.x((_, i) => x(data.x[i]!)).y((v) => y(clamp(v)))(data.raw) ?? '');
@@ -82,44 +91,36 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
         g
           .select('text')
           .attr('x', (d) => x(d) - 4)
-          .attr('y', options.climbs ? H - M.bottom - 6 : M.top + 12)
+          .attr('y', options.climbs ? H - M.bottom - 8 : M.top + 20)
           .attr('text-anchor', 'end')
-          .text((_, i) => `epoch ${i + 1}`),
+          // Room for "epoch 1" under five epochs' lines; the numbers alone beyond.
+          .text((_, i) => (data.epochs.length <= 3 ? `epoch ${i + 1}` : `${i + 1}`)),
       );
     if (options.reference) {
-      const ref = options.reference;
       reference
         .selectAll('line')
-        .data([ref])
+        .data([options.reference])
         .join('line')
         .attr('x1', M.left)
         .attr('x2', W - M.right)
-        .attr('y1', y(ref.y))
-        .attr('y2', y(ref.y));
-      reference
-        .selectAll('text')
-        .data([ref])
-        .join('text')
-        // At the left, where the curve starts low; the points sit at the right of each epoch.
-        .attr('x', M.left + 6)
-        .attr('y', y(ref.y) + 16)
-        .attr('text-anchor', 'start')
-        .text(ref.label);
+        .attr('y1', (r) => y(r.y))
+        .attr('y2', (r) => y(r.y));
     }
     points
       .selectAll('g')
       .data(data.points ?? [])
       .join((enter) => {
         const g = enter.append('g');
-        g.append('path').attr('d', 'M-7 0L0 -7L7 0L0 7Z');
+        g.append('path').attr('d', 'M-8 0L0 -8L8 0L0 8Z');
         g.append('text')
           .attr('text-anchor', 'end')
-          .attr('x', -9)
-          .attr('y', options.climbs ? 20 : -8);
+          .attr('x', -10)
+          .attr('y', options.climbs ? 28 : -10);
         return g;
       })
       .attr('transform', (d) => `translate(${x(d.x)},${y(clamp(d.y))})`)
       .select('text')
-      .text((d) => d.label);
+      // Only the last epoch's figure is written: five labels would crowd the top of the chart.
+      .text((d, i, all) => (i === all.length - 1 || all.length <= 2 ? d.label : ''));
   };
 }

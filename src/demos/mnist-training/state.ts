@@ -151,9 +151,14 @@ export function secondsLeft(s: LiveState): number {
 
 const number = new Intl.NumberFormat('en');
 
+/** "1 epoch", "5 epochs": a count with its noun, singular or plural. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${number.format(n)} ${n === 1 ? noun : plural}`;
+}
+
 /** The progress line under the bar. */
 export function progressLine(s: LiveState): string {
-  if (s.state === 'idle') return `Ready: ${number.format(s.config.trainSize)} training images, ${s.config.epochs} epochs of ${stepsPerEpoch(s.config)} batches of ${s.config.batchSize}.`;
+  if (s.state === 'idle') return `Ready: ${count(s.config.trainSize, 'training image')}, ${count(s.config.epochs, 'epoch')} of ${count(stepsPerEpoch(s.config), 'batch', 'batches')} of ${s.config.batchSize}.`;
   if (s.state === 'loading' && s.steps.length === 0) {
     const d = s.data;
     return d ? `Loading the ${d.split === 'train' ? 'training' : 'test'} images: ${(d.loadedBytes / 1e6).toFixed(1)} of ${(d.totalBytes / 1e6).toFixed(1)} MB` : 'Loading the training images…';
@@ -163,7 +168,7 @@ export function progressLine(s: LiveState): string {
     `batch ${s.stepInEpoch} of ${stepsPerEpoch(s.config)}`,
     `${number.format(Math.round(s.examplesPerSecond))} examples/s`,
   ];
-  if (s.state === 'done') return `Done: ${s.config.epochs} epochs, ${number.format(s.steps.at(-1) ?? 0)} steps. Test accuracy ${percent(lastTestAccuracy(s))}.`;
+  if (s.state === 'done') return `Done: ${count(s.config.epochs, 'epoch')}, ${count(s.steps.at(-1) ?? 0, 'step')}. Test accuracy ${percent(lastTestAccuracy(s))}.`;
   parts.push(`${formatDuration(secondsLeft(s))} left`);
   return parts.join(' · ') + (s.state === 'paused' ? ' · paused' : '');
 }
@@ -187,7 +192,7 @@ export function announcement(s: LiveState): string {
     case 'error':
       return `Training stopped: ${s.error?.message ?? 'an error'}`;
     case 'done':
-      return `Training done after ${s.config.epochs} epochs: test accuracy ${percent(test)}.`;
+      return `Training done after ${count(s.config.epochs, 'epoch')}: test accuracy ${percent(test)}.`;
     default:
       return [
         `epoch ${Math.max(1, s.epoch)} of ${s.config.epochs}`,

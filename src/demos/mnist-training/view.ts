@@ -32,12 +32,12 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   const messages = live.append('div').attr('class', 'live-messages');
   const main = live.append('div').attr('class', 'live-main');
   const charts = main.append('div').attr('class', 'live-charts');
-  const lossChart = createChart(charts.node()!, { title: 'Loss per batch (categorical cross-entropy)', y: [0, 2.5], growTop: true, format: (v) => v.toFixed(1) });
+  const lossChart = createChart(charts.node()!, { title: 'Loss per batch', y: [0, 2.5], growTop: true, format: (v) => v.toFixed(1) });
   const accuracyChart = createChart(charts.node()!, {
-    title: 'Accuracy: batches (line), test set after each epoch (◆)',
+    title: 'Accuracy · ◆ test set',
     y: [0, 1],
     format: (v) => `${Math.round(v * 100)}%`,
-    reference: { y: 0.98, label: 'Keras reference 0.98' },
+    reference: { y: 0.98, label: 'Keras 0.98' },
     climbs: true,
   });
   const middle = main.append('div').attr('class', 'live-middle');
@@ -127,8 +127,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
 
     // While training: the grid of test digits. Paused or done: the drawing pad.
     const drawing = s.state === 'paused' || s.state === 'done';
-    grid.attr('hidden', drawing ? '' : null);
-    side.select('.live-draw').attr('hidden', drawing ? null : '');
+    // Both stay in the layout (one hidden), so that pausing moves nothing on the slide.
+    grid.attr('data-off', drawing ? '' : null).attr('aria-hidden', drawing ? 'true' : null);
+    side.select('.live-draw').attr('data-off', drawing ? null : '').attr('aria-hidden', drawing ? null : 'true');
     pad.render(s.strokes, s.probabilities, drawing, drawing ? 'Draw with the mouse or a finger; the bars show the ten probabilities.' : 'Pause training to draw.');
     if (s.grid) renderGrid(s.grid);
 

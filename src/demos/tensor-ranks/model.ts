@@ -27,8 +27,9 @@ export interface Cell {
   text?: string;
 }
 
-const BLUE = '#dbe9f7';
-const EDGE = '#0b5cad';
+// Cells take the theme's colours (CSS variables); image channels keep their hues, as images do.
+const BLUE = 'var(--accent-soft)';
+const BEHIND = 'var(--paper-tint)';
 const CH = ['#f4c7c3', '#cfe8d3', '#cadcf2'];
 
 function grid(key: string, x: number, y: number, rows: number, cols: number, size: number, fill = BLUE, values?: (r: number, c: number) => string): Cell[] {
@@ -48,13 +49,13 @@ export function cellsFor(stage: number, digit: Uint8Array | undefined): Cell[] {
     case 2:
       return grid('m', 230, 60, 4, 5, 60, BLUE, v);
     case 3:
-      return [2, 1, 0].flatMap((k) => grid(`t${k}`, 200 + k * 50, 40 + k * 50, 4, 5, 44, k === 0 ? BLUE : '#eef4fb', k === 0 ? v : undefined));
+      return [2, 1, 0].flatMap((k) => grid(`t${k}`, 200 + k * 50, 40 + k * 50, 4, 5, 44, k === 0 ? BLUE : BEHIND, k === 0 ? v : undefined));
     case 4:
       return [0, 1, 2].flatMap((s) => [2, 1, 0].map((c) => ({ key: `i${s}-${c}`, x: 60 + s * 230 + c * 14, y: 80 + c * 14, w: 150, h: 150, fill: CH[c]! })));
     case 5:
       return [0, 1].flatMap((s) => [0, 1, 2].flatMap((f) => [2, 1, 0].map((c) => ({ key: `f${s}-${f}-${c}`, x: 40 + s * 370 + f * 100 + c * 8, y: 110 + c * 8, w: 80, h: 80, fill: CH[c]! }))));
     case 6:
-      return Array.from({ length: 6 }, (_, k) => ({ key: `d${k}`, x: 250 + k * 22, y: 40 + k * 22, w: 190, h: 190, fill: k === 5 ? '#ffffff' : '#eef4fb' }));
+      return Array.from({ length: 6 }, (_, k) => ({ key: `d${k}`, x: 250 + k * 22, y: 40 + k * 22, w: 190, h: 190, fill: k === 5 ? 'var(--paper)' : BEHIND }));
     case 7:
     case 8: {
       const size = 11;

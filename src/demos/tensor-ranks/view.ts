@@ -11,7 +11,6 @@ import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import '../shared/representations.css';
 import { cellsFor, STAGES, type Cell, type TensorsAction, type TensorsState } from './model.ts';
 
-const EDGE = '#0b5cad';
 /** The ranks a printed page shows side by side. */
 const PRINTED = [0, 1, 2, 3, 4, 5];
 
@@ -86,7 +85,7 @@ function drawCells(layer: Selection<SVGGElement, unknown, null, undefined>, cell
     .join(
       (enter) => {
         const g = enter.append('g').attr('opacity', animate ? 0 : 1);
-        g.append('rect').attr('stroke', EDGE).attr('stroke-width', 1);
+        g.append('rect').attr('stroke-width', 1);
         g.append('text').attr('text-anchor', 'middle');
         return g;
       },
@@ -102,7 +101,7 @@ function drawCells(layer: Selection<SVGGElement, unknown, null, undefined>, cell
   const rects = join
     .select('rect')
     .attr('stroke-width', (c) => (c.key.startsWith('p') ? 0 : 1.5))
-    .attr('fill', (c) => c.fill);
+    .style('fill', (c) => c.fill);
   if (reshape) {
     // Row by row, as reshape reads the image: row r slides into place after row r − 1.
     rects

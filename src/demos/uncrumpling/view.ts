@@ -97,9 +97,11 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
       for (let row = 0; row < RES; row++) {
         for (let col = 0; col < RES; col++) {
           const p = predict(params, inputScale.invert(((col + 0.5) * SIZE) / RES), inputScaleY.invert(((row + 0.5) * SIZE) / RES));
-          // Blue for one class, orange for the other; paler where the network is unsure.
+          // Blue for one class, orange for the other, more transparent where the network is unsure:
+          // the page shows through, so the regions read on either theme's paper.
           const k = (row * RES + col) * 4;
-          image.data.set(p > 0.5 ? [255 - 70 * (p - 0.5) * 2, 255 - 45 * (p - 0.5) * 2, 255, 255] : [255, 255 - 60 * (0.5 - p) * 2, 255 - 110 * (0.5 - p) * 2, 255], k);
+          const sure = Math.abs(p - 0.5) * 2;
+          image.data.set(p > 0.5 ? [59, 130, 196, Math.round(110 * sure)] : [217, 121, 58, Math.round(110 * sure)], k);
         }
       }
       context.putImageData(image, 0, 0);
