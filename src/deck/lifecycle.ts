@@ -63,7 +63,8 @@ interface Host {
 
 /** A demo's id: its slide's id and its place among the slide's demos, e.g. "live-training/0". */
 export function demoId(root: HTMLElement): string {
-  const section = root.closest('section');
+  // The slide: a section of the deck, or an article of the reader's edition.
+  const section = root.closest<HTMLElement>('section[id], article[id]');
   const index = section ? [...section.querySelectorAll('[data-demo]')].indexOf(root) : 0;
   return `${section?.id || 'page'}/${index}`;
 }
@@ -139,6 +140,25 @@ export class DemoLifecycle {
   /** Disposes every demo; the page calls this when it goes away. */
   dispose(): void {
     for (const host of this.#hosts.values()) this.#dispose(host);
+  }
+
+  /**
+   * Shows or hides one demo, mounting it first if need be, whatever slide is
+   * current: the reader's edition, where several demos can be on screen at
+   * once and each follows its own scrolling into view.
+   */
+  async display(root: HTMLElement, visible: boolean): Promise<void> {
+    if (visible) {
+      await this.activate(root);
+      const host = this.#hosts.get(root);
+      if (host) {
+        this.#setVisible(host, true);
+        this.step(root);
+      }
+    } else {
+      const host = this.#hosts.get(root);
+      if (host) this.#setVisible(host, false);
+    }
   }
 
   /** Mounts the demo in `root` if it is not yet, and shows it if its slide is on screen. */

@@ -132,6 +132,20 @@ const lifecycle = new DemoLifecycle({
 bindDemoKeys(deck, document, MANIFESTS, (key) => lifecycle.pressKey(key));
 deck.addKeyBinding({ keyCode: 68, key: 'D', description: 'Dark or light theme (also ?theme=dark in the address)' }, toggleTheme);
 
+/** The reader's edition at this slide: every slide with its notes as prose, to read at one's own pace. */
+const readerHref = () => `${import.meta.env.BASE_URL}read/#${deck.getCurrentSlide()?.id ?? ''}`;
+deck.addKeyBinding({ keyCode: 69, key: 'E', description: "Read this part in the reader's edition (slides and notes, as a page)" }, () => {
+  location.href = readerHref();
+});
+if (!receiver && !print) {
+  const link = document.createElement('a');
+  link.className = 'read-link';
+  link.textContent = 'Read this part';
+  link.href = readerHref();
+  deck.on('slidechanged', () => (link.href = readerHref()));
+  document.querySelector('.reveal')?.append(link);
+}
+
 deck.on('ready', () => {
   if (print) void lifecycle.mountAll(document);
   else lifecycle.showSlide(deck.getCurrentSlide());

@@ -40,3 +40,17 @@ test('under a base path, the service worker is scoped to the folder', async ({ p
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   expect(new URL(scope).pathname).toBe(BASE);
 });
+
+test('under a base path, the reader\'s edition is served at read/ and links back into the folder', async ({ page }) => {
+  const failed: string[] = [];
+  const paths: string[] = [];
+  page.on('request', (r) => paths.push(new URL(r.url()).pathname));
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+  await page.goto(`${BASE}read/#sgd-one-parameter`);
+  const figure = page.locator('#sgd-one-parameter figure.demo');
+  await figure.scrollIntoViewIfNeeded();
+  await expect(figure).toHaveAttribute('data-demo-state', 'ready');
+  await expect(page.locator('#sgd-one-parameter .read-to-deck a')).toHaveAttribute('href', `${BASE}#/sgd-one-parameter`);
+  expect(failed).toEqual([]);
+  expect(paths.filter((p) => !p.startsWith(BASE))).toEqual([]);
+});
