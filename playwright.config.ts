@@ -1,9 +1,9 @@
 /**
  * Browser tests run against the built site (dist/), served by scripts/serve.ts,
- * in a real Chromium found by tests/e2e/chromium.ts. `npm test` builds first.
+ * in a real Chromium found by scripts/chromium.ts. `npm test` builds first.
  */
 import { defineConfig, devices } from '@playwright/test';
-import { chromiumArgs, findChromium } from './tests/e2e/chromium.ts';
+import { chromiumArgs, findChromium } from './scripts/chromium.ts';
 
 const port = Number(process.env.E2E_PORT ?? 4322);
 const executablePath = findChromium();

@@ -15,7 +15,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs, findChromium } from '../tests/e2e/chromium.ts';
+import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
 import { fullTraining } from './full-training.ts';
 
 const PORT = 4390;
@@ -193,7 +193,9 @@ async function main() {
   const browser = await chromium.launch({ executablePath, args: chromiumArgs() });
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, no GPU (WebGPU and WebGL through SwiftShader)`,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    // Recorded when measured, so that --report never describes the machine that rewrites it.
+    cores: cpus().length,
     browser: `${browser.browserType().name()} ${browser.version()} (${executablePath})`,
     node: process.version,
   };
@@ -266,6 +268,8 @@ function report(r: Record<string, any>): string {
     return `| ${b} | ${fmt(d.examplesPerSecond, 1)} | ${fmt(s.examplesPerSecond, 1)} | **${fmt(ratio, 2)}×** | ${fmt((d.examplesPerSecond! * 2.4e6) / 1e9, 2)} | ${d.dispatchesPerStep === undefined ? '–' : `${fmt(d.dispatchesPerStep, 1)} / ${fmt(s.dispatchesPerStep, 1)}`} | ${d.readbacksPerStep === undefined ? '–' : `${fmt(d.readbacksPerStep, 2)} / ${fmt(s.readbacksPerStep, 2)}`} |`;
   });
   const flop = 2.4e6;
+  // Results written before the core count was recorded name it in the machine line.
+  r.cores ??= Number(/^(\d+)/.exec(String(r.machine))?.[1] ?? 0);
   const best = Math.max(...runs.filter((x) => x.available).map((x) => x.examplesPerSecond!));
   return `# Benchmarks
 
@@ -314,8 +318,8 @@ ${
 A training step costs about 2.4 MFLOP per example: the forward pass multiplies 784 × 512 + 512 × 10 weights (0.41 M multiply-adds, 0.81 MFLOP) and the backward pass about twice that, as automatic differentiation (and so \`model.fit\`) computes it. Half of that backward pass is the gradient with respect to the input images, which training never uses: the deck's hand-derived backward pass (src/train/backprop.ts) skips it, so its step does about 1.6 MFLOP per example. The GFLOP/s column counts 2.4 for both loops, so that it compares like with like: it is the rate at which each loop gets the network's work done.
 
 - A laptop GPU sustaining 2 to 5 TFLOP/s in fp32 could, at best, train about 0.8 to 2 million examples per second; at this size the step is bound by launches and memory traffic long before that, so tens of thousands per second is a realistic target.
-- This machine's CPU (${cpus().length} cores; roughly 30 to 60 GFLOP/s per core with AVX2 FMA at best) bounds pure compute at about 25,000 to 50,000 examples per second for ${cpus().length} cores.
-- The best figure measured here, ${fmt(best, 1)} examples/s, is ${fmt((best * flop) / 1e9, 2)} GFLOP/s: ${fmt((100 * best * flop) / (cpus().length * 45e9), 1)}% of that CPU estimate. WebGPU and WebGL run on SwiftShader, a CPU emulation of a GPU, so their figures here say nothing about a real GPU; the dispatch and read-back counts do, and they hold on any machine.
+- The measuring machine's CPU (${r.cores} cores; roughly 30 to 60 GFLOP/s per core with AVX2 FMA at best) bounds pure compute at about ${fmt((r.cores * 30e9) / flop, 0)} to ${fmt((r.cores * 60e9) / flop, 0)} examples per second.
+- The best figure measured here, ${fmt(best, 1)} examples/s, is ${fmt((best * flop) / 1e9, 2)} GFLOP/s: ${fmt((100 * best * flop) / (r.cores * 45e9), 1)}% of that CPU estimate. WebGPU and WebGL run on SwiftShader, a CPU emulation of a GPU, so their figures here say nothing about a real GPU; the dispatch and read-back counts do, and they hold on any machine.
 
 ${changes}`;
 }

@@ -4,7 +4,7 @@
  * hundred examples with the documented URL parameters.
  */
 import { chromium, expect, test, type Page } from '@playwright/test';
-import { chromiumArgs, findChromium } from './chromium.ts';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
 import { allSlideIds, openDeck } from './deck.ts';
 
 const SHORT = 'train-size=384&test-size=500&epochs=2';
