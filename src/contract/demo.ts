@@ -36,7 +36,7 @@
  * 4. **print**: a still frame for the PDF; by default the last step.
  * 5. **dispose**: the page goes away; the context's `signal` aborts too.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Where a view is drawn. */
 export type Role = 'main' | 'mirror';
@@ -69,9 +69,16 @@ export interface DemoManifest<P extends z.ZodObject = z.ZodObject, S = unknown, 
   load(): Promise<DemoModule<z.output<P>, S, A>>;
 }
 
-/** Declares a manifest with its types checked (an identity function). */
-export function defineDemo<P extends z.ZodObject, S, A>(manifest: DemoManifest<P, S, A>): DemoManifest<P, S, A> {
-  return manifest;
+/** The parameters of a demo that takes none: any attribute but name and steps fails the build. */
+export const NO_PARAMS = z.object({}).strict();
+export type NoParams = z.output<typeof NO_PARAMS>;
+
+/** A manifest as written: a demo without keys or heavy needs may leave them out. */
+export type DemoManifestInput<P extends z.ZodObject, S, A> = Omit<DemoManifest<P, S, A>, 'keys' | 'needs'> & Partial<Pick<DemoManifest<P, S, A>, 'keys' | 'needs'>>;
+
+/** Declares a manifest with its types checked; keys default to none, needs to nothing heavy. */
+export function defineDemo<P extends z.ZodObject, S, A>(manifest: DemoManifestInput<P, S, A>): DemoManifest<P, S, A> {
+  return { keys: [], needs: { worker: false, tfjs: false }, ...manifest };
 }
 
 /** What every part of a demo is told about where it runs. */

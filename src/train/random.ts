@@ -23,3 +23,8 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
   }
   return values;
 }
+
+/** Standard normal draws from a uniform generator (Box–Muller, one value per pair of draws). */
+export function gaussian(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}

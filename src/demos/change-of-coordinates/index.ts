@@ -1,10 +1,10 @@
 /** "The change of coordinates": the clicker (or the button) turns the axes. */
-import type { DemoModule } from '../../contract/demo.ts';
+import type { DemoModule, NoParams } from '../../contract/demo.ts';
 import { reducerController } from '../shared/controller.ts';
 import { reduce, type CoordinatesAction, type CoordinatesState } from './model.ts';
 import { createView } from './view.ts';
 
-const demo: DemoModule<Record<string, never>, CoordinatesState, CoordinatesAction> = {
+const demo: DemoModule<NoParams, CoordinatesState, CoordinatesAction> = {
   initial: () => ({ turned: false }),
   view: createView,
   controller: (context) => reducerController(context, { reduce, step: (shown) => ({ type: 'set', turned: shown > 0 }) }),

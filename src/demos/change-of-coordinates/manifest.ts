@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { defineDemo } from '../../contract/demo.ts';
+/** One clicker step turns the axes; the demo takes no parameters. */
+import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
 import type { CoordinatesAction, CoordinatesState } from './model.ts';
 
-/** No parameters: one clicker step turns the axes. */
-const params = z.object({}).strict();
-
-export default defineDemo<typeof params, CoordinatesState, CoordinatesAction>({
-  name: 'change-of-coordinates',
-  keys: [],
-  params,
-  needs: { worker: false, tfjs: false },
-  load: () => import('./index.ts'),
-});
+export default defineDemo<typeof NO_PARAMS, CoordinatesState, CoordinatesAction>({ name: 'change-of-coordinates', params: NO_PARAMS, load: () => import('./index.ts') });

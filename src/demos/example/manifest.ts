@@ -19,6 +19,5 @@ export default defineDemo<typeof params, CounterState, CounterAction>({
   name: 'example',
   keys: [{ key: 'C', description: 'Count: add one to the example counter', action: { type: 'add', by: 1 } }],
   params,
-  needs: { worker: false, tfjs: false },
   load: () => import('./index.ts'),
 });

@@ -17,6 +17,5 @@ export default defineDemo<typeof params, Gd1State, Gd1Action>({
   name: 'gradient-descent-1d',
   keys: [{ key: 'A', description: 'Animate: play or pause gradient descent on one parameter', action: { type: 'toggle-play' } }],
   params,
-  needs: { worker: false, tfjs: false },
   load: () => import('./index.ts'),
 });

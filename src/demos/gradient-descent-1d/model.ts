@@ -5,6 +5,7 @@
  * of its settings (as in Distill's "Why Momentum Really Works"), so the
  * figure can be drawn at any step, mirrored, printed and linked.
  */
+import { isStepperAction, reduceStepper, type Stepped, type StepperAction } from '../shared/stepper.ts';
 import { decodeState, encodeState, numberOr } from '../shared/url-state.ts';
 
 export interface Curve {
@@ -89,24 +90,14 @@ export function descend1d(curve: Curve, start: number, eta: number, steps: numbe
 // ---------------------------------------------------------------- the figure's state
 
 /** Everything the figure shows, as data. */
-export interface Gd1State {
+export interface Gd1State extends Stepped {
   curve: CurveId;
   eta: number;
   /** Where descent starts. */
   w0: number;
-  step: number;
-  playing: boolean;
 }
 
-export type Gd1Action =
-  | { type: 'preset'; preset: PresetName }
-  | { type: 'curve'; curve: CurveId }
-  | { type: 'step' }
-  | { type: 'goto'; step: number }
-  | { type: 'reset' }
-  | { type: 'start-at'; w0: number }
-  | { type: 'toggle-play' }
-  | { type: 'tick' };
+export type Gd1Action = StepperAction | { type: 'preset'; preset: PresetName } | { type: 'curve'; curve: CurveId } | { type: 'start-at'; w0: number };
 
 /** The state a slide's parameters give, before anything happened. */
 export function initialState(params: { preset: PresetName; curve: CurveId }): Gd1State {
@@ -121,25 +112,16 @@ export function finished(state: Gd1State): boolean {
 
 /** Applies an action. Changing the learning rate, the curve or the start begins a new run at step 0. */
 export function reduce(state: Gd1State, action: Gd1Action): Gd1State {
+  if (isStepperAction(action)) return reduceStepper(state, action, { max: MAX_STEPS, finished });
   switch (action.type) {
     case 'preset':
       return { ...state, eta: PRESETS[action.preset].eta, step: 0, playing: false };
     case 'curve':
       return { ...state, curve: action.curve, w0: CURVES[action.curve].start, step: 0, playing: false };
-    case 'step':
-      return { ...state, step: Math.min(MAX_STEPS, state.step + 1) };
-    case 'goto':
-      return { ...state, step: Math.max(0, Math.min(MAX_STEPS, action.step)), playing: false };
-    case 'reset':
-      return { ...state, step: 0, playing: false };
     case 'start-at': {
       const [lo, hi] = CURVES[state.curve].domain;
       return action.w0 >= lo && action.w0 <= hi ? { ...state, w0: action.w0, step: 0, playing: false } : state;
     }
-    case 'toggle-play':
-      return { ...state, playing: !state.playing && !finished(state) };
-    case 'tick':
-      return finished(state) ? { ...state, playing: false } : { ...state, step: state.step + 1 };
   }
 }
 

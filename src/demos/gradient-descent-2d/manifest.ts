@@ -23,6 +23,5 @@ export default defineDemo<typeof params, Gd2State, Gd2Action>({
   name: 'gradient-descent-2d',
   keys: [{ key: 'A', description: 'Animate: play or pause gradient descent on two parameters', action: { type: 'toggle-play' } }],
   params,
-  needs: { worker: false, tfjs: false },
   load: () => import('./index.ts'),
 });

@@ -6,7 +6,8 @@
  * is a function of its settings, so the figure can be drawn at any step,
  * mirrored, printed and linked.
  */
-import { mulberry32, shuffleInPlace } from '../../train/random.ts';
+import { gaussian, mulberry32, shuffleInPlace } from '../../train/random.ts';
+import { isStepperAction, reduceStepper, type Stepped, type StepperAction } from '../shared/stepper.ts';
 import { decodeState, encodeState, numberOr } from '../shared/url-state.ts';
 
 /** Beyond this |w| or |b| (or on a non-finite loss) a run is said to have diverged and stops. */
@@ -22,7 +23,7 @@ export interface Dataset {
 /** A small regression problem: y = 2x − 1 plus Gaussian noise, x uniform in [−1, 1]. */
 export function makeRegressionData(seed: number, n = 64, noise = 0.4): Dataset {
   const random = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gauss = gaussian(random);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -164,29 +165,23 @@ export const ETA_RANGE = { min: 0.01, max: 0.6, step: 0.01 } as const;
 export const EXTENT = { w: [-2.5, 5.5] as [number, number], b: [-4, 3] as [number, number] };
 
 /** Everything the figure shows, as data. */
-export interface Gd2State {
+export interface Gd2State extends Stepped {
   eta: number;
   batchSize: number;
   momentum: number;
-  w0: number;
-  b0: number;
+  /** Where both runs start. */
+  start: [number, number];
   /** Seed of the mini-batch order ("New mini-batches" changes it). */
   seed: number;
-  step: number;
-  playing: boolean;
 }
 
 export type Gd2Action =
+  | StepperAction
   | { type: 'eta'; eta: number }
   | { type: 'batch'; batchSize: number }
   | { type: 'momentum'; momentum: number }
-  | { type: 'step' }
-  | { type: 'goto'; step: number }
-  | { type: 'reset' }
   | { type: 'reseed' }
-  | { type: 'start-at'; w0: number; b0: number }
-  | { type: 'toggle-play' }
-  | { type: 'tick' };
+  | { type: 'start-at'; w0: number; b0: number };
 
 export interface Gd2Params {
   eta: number;
@@ -195,12 +190,12 @@ export interface Gd2Params {
 }
 
 export function initialState(params: Gd2Params): Gd2State {
-  return { eta: params.eta, batchSize: params.batch, momentum: params.momentum, w0: -1.8, b0: 2.2, seed: 1, step: 0, playing: false };
+  return { eta: params.eta, batchSize: params.batch, momentum: params.momentum, start: [-1.8, 2.2], seed: 1, step: 0, playing: false };
 }
 
 /** Both runs of a state: full batch and mini-batch, from the same start. */
 export function runs(data: Dataset, state: Gd2State): { full: Point2d[]; sgd: Point2d[]; diverged: boolean } {
-  const common = { start: [state.w0, state.b0] as [number, number], eta: state.eta, momentum: state.momentum, steps: state.step, seed: state.seed };
+  const common = { start: state.start, eta: state.eta, momentum: state.momentum, steps: state.step, seed: state.seed };
   const full = descend2d(data, { ...common, batchSize: data.x.length });
   const sgd = descend2d(data, { ...common, batchSize: state.batchSize });
   return { full: full.path, sgd: sgd.path, diverged: full.diverged || sgd.diverged };
@@ -210,6 +205,7 @@ const clampEta = (eta: number) => Math.max(ETA_RANGE.min, Math.min(ETA_RANGE.max
 
 /** Applies an action. Changing a setting or the start begins a new run at step 0. */
 export function reduce(state: Gd2State, action: Gd2Action, data: Dataset = regressionData()): Gd2State {
+  if (isStepperAction(action)) return reduceStepper(state, action, { max: MAX_STEPS, finished: (s) => runs(data, s).diverged });
   const fresh = { step: 0, playing: false };
   switch (action.type) {
     case 'eta':
@@ -218,22 +214,12 @@ export function reduce(state: Gd2State, action: Gd2Action, data: Dataset = regre
       return { ...state, batchSize: Math.max(1, Math.min(data.x.length, Math.round(action.batchSize))), ...fresh };
     case 'momentum':
       return { ...state, momentum: Math.max(0, Math.min(0.99, action.momentum)), ...fresh };
-    case 'step':
-      return { ...state, step: Math.min(MAX_STEPS, state.step + 1) };
-    case 'goto':
-      return { ...state, step: Math.max(0, Math.min(MAX_STEPS, action.step)), playing: false };
-    case 'reset':
-      return { ...state, ...fresh };
     case 'reseed':
       return { ...state, seed: state.seed + 1, ...fresh };
     case 'start-at': {
       const inside = action.w0 >= EXTENT.w[0] && action.w0 <= EXTENT.w[1] && action.b0 >= EXTENT.b[0] && action.b0 <= EXTENT.b[1];
-      return inside ? { ...state, w0: action.w0, b0: action.b0, ...fresh } : state;
+      return inside ? { ...state, start: [action.w0, action.b0], ...fresh } : state;
     }
-    case 'toggle-play':
-      return { ...state, playing: !state.playing && state.step < MAX_STEPS && !runs(data, state).diverged };
-    case 'tick':
-      return state.step >= MAX_STEPS || runs(data, state).diverged ? { ...state, playing: false } : { ...state, step: state.step + 1 };
   }
 }
 
@@ -247,8 +233,7 @@ export function stateFromLink(text: string | null, fallback: Gd2State): Gd2State
     eta: clampEta(numberOr(saved.eta, fallback.eta)),
     batchSize: Math.max(1, Math.round(numberOr(saved.bs, fallback.batchSize))),
     momentum: numberOr(saved.mom, fallback.momentum),
-    w0: numberOr(saved.w0, fallback.w0),
-    b0: numberOr(saved.b0, fallback.b0),
+    start: [numberOr(saved.w0, fallback.start[0]), numberOr(saved.b0, fallback.start[1])],
     seed: Math.round(numberOr(saved.seed, fallback.seed)),
     step: Math.max(0, Math.min(MAX_STEPS, Math.round(numberOr(saved.step, 0)))),
     playing: false,
@@ -256,5 +241,5 @@ export function stateFromLink(text: string | null, fallback: Gd2State): Gd2State
 }
 
 export function linkFor(s: Gd2State): string {
-  return encodeState({ eta: s.eta, bs: s.batchSize, mom: s.momentum, w0: s.w0, b0: s.b0, seed: s.seed, step: s.step });
+  return encodeState({ eta: s.eta, bs: s.batchSize, mom: s.momentum, w0: s.start[0], b0: s.start[1], seed: s.seed, step: s.step });
 }

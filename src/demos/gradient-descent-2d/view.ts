@@ -105,7 +105,7 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
     sgdPath.attr('d', path(sgd) ?? '');
     const f = full.at(-1)!;
     const g = sgd.at(-1)!;
-    start.attr('cx', x(state.w0)).attr('cy', y(state.b0));
+    start.attr('cx', x(state.start[0])).attr('cy', y(state.start[1]));
     fullPoint.attr('cx', x(clampX(f.w))).attr('cy', y(clampY(f.b)));
     sgdPoint.attr('x', x(clampX(g.w)) - 6).attr('y', y(clampY(g.b)) - 6);
     // The direction of steepest descent at the mini-batch point, −∇L on its batch.

@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { defineDemo } from '../../contract/demo.ts';
+/** The clicker's steps show the reshape, then the scaling; the demo takes no parameters. */
+import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
 import type { ExploreAction, ExploreState } from './model.ts';
 
-/** No parameters: the clicker's `steps` show the reshape, then the scaling. */
-const params = z.object({}).strict();
-
-export default defineDemo<typeof params, ExploreState, ExploreAction>({
-  name: 'mnist-explore',
-  keys: [],
-  params,
-  needs: { worker: false, tfjs: false },
-  load: () => import('./index.ts'),
-});
+export default defineDemo<typeof NO_PARAMS, ExploreState, ExploreAction>({ name: 'mnist-explore', params: NO_PARAMS, load: () => import('./index.ts') });

@@ -3,14 +3,14 @@
  * (60000, 784). The first MNIST training image is fetched (from the verified
  * shards) when the figure reaches MNIST, and sent to mirrors with the state.
  */
-import type { Controller, DemoModule } from '../../contract/demo.ts';
+import type { Controller, DemoModule, NoParams } from '../../contract/demo.ts';
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { MnistLoader } from '../../mnist/loader.ts';
 import { mnistManifestUrl } from '../../mnist/url.ts';
 import { FIRST_MNIST_STAGE, reduce, STAGES, type TensorsAction, type TensorsState } from './model.ts';
 import { createView } from './view.ts';
 
-const demo: DemoModule<Record<string, never>, TensorsState, TensorsAction> = {
+const demo: DemoModule<NoParams, TensorsState, TensorsAction> = {
   initial: () => ({ stage: 0, digit: null }),
   view: createView,
   controller(context): Controller<TensorsAction> {

@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { defineDemo } from '../../contract/demo.ts';
+/** Each clicker step shows the next rank; the demo takes no parameters. */
+import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
 import type { TensorsAction, TensorsState } from './model.ts';
 
-/** No parameters: each clicker step shows the next stage. */
-const params = z.object({}).strict();
-
-export default defineDemo<typeof params, TensorsState, TensorsAction>({
-  name: 'tensor-ranks',
-  keys: [],
-  params,
-  needs: { worker: false, tfjs: false },
-  load: () => import('./index.ts'),
-});
+export default defineDemo<typeof NO_PARAMS, TensorsState, TensorsAction>({ name: 'tensor-ranks', params: NO_PARAMS, load: () => import('./index.ts') });

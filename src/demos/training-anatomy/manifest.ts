@@ -1,14 +1,5 @@
-import { z } from 'zod';
-import { defineDemo } from '../../contract/demo.ts';
+/** The clicker's steps light the loop's five steps; the demo takes no parameters. */
+import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
 import type { AnatomyAction, AnatomyState } from './model.ts';
 
-/** No parameters: the clicker's `steps` light the loop's five steps. */
-const params = z.object({}).strict();
-
-export default defineDemo<typeof params, AnatomyState, AnatomyAction>({
-  name: 'training-anatomy',
-  keys: [],
-  params,
-  needs: { worker: false, tfjs: false },
-  load: () => import('./index.ts'),
-});
+export default defineDemo<typeof NO_PARAMS, AnatomyState, AnatomyAction>({ name: 'training-anatomy', params: NO_PARAMS, load: () => import('./index.ts') });

@@ -4,7 +4,7 @@
  * TypeScript: it starts at once and downloads nothing. The projected deck
  * trains a few steps per frame; mirrors draw the weights it sends.
  */
-import type { Controller, DemoModule } from '../../contract/demo.ts';
+import type { Controller, DemoModule, NoParams } from '../../contract/demo.ts';
 import { Adam, HIDDEN, initialState, makeMoons, MAX_STEPS, POINTS_SEED, RATE, train, type UncrumpleAction, type UncrumpleState } from './model.ts';
 import { createView } from './view.ts';
 
@@ -12,7 +12,7 @@ const STEPS_PER_FRAME = 4;
 /** The still frame for print: a trained network. */
 const PRINT_STEPS = 600;
 
-const demo: DemoModule<Record<string, never>, UncrumpleState, UncrumpleAction> = {
+const demo: DemoModule<NoParams, UncrumpleState, UncrumpleAction> = {
   initial: () => initialState(),
   view: createView,
   controller(context): Controller<UncrumpleAction> {

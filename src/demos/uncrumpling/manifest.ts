@@ -1,14 +1,6 @@
-import { z } from 'zod';
-import { defineDemo } from '../../contract/demo.ts';
+/** A network trains live on two half-moons; the demo takes no parameters. */
+import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
 import type { UncrumpleAction, UncrumpleState } from './model.ts';
 
-/** No parameters. */
-const params = z.object({}).strict();
-
-export default defineDemo<typeof params, UncrumpleState, UncrumpleAction>({
-  name: 'uncrumpling',
-  keys: [{ key: 'A', description: 'Animate: train or pause the uncrumpling network', action: { type: 'toggle' } }],
-  params,
-  needs: { worker: false, tfjs: false },
-  load: () => import('./index.ts'),
-});
+export default defineDemo<typeof NO_PARAMS, UncrumpleState, UncrumpleAction>({ name: 'uncrumpling',
+  keys: [{ key: 'A', description: 'Animate: train or pause the uncrumpling network', action: { type: 'toggle' } }], params: NO_PARAMS, load: () => import('./index.ts') });

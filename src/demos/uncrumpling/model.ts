@@ -5,7 +5,7 @@
  * plane. Forward pass, backpropagation and Adam in plain TypeScript: no DOM,
  * no tfjs, seeded, and fast enough to train live on any phone.
  */
-import { mulberry32 } from '../../train/random.ts';
+import { gaussian, mulberry32 } from '../../train/random.ts';
 
 export interface Points {
   /** x, y of each point, interleaved. */
@@ -14,17 +14,20 @@ export interface Points {
   label: Uint8Array;
 }
 
+/** A point of the upper moon (class 0) or the lower one (class 1) at angle t, before noise, centring and scaling. */
+function moonPoint(upper: boolean, t: number): [number, number] {
+  return upper ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
+}
+
 /** Two interleaved half-moons (a "crumpled sheet"), centred and scaled to about [−1.5, 1.5]. */
 export function makeMoons(seed: number, n = 200, noise = 0.08): Points {
   const random = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gauss = gaussian(random);
   const xy = new Float64Array(2 * n);
   const label = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const upper = i % 2 === 0;
-    const t = Math.PI * random();
-    const x = upper ? Math.cos(t) : 1 - Math.cos(t);
-    const y = upper ? Math.sin(t) : 0.5 - Math.sin(t);
+    const [x, y] = moonPoint(upper, Math.PI * random());
     xy[2 * i] = (x - 0.5) * 1.6 + noise * gauss();
     xy[2 * i + 1] = (y - 0.25) * 1.6 + noise * gauss();
     label[i] = upper ? 0 : 1;
