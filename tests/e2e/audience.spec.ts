@@ -120,6 +120,12 @@ test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pag
   const pdf = await page.pdf({ width: '1280px', height: '720px', printBackground: true, preferCSSPageSize: true });
   // A long note may take more than one page.
   expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThanOrEqual(2 * slides);
+  // The last page printed ends the document: no blank page after the last notes.
+  const last = await page.evaluate(() => {
+    const el = document.querySelector('.reveal .slides')!.lastElementChild!;
+    return { what: el.className, breakAfter: getComputedStyle(el).breakAfter };
+  });
+  expect(last.breakAfter, last.what).not.toBe('page');
   const demos = page.locator('figure.demo');
   const n = await demos.count();
   expect(n).toBeGreaterThanOrEqual(8);
