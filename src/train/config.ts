@@ -1,6 +1,7 @@
 /**
- * The training run's settings: the lecture's Keras program by default, with
- * the URL parameters that shorten it for a quick demo or a test.
+ * A training session's settings: a run (spec.ts; the lecture's Keras program
+ * by default) and how to run it, with the URL parameters that shorten it for
+ * a quick demo or a test.
  *
  *   ?backend=webgl        use this backend first (webgpu, webgl, wasm, cpu)
  *   ?train-size=384       train on the first N training examples
@@ -8,39 +9,29 @@
  *   ?epochs=2             train for N epochs
  *   ?loop=stock           train with tf.layers' model.fit instead (benchmark)
  */
+import { KERAS_RUN, type RunSpec } from './spec.ts';
+
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-export interface TrainingConfig {
-  /** Units of the hidden Dense layer (ReLU). */
-  hidden: number;
-  batchSize: number;
-  epochs: number;
-  /** RMSprop, with Keras' defaults. */
-  learningRate: number;
-  rho: number;
-  epsilon: number;
-  trainSize: number;
+/** How a session runs a RunSpec: what it evaluates on, where, and with which loop. None of it changes the weights. */
+export interface SessionSettings {
+  /** Evaluate on the first N of the 10,000 test images. */
   testSize: number;
   /** Backends to try, in order. */
   backends: BackendName[];
-  seed: number;
   /** The deck's own loop, or the stock `model.fit` (for the benchmark). */
   loop: 'deck' | 'stock';
 }
 
-/** Dense 512 relu, Dense 10 softmax, rmsprop, batch 128, 5 epochs, on all of MNIST. */
+/** A training run (spec.ts) and the session settings it runs under. */
+export interface TrainingConfig extends RunSpec, SessionSettings {}
+
+/** The lecture's Keras program (KERAS_RUN: Dense 512 relu, rmsprop, batch 128, 5 epochs), evaluated on all 10,000 test images. */
 export const KERAS_PROGRAM: TrainingConfig = {
-  hidden: 512,
-  batchSize: 128,
-  epochs: 5,
-  learningRate: 0.001,
-  rho: 0.9,
-  epsilon: 1e-7,
-  trainSize: 60000,
+  ...KERAS_RUN,
   testSize: 10000,
   backends: [...BACKENDS],
-  seed: 42,
   loop: 'deck',
 };
 

@@ -15,13 +15,16 @@
  * WebGPU kernels need fewer dispatches still, with no copies at all.
  *
  * The running means are saved and loaded as one vector in variable order,
- * so that a snapshot taken on one backend loads on another.
+ * so that a snapshot taken on one backend loads on another. The other
+ * optimizers, and the interface all of them share, are in optimizers.ts.
  * DOM-free; takes the `tf` namespace.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import type { Optimizer } from './optimizers.ts';
 
 type TF = typeof tfc;
 
+/** RMSprop's hyper-parameters. */
 export interface RmspropSettings {
   learningRate: number;
   rho: number;
@@ -34,7 +37,8 @@ export interface RmspropSettings {
  */
 export type FusedUpdate = (w: tfc.Tensor, g: tfc.Tensor, ms: tfc.Tensor, settings: RmspropSettings) => { w: tfc.Tensor; ms: tfc.Tensor };
 
-export class Rmsprop {
+/** RMSprop over a fixed list of variables, with its running means on the device. */
+export class Rmsprop implements Optimizer {
   readonly #fused: FusedUpdate | undefined;
   readonly #settings: RmspropSettings;
   readonly #tf: TF;

@@ -22,9 +22,21 @@ export async function trainStock(
   const tfl = await import('@tensorflow/tfjs-layers');
   const n = Math.min(config.trainSize, train.labels.length);
   const model = tfl.sequential();
-  model.add(tfl.layers.dense({ units: config.hidden, activation: 'relu', inputShape: [IMAGE_BYTES] }));
-  model.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax' }));
-  const optimizer = tf.train.rmsprop(config.learningRate, config.rho, 0, config.epsilon);
+  // The benchmark's baseline covers the dense networks (the lecture's among them).
+  config.model.layers.forEach((layer, i) => {
+    if (layer.type !== 'dense') throw new Error(`the stock loop trains dense networks only; layer ${i + 1} is a ${layer.type}`);
+    model.add(tfl.layers.dense({ units: layer.units, activation: layer.activation, ...(i === 0 ? { inputShape: [IMAGE_BYTES] } : {}) }));
+  });
+  model.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax', ...(config.model.layers.length === 0 ? { inputShape: [IMAGE_BYTES] } : {}) }));
+  const o = config.optimizer;
+  const optimizer =
+    o.type === 'rmsprop'
+      ? tf.train.rmsprop(config.learningRate, o.rho, 0, o.epsilon)
+      : o.type === 'adam'
+        ? tf.train.adam(config.learningRate, o.beta1, o.beta2, o.epsilon)
+        : o.type === 'momentum'
+          ? tf.train.momentum(config.learningRate, o.momentum)
+          : tf.train.sgd(config.learningRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const xs = tf.tidy(() => tf.div(tf.tensor2d(Float32Array.from(train.images.subarray(0, n * IMAGE_BYTES)), [n, IMAGE_BYTES]), 255));
   const ys = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(train.labels.subarray(0, n)), 'int32'), CLASSES), 'float32'));

@@ -1,5 +1,6 @@
 /**
- * The lecture's network and its training step, in TensorFlow.js ops.
+ * Training any model of spec.ts, in TensorFlow.js ops, for the worker and
+ * the Node tests alike. The lecture's network, for example:
  *
  *   input 784 values in [0, 1] → Dense 512, ReLU → Dense 10, softmax
  *   loss: categorical cross-entropy on one-hot labels
@@ -9,12 +10,13 @@
  * This is the Keras program's mathematics written out, rather than
  * `tf.layers` and `model.fit`, so that the hot loop does only what it must:
  * the data is uploaded to the device once per shard, each batch is gathered
- * there by index, both layers are fused matMul + bias (+ ReLU) kernels, the
- * gradients are the five products of backprop.ts (automatic differentiation
- * would add a sixth, the gradient with respect to the images), RMSprop runs
- * as fused kernels where the backend has them (rmsprop.ts), and nothing is read back to the CPU inside
- * a step. Loss and accuracy come back as tensors for the caller to read, a
- * few steps at a time.
+ * there by index, layers are fused kernels (matMul or convolution with bias
+ * and activation), the gradients are derived by hand (backprop.ts: no
+ * gradient with respect to the images, and each backend's fastest form),
+ * the run's optimizer updates the weights in place (optimizers.ts; RMSprop
+ * as fused kernels where the backend has them, rmsprop.ts), and nothing is
+ * read back to the CPU inside a step. Loss and accuracy come back
+ * as tensors for the caller to read, a few steps at a time.
  *
  * The module has no DOM: it takes the `tf` namespace as an argument and runs
  * in a Web Worker in the browser and under Node in the tests. It needs no
@@ -25,13 +27,12 @@ import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
 import type { TrainingConfig } from './config.ts';
 import { confusionMatrix } from './metrics.ts';
 import { EpochSampler, type SamplerState } from './sampler.ts';
-import { forward, lossAndGradients, prefersExplicitTranspose, type Parameters } from './backprop.ts';
-import { Rmsprop, type FusedUpdate } from './rmsprop.ts';
+import { backpropOptions, compile, forward, forwardLayers, lossAndGradients, type Network } from './backprop.ts';
+import { createOptimizer, type Optimizer } from './optimizers.ts';
+import type { FusedUpdate } from './rmsprop.ts';
+import { validateRun, type ResolvedLayer } from './spec.ts';
 
 type TF = typeof tfc;
-type Weights = Record<'w1' | 'b1' | 'w2' | 'b2', tfc.Variable>;
-const ORDER = ['w1', 'b1', 'w2', 'b2'] as const;
-const parameters = (vars: Weights): Parameters => vars as unknown as Parameters;
 
 /** What one training step leaves behind, still on the device. */
 export interface StepTensors {
@@ -42,6 +43,7 @@ export interface StepTensors {
   size: number;
 }
 
+/** How the model does on the test examples. */
 export interface Evaluation {
   accuracy: number;
   loss: number;
@@ -53,22 +55,44 @@ export interface Evaluation {
 /** Weights, optimizer state and sampler position, in CPU memory: enough to carry on elsewhere. */
 export interface Snapshot {
   step: number;
+  /** The parameters by name ("w1", "b1", …, see `Trainer.parameters`), then "optimizer": its state as one vector. */
   tensors: { name: string; shape: number[]; values: Float32Array }[];
   sampler: SamplerState;
 }
 
-const EVAL_CHUNK = 1000;
+/** A layer's weights in CPU memory, shaped as in Keras: dense [inputs, units], conv2d [k, k, channels in, filters]. */
+export interface LayerWeights {
+  kernel: { shape: number[]; values: Float32Array };
+  bias: { shape: number[]; values: Float32Array };
+}
 
+/** One layer's output for some inputs: the shape is [count, …the layer's output shape]. */
+export interface LayerActivation {
+  /** The layer's position (the output layer is last, at the spec's `layers.length`). */
+  layer: number;
+  label: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Test examples per evaluation chunk, at most: bounded by memory for the widest layer (about 32 MB of activations). */
+const EVAL_CHUNK = 1000;
+const EVAL_FLOATS = 8_000_000;
+
+/** Trains one run (config) on the current backend; rebuilds itself from a snapshot on another. */
 export class Trainer {
   readonly tf: TF;
   readonly config: TrainingConfig;
   readonly sampler: EpochSampler;
+  /** The model's layers with their shapes, and the names and shapes of its parameters. */
+  readonly network: Network;
   /** Optimizer steps taken. */
   step = 0;
 
-  #vars: Weights | undefined;
-  /** RMSprop and its running means, laid out for the backend (rmsprop.ts). */
-  #optimizer: Rmsprop | undefined;
+  /** Kernel and bias of each weighted layer, in `network.parameters` order. */
+  #vars: tfc.Variable[] | undefined;
+  /** The optimizer and its state, laid out for the backend (optimizers.ts). */
+  #optimizer: Optimizer | undefined;
   #x: tfc.Tensor2D | undefined;
   #y: tfc.Tensor2D | undefined;
   #xTest: tfc.Tensor2D | undefined;
@@ -81,9 +105,13 @@ export class Trainer {
   /** A backend's own kernels for the RMSprop update, by backend name (the worker gives WebGPU's). */
   readonly #fusedUpdates: Partial<Record<string, FusedUpdate>>;
 
+  /** @throws when the run is not valid, with every problem named. */
   constructor(tf: TF, config: TrainingConfig, options: { fusedUpdates?: Partial<Record<string, FusedUpdate>> } = {}) {
+    const problems = validateRun(config);
+    if (problems.length > 0) throw new Error(`the run is not valid: ${problems.join('; ')}`);
     this.tf = tf;
     this.config = config;
+    this.network = compile(config.model);
     this.#fusedUpdates = options.fusedUpdates ?? {};
     this.sampler = new EpochSampler(config.trainSize, config.seed);
   }
@@ -101,21 +129,25 @@ export class Trainer {
     return this.#x?.shape[0] ?? 0;
   }
 
+  /** The model's layers (the spec's, then the output layer), with their shapes and labels. */
+  get layers(): readonly ResolvedLayer[] {
+    return this.network.layers;
+  }
+
   /** Creates fresh weights (Keras' initialisers, seeded) and optimizer state. */
   init(): void {
     const { tf, config } = this;
     this.#disposeModel();
-    const glorot = (fanIn: number, fanOut: number, seed: number) => {
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      return tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', seed);
-    };
     // tf.variable keeps its initial tensor alive; tidy frees it (and never frees variables).
-    this.#vars = tf.tidy(() => ({
-      w1: tf.variable(glorot(IMAGE_BYTES, config.hidden, config.seed)),
-      b1: tf.variable(tf.zeros([config.hidden])),
-      w2: tf.variable(glorot(config.hidden, CLASSES, config.seed + 1)),
-      b2: tf.variable(tf.zeros([CLASSES])),
-    }));
+    this.#vars = tf.tidy(() =>
+      this.network.parameters.map(({ shape }, i) => {
+        if (i % 2 === 1) return tf.variable(tf.zeros(shape));
+        // Glorot uniform, as Keras: fans count the receptive field (k × k) of a convolution.
+        const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+        const limit = Math.sqrt(6 / (receptive * (shape.at(-2)! + shape.at(-1)!)));
+        return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', config.seed + i / 2));
+      }),
+    );
     this.#optimizer = this.#makeOptimizer(this.#vars);
     this.step = 0;
   }
@@ -160,13 +192,13 @@ export class Trainer {
     if (indices.length === 0) return { loss: tf.scalar(0), correct: tf.scalar(0), size: 0 };
     const X = this.#x;
     const Y = this.#y;
-    const explicitTranspose = prefersExplicitTranspose(tf.getBackend());
+    const options = backpropOptions(tf.getBackend());
     const result = tf.tidy(() => {
       const idx = tf.tensor1d(indices, 'int32');
       const x = tf.gather(X, idx) as tfc.Tensor2D;
       const y = tf.gather(Y, idx) as tfc.Tensor2D;
-      const { loss, logits, grads } = lossAndGradients(tf, x, y, parameters(vars), { explicitTranspose });
-      optimizer.apply(ORDER.map((name) => grads[name]));
+      const { loss, logits, grads } = lossAndGradients(tf, this.network, x, y, vars, options);
+      optimizer.apply(grads);
       const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
       return { loss, correct: correct as tfc.Scalar };
     });
@@ -180,14 +212,15 @@ export class Trainer {
     const vars = this.#vars;
     if (!vars || !this.#xTest || !this.#yTest) throw new Error('the trainer has no weights or no test data yet');
     const n = this.#xTest.shape[0];
+    const chunk = this.#chunk();
     const parts: tfc.Tensor1D[] = [];
     let lossSum = tf.scalar(0);
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const size = Math.min(EVAL_CHUNK, n - start);
+    for (let start = 0; start < n; start += chunk) {
+      const size = Math.min(chunk, n - start);
       const [predicted, loss] = tf.tidy(() => {
         const x = tf.slice(this.#xTest!, [start, 0], [size, IMAGE_BYTES]);
         const y = tf.slice(this.#yTest!, [start, 0], [size, CLASSES]);
-        const logits = this.#forward(x, vars);
+        const logits = forward(tf, this.network, x, vars);
         return [tf.argMax(logits, 1) as tfc.Tensor1D, tf.add(lossSum, tf.mul(tf.losses.softmaxCrossEntropy(y, logits), size)) as tfc.Scalar];
       });
       parts.push(predicted);
@@ -214,7 +247,7 @@ export class Trainer {
     const { tf } = this;
     const vars = this.#vars;
     if (!vars) throw new Error('the trainer has no weights yet');
-    const probabilities = tf.tidy(() => tf.softmax(this.#forward(tf.tensor2d(inputs, [count, IMAGE_BYTES]), vars)));
+    const probabilities = tf.tidy(() => tf.softmax(forward(tf, this.network, tf.tensor2d(inputs, [count, IMAGE_BYTES]), vars)));
     const values = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
     return values;
@@ -225,10 +258,46 @@ export class Trainer {
     const { tf } = this;
     const vars = this.#vars;
     if (!vars || !this.#xTest) throw new Error('the trainer has no weights or no test data yet');
-    const probabilities = tf.tidy(() => tf.softmax(this.#forward(tf.gather(this.#xTest!, tf.tensor1d(indices, 'int32')), vars)));
+    const probabilities = tf.tidy(() => tf.softmax(forward(tf, this.network, tf.gather(this.#xTest!, tf.tensor1d(indices, 'int32')), vars)));
     const values = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
     return values;
+  }
+
+  /**
+   * Every layer's output for `count` inputs of 784 values in [0, 1], the
+   * output layer's as probabilities: a digit's path through the network.
+   */
+  async activations(inputs: Float32Array, count: number): Promise<LayerActivation[]> {
+    const { tf } = this;
+    const vars = this.#vars;
+    if (!vars) throw new Error('the trainer has no weights yet');
+    const outputs = tf.tidy(() => {
+      const layers = forwardLayers(tf, this.network, tf.tensor2d(inputs, [count, IMAGE_BYTES]), vars);
+      return [...layers.slice(0, -1), tf.softmax(layers.at(-1)!)];
+    });
+    try {
+      const values = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
+      return this.network.layers.map((layer, i) => ({ layer: layer.index, label: layer.label, shape: [...outputs[i]!.shape], values: values[i]! }));
+    } finally {
+      tf.dispose(outputs);
+    }
+  }
+
+  /**
+   * A dense or conv2d layer's kernel and bias, by position in the spec's
+   * layers (the output layer is at `layers.length`). For the first dense
+   * layer on the images, column j of the kernel is unit j's 28 × 28 template.
+   */
+  async weights(layer: number): Promise<LayerWeights> {
+    const vars = this.#vars;
+    if (!vars) throw new Error('the trainer has no weights yet');
+    const at = this.network.layers.findIndex((l) => l.index === layer);
+    const k = this.network.kernelAt[at] ?? -1;
+    if (at < 0) throw new Error(`there is no layer ${layer}; the layers are numbered 0 to ${this.network.layers.length - 1}`);
+    if (k < 0) throw new Error(`layer ${layer} (${this.network.layers[at]!.label}) has no weights`);
+    const [kernel, bias] = (await Promise.all([vars[k]!.data(), vars[k + 1]!.data()])) as Float32Array[];
+    return { kernel: { shape: [...vars[k]!.shape], values: kernel! }, bias: { shape: [...vars[k + 1]!.shape], values: bias! } };
   }
 
   /** Copies weights, optimizer state and sampler position to CPU memory. */
@@ -238,27 +307,30 @@ export class Trainer {
     if (!vars || !optimizer) throw new Error('the trainer has no weights yet');
     const sampler = this.sampler.save();
     const step = this.step;
-    const [weights, ms] = await Promise.all([
-      Promise.all(ORDER.map(async (name) => ({ name, shape: [...vars[name].shape], values: (await vars[name].data()) as Float32Array }))),
+    const [weights, state] = await Promise.all([
+      Promise.all(this.network.parameters.map(async ({ name }, i) => ({ name, shape: [...vars[i]!.shape], values: (await vars[i]!.data()) as Float32Array }))),
       optimizer.save(),
     ]);
-    return { step, tensors: [...weights, { name: 'ms', shape: [ms.length], values: ms }], sampler };
+    return { step, tensors: [...weights, { name: 'optimizer', shape: [state.length], values: state }], sampler };
   }
 
   /**
    * Rebuilds everything on the current backend from a snapshot: weights,
    * optimizer state, sampler, and the data from the host copies. Used after
    * switching backends, when the old backend's tensors are gone.
+   * @throws when the snapshot is of another model, naming what differs.
    */
   restore(snapshot: Snapshot): void {
     const { tf } = this;
+    const saved = this.network.parameters.map(({ name, shape }) => {
+      const t = snapshot.tensors.find((s) => s.name === name);
+      if (!t) throw new Error(`the snapshot has no ${name}; it is of another model`);
+      if (t.shape.join() !== shape.join()) throw new Error(`the snapshot's ${name} is [${t.shape}], and this model's is [${shape}]`);
+      return t;
+    });
     this.#disposeAll(false);
-    const get = (name: string) => {
-      const t = snapshot.tensors.find((s) => s.name === name)!;
-      return tf.tensor(t.values, t.shape);
-    };
-    this.#vars = tf.tidy(() => ({ w1: tf.variable(get('w1')), b1: tf.variable(get('b1')), w2: tf.variable(get('w2')), b2: tf.variable(get('b2')) }));
-    this.#optimizer = this.#makeOptimizer(this.#vars, snapshot.tensors.find((t) => t.name === 'ms')?.values);
+    this.#vars = tf.tidy(() => saved.map((t) => tf.variable(tf.tensor(t.values, t.shape))));
+    this.#optimizer = this.#makeOptimizer(this.#vars, snapshot.tensors.find((t) => t.name === 'optimizer')?.values);
     this.#host.labels.forEach((labels, i) => this.#upload(labels, this.#host.images[i]!));
     if (this.#testLabels.length > 0) this.setTestData(this.#testLabels, this.#testImages);
     this.sampler.restore(snapshot.sampler);
@@ -267,7 +339,8 @@ export class Trainer {
 
   /** Makes the weights NaN, to test how a run recovers from a diverged loss (?fault=nan@N). */
   poisonForTesting(): void {
-    this.#vars?.w2.assign(this.tf.fill(this.#vars.w2.shape, Number.NaN));
+    const output = this.#vars?.at(-2);
+    if (output) this.tf.tidy(() => output.assign(this.tf.fill(output.shape, Number.NaN)));
   }
 
   /** Releases every tensor this trainer made. */
@@ -275,8 +348,10 @@ export class Trainer {
     this.#disposeAll(true);
   }
 
-  #forward(x: tfc.Tensor2D, vars: Weights): tfc.Tensor2D {
-    return forward(this.tf, x, parameters(vars));
+  /** Test examples per forward pass: 1,000, or fewer where a layer's activations would be large. */
+  #chunk(): number {
+    const widest = Math.max(...this.network.layers.map((l) => l.outputShape.reduce((a, b) => a * b, 1)));
+    return Math.max(1, Math.min(EVAL_CHUNK, Math.floor(EVAL_FLOATS / widest)));
   }
 
   #upload(labels: Uint8Array, images: Uint8Array): void {
@@ -305,13 +380,13 @@ export class Trainer {
     return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), CLASSES), 'float32') as tfc.Tensor2D);
   }
 
-  #makeOptimizer(vars: Weights, saved?: Float32Array): Rmsprop {
+  #makeOptimizer(vars: tfc.Variable[], saved?: Float32Array): Optimizer {
     const { tf, config } = this;
-    return new Rmsprop(tf, ORDER.map((name) => vars[name]), config, this.#fusedUpdates[tf.getBackend()], saved);
+    return createOptimizer(tf, config.optimizer, config.learningRate, vars, { fused: this.#fusedUpdates[tf.getBackend()], saved });
   }
 
   #disposeModel(): void {
-    if (this.#vars) Object.values(this.#vars).forEach((v) => v.dispose());
+    this.#vars?.forEach((v) => v.dispose());
     this.#optimizer?.dispose();
     this.#vars = undefined;
     this.#optimizer = undefined;

@@ -1,12 +1,18 @@
 /**
- * The hand-derived gradients and the two layouts of RMSprop, checked against
- * TensorFlow.js's automatic differentiation and against the update rule
- * written out in plain numbers, on the WebAssembly backend under Node.
+ * The hand-derived gradients of every kind of model, checked against
+ * TensorFlow.js's automatic differentiation of the same model written with
+ * plain layers (on the CPU backend, the one under Node that has every
+ * gradient kernel) and against finite differences of the loss, on each
+ * backend available under Node (WebAssembly and CPU) and by each gradient
+ * route; and RMSprop's two layouts against its rule in plain numbers.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forward, lossAndGradients, type Parameters } from '../../src/train/backprop.ts';
+import type * as tfc from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { backpropOptions, compile, forward, lossAndGradients, prefersExplicitTranspose, type BackpropOptions, type Network } from '../../src/train/backprop.ts';
 import { Rmsprop, type FusedUpdate } from '../../src/train/rmsprop.ts';
 import { mulberry32 } from '../../src/train/random.ts';
+import { KERAS_DENSE, LOGISTIC, SMALL_CNN, type Activation, type ModelSpec } from '../../src/train/spec.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof wasmTf>>;
@@ -26,52 +32,197 @@ function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return worst / scale;
 }
 
-function randomBatch(batch: number, inputs: number, hidden: number, classes: number, seed: number) {
+/** Two hidden dense layers with the activations the lecture network does not use. */
+const MLP: ModelSpec = {
+  layers: [
+    { type: 'dense', units: 32, activation: 'tanh' },
+    { type: 'dense', units: 16, activation: 'sigmoid' },
+  ],
+};
+
+/**
+ * A convnet that takes every path of the backward pass: 'same' padding with
+ * odd and even kernels, a first layer with more than 8 filters (im2col),
+ * pools of 3 and 2 that leave a ragged edge, a convolution that feeds a
+ * convolution, tanh, sigmoid and linear activations, and a dense layer.
+ */
+const ODD_CNN: ModelSpec = {
+  layers: [
+    { type: 'conv2d', filters: 9, kernel: 3, activation: 'tanh', padding: 'same' },
+    { type: 'maxpool', size: 3 },
+    { type: 'conv2d', filters: 6, kernel: 2, activation: 'relu', padding: 'same' },
+    { type: 'conv2d', filters: 5, kernel: 3, activation: 'sigmoid' },
+    { type: 'maxpool', size: 2 },
+    { type: 'dense', units: 12, activation: 'linear' },
+  ],
+};
+
+/** ReLU and two pools in a row: maxima tie at zero in the second pool. */
+const POOLED_TWICE: ModelSpec = {
+  layers: [
+    { type: 'conv2d', filters: 3, kernel: 3, activation: 'relu' },
+    { type: 'maxpool', size: 2 },
+    { type: 'maxpool', size: 2 },
+  ],
+};
+
+const MODELS: [string, ModelSpec, number][] = [
+  ['logistic regression', LOGISTIC, 16],
+  ["the lecture's Dense 512 ReLU network", KERAS_DENSE, 16],
+  ['a two-hidden-layer MLP (tanh, sigmoid)', MLP, 16],
+  ['the small convnet', SMALL_CNN, 8],
+  ['a convnet with odd shapes and every activation', ODD_CNN, 6],
+  ['a convnet with two pools in a row', POOLED_TWICE, 6],
+];
+
+/** A seeded batch (pixels in [0, 1], a third of them ink-free as in MNIST) and parameters, as plain arrays. */
+function problem(net: Network, batch: number, seed: number) {
   const random = mulberry32(seed);
-  const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
-  const labels = Int32Array.from({ length: batch }, () => Math.floor(random() * classes));
-  return tf.tidy(() => ({
-    x: tf.tensor2d(Float32Array.from({ length: batch * inputs }, () => random()), [batch, inputs]),
-    y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32') as import('@tensorflow/tfjs-core').Tensor2D,
-    params: {
-      w1: tf.tensor2d(uniform(inputs * hidden, 0.3), [inputs, hidden]),
-      b1: tf.tensor1d(uniform(hidden, 0.1)),
-      w2: tf.tensor2d(uniform(hidden * classes, 0.3), [hidden, classes]),
-      b2: tf.tensor1d(uniform(classes, 0.1)),
-    } satisfies Parameters,
-  }));
+  const x = Float32Array.from({ length: batch * 784 }, () => (random() < 0.33 ? 0 : random()));
+  const labels = Array.from({ length: batch }, () => Math.floor(random() * 10));
+  const params = net.parameters.map(({ shape }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const fanIn = shape.length === 1 ? 1 : size / shape.at(-1)!;
+    const scale = shape.length === 1 ? 0.1 : 1.5 / Math.sqrt(fanIn);
+    return { shape, values: Float32Array.from({ length: size }, () => (random() * 2 - 1) * scale) };
+  });
+  return { x, labels, params, batch };
 }
 
+type Problem = ReturnType<typeof problem>;
+
+function tensors(p: Problem) {
+  return {
+    x: tf.tensor2d(p.x, [p.batch, 784]),
+    y: tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(p.labels, 'int32'), 10), 'float32') as tfc.Tensor2D),
+    params: p.params.map((t) => tf.tensor(t.values, t.shape)),
+  };
+}
+
+const plainActivation = (z: tfc.Tensor, activation: Activation): tfc.Tensor =>
+  activation === 'relu' ? tf.relu(z) : activation === 'tanh' ? tf.tanh(z) : activation === 'sigmoid' ? tf.sigmoid(z) : z;
+
+/** The same model as Keras would run it, in plain unfused layers, for automatic differentiation. */
+function plainLoss(net: Network, x: tfc.Tensor2D, y: tfc.Tensor2D, params: tfc.Tensor[]): tfc.Scalar {
+  let h: tfc.Tensor = net.layers[0]!.type === 'dense' ? x : tf.reshape(x, [x.shape[0], 28, 28, 1]);
+  net.layers.forEach((layer, i) => {
+    const k = net.kernelAt[i]!;
+    if (layer.type === 'maxpool') h = tf.maxPool(h as tfc.Tensor4D, layer.size, layer.size, 'valid');
+    else if (layer.type === 'conv2d') h = plainActivation(tf.add(tf.conv2d(h as tfc.Tensor4D, params[k] as tfc.Tensor4D, 1, layer.padding), params[k + 1]!), layer.activation);
+    else h = plainActivation(tf.add(tf.matMul(tf.reshape(h, [x.shape[0], -1]), params[k] as tfc.Tensor2D), params[k + 1]!), layer.activation);
+  });
+  return tf.losses.softmaxCrossEntropy(y, h) as tfc.Scalar;
+}
+
+/** Loss and gradients by automatic differentiation, on the CPU backend. */
+async function reference(net: Network, p: Problem): Promise<{ loss: number; grads: Float32Array[] }> {
+  const previous = tf.getBackend();
+  await tf.setBackend('cpu');
+  try {
+    const { x, y, params } = tensors(p);
+    const vars = params.map((t) => tf.variable(t));
+    const { value, grads } = tf.variableGrads(() => plainLoss(net, x, y, vars), vars);
+    const result = { loss: (await value.data())[0]!, grads: await Promise.all(vars.map(async (v) => (await grads[v.name]!.data()) as Float32Array)) };
+    tf.dispose([x, y, ...params, ...vars, value, ...Object.values(grads)]);
+    return result;
+  } finally {
+    await tf.setBackend(previous);
+  }
+}
+
+/** The model's loss by this module's forward pass (for finite differences). */
+function lossOf(net: Network, x: tfc.Tensor2D, y: tfc.Tensor2D, params: tfc.Tensor[]): number {
+  return tf.tidy(() => tf.losses.softmaxCrossEntropy(y, forward(tf, net, x, params)).dataSync()[0]!);
+}
+
+const SETTINGS: [string, BackpropOptions][] = [
+  ['wasm', { explicitTranspose: true, route: 'composite' }],
+  ['wasm', { explicitTranspose: false, route: 'composite' }],
+  ['cpu', { explicitTranspose: false, route: 'kernels' }],
+  ['cpu', { explicitTranspose: false, route: 'composite' }],
+];
+
 describe('the hand-derived gradients', () => {
-  for (const explicitTranspose of [false, true]) {
-    it(`equal automatic differentiation of the cross-entropy (explicitTranspose: ${explicitTranspose})`, async () => {
-      const { x, y, params } = randomBatch(32, 784, 64, 10, 7);
-      const names = ['w1', 'b1', 'w2', 'b2'] as const;
-      const vars = names.map((name) => tf.variable(params[name], true, `backprop-${name}-${explicitTranspose}`));
-      const auto = tf.variableGrads(() => {
-        const p = { w1: vars[0], b1: vars[1], w2: vars[2], b2: vars[3] } as unknown as Parameters;
-        return tf.losses.softmaxCrossEntropy(y, forward(tf, x, p)) as import('@tensorflow/tfjs-core').Scalar;
-      }, vars);
-      const mine = tf.tidy(() => lossAndGradients(tf, x, y, params, { explicitTranspose }));
-      expect(Math.abs((await mine.loss.array()) - (await auto.value.array()))).toBeLessThan(1e-5);
-      for (const [i, name] of names.entries()) {
-        const expected = await auto.grads[vars[i]!.name]!.data();
-        expect(mine.grads[name].shape).toEqual(params[name].shape);
-        expect(relativeError(await mine.grads[name].data(), expected), name).toBeLessThan(1e-4);
+  for (const [name, spec, batch] of MODELS) {
+    for (const [backend, options] of SETTINGS) {
+      const dense = spec.layers.every((l) => l.type === 'dense');
+      // The route concerns only convolutions and pools, and the transposes only wasm's speed: not every pair is worth a test.
+      if (dense && options.route === 'composite' && backend === 'cpu') continue;
+      if (!dense && !options.explicitTranspose && backend === 'wasm') continue;
+      it(`of ${name} equal automatic differentiation on ${backend} (${options.route} route, explicitTranspose: ${options.explicitTranspose})`, async () => {
+        const net = compile(spec);
+        const p = problem(net, batch, 7);
+        const expected = await reference(net, p);
+        await tf.setBackend(backend);
+        try {
+          const { x, y, params } = tensors(p);
+          const before = tf.memory().numTensors;
+          const mine = tf.tidy(() => lossAndGradients(tf, net, x, y, params, options));
+          expect(Math.abs((await mine.loss.data())[0]! - expected.loss)).toBeLessThan(1e-5);
+          for (const [i, { name: parameter, shape }] of net.parameters.entries()) {
+            expect(mine.grads[i]!.shape, parameter).toEqual(shape);
+            expect(relativeError(await mine.grads[i]!.data(), expected.grads[i]!), `${parameter} on ${backend}`).toBeLessThan(2e-4);
+          }
+          tf.dispose([mine.loss, mine.logits, ...mine.grads]);
+          // Only the results outlive the call: nothing else is left on the device.
+          expect(tf.memory().numTensors).toBe(before);
+          tf.dispose([x, y, ...params]);
+        } finally {
+          await tf.setBackend('wasm');
+        }
+      });
+    }
+
+    it(`of ${name} match finite differences of the loss on wasm`, async () => {
+      const net = compile(spec);
+      const p = problem(net, batch, 11);
+      const { x, y, params } = tensors(p);
+      const grads = tf.tidy(() => lossAndGradients(tf, net, x, y, params, backpropOptions('wasm')).grads);
+      // Small enough that few maxima and ReLUs switch sides, large enough for float32 differences of the loss.
+      const epsilon = 1e-3;
+      for (const [i, { name: parameter }] of net.parameters.entries()) {
+        // The coordinate with the steepest slope, where float32 differences of the loss are most telling.
+        const g = (await grads[i]!.data()) as Float32Array;
+        let at = 0;
+        g.forEach((v, j) => {
+          if (Math.abs(v) > Math.abs(g[at]!)) at = j;
+        });
+        const nudged = (delta: number) => {
+          const values = Float32Array.from(p.params[i]!.values);
+          values[at]! += delta;
+          const moved = params.map((t, j) => (j === i ? tf.tensor(values, t.shape) : t));
+          const loss = lossOf(net, x, y, moved);
+          moved[i]!.dispose();
+          return loss;
+        };
+        const numeric = (nudged(epsilon) - nudged(-epsilon)) / (2 * epsilon);
+        expect(Math.abs(numeric - g[at]!), `${parameter}[${at}]: ${numeric} against ${g[at]}`).toBeLessThan(0.03 * Math.abs(g[at]!) + 2e-4);
       }
-      // The ReLU must mask: some hidden units are off for some examples, so a gradient that ignored it would differ.
-      const off = await tf.tidy(() => tf.sum(tf.step(tf.neg(tf.add(tf.matMul(x, params.w1), params.b1))))).data();
-      expect(off[0]).toBeGreaterThan(0);
-      tf.dispose([x, y, ...Object.values(params), ...vars, auto.value, ...Object.values(auto.grads), mine.loss, mine.logits, ...Object.values(mine.grads)]);
+      tf.dispose([x, y, ...params, ...grads]);
     });
   }
+
+  it("choose explicit transposes for wasm only, and the backend's gradient kernels on GPUs only", () => {
+    expect(prefersExplicitTranspose('wasm')).toBe(true);
+    expect(prefersExplicitTranspose('webgl')).toBe(false);
+    expect(backpropOptions('wasm')).toEqual({ explicitTranspose: true, route: 'composite' });
+    expect(backpropOptions('cpu')).toEqual({ explicitTranspose: false, route: 'composite' });
+    expect(backpropOptions('webgl')).toEqual({ explicitTranspose: false, route: 'kernels' });
+    expect(backpropOptions('webgpu')).toEqual({ explicitTranspose: false, route: 'kernels' });
+  });
+
+  it('refuse an invalid model, naming every problem', () => {
+    expect(() => compile({ layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'maxpool', size: 2 }] })).toThrow(
+      'the model is not valid: layer 2: a maxpool layer cannot follow a dense layer',
+    );
+  });
 });
 
 describe('RMSprop', () => {
   const settings = { learningRate: 0.01, rho: 0.9, epsilon: 1e-7 };
 
   /** The update rule in plain numbers: ms ← ρ·ms + (1−ρ)·g²; w ← w − lr·g/(√ms + ε). */
-  function reference(w: number[], grads: number[][]): number[] {
+  function rule(w: number[], grads: number[][]): number[] {
     const ms = w.map(() => 0);
     const out = [...w];
     for (const g of grads) {
@@ -102,7 +253,7 @@ describe('RMSprop', () => {
       const optimizer = new Rmsprop(tf, [a, b], settings, fused);
       for (const g of steps) tf.tidy(() => optimizer.apply([tf.tensor2d(g.slice(0, 4), [2, 2]), tf.tensor1d(g.slice(4))]));
       const got = [...(await a.data()), ...(await b.data())];
-      expect(relativeError(got, reference(start, steps))).toBeLessThan(1e-6);
+      expect(relativeError(got, rule(start, steps))).toBeLessThan(1e-6);
       // The running means come out as one vector in variable order.
       const ms = await optimizer.save();
       const expectedMs = start.map((_, i) => steps.reduce((m, g) => settings.rho * m + (1 - settings.rho) * g[i]! ** 2, 0));
@@ -126,8 +277,8 @@ describe('RMSprop', () => {
       a.dispose();
       return values;
     };
-    expect(relativeError(await run([cpuFused, undefined]), reference(start, steps))).toBeLessThan(1e-6);
-    expect(relativeError(await run([undefined, cpuFused]), reference(start, steps))).toBeLessThan(1e-6);
+    expect(relativeError(await run([cpuFused, undefined]), rule(start, steps))).toBeLessThan(1e-6);
+    expect(relativeError(await run([undefined, cpuFused]), rule(start, steps))).toBeLessThan(1e-6);
   });
 
   it('refuses saved state of the wrong size, naming both sizes', () => {

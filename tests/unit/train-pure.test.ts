@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configFromQuery, KERAS_PROGRAM } from '../../src/train/config.ts';
+import { KERAS_RUN } from '../../src/train/spec.ts';
 import { accuracyOf, confusionMatrix, formatDuration, smooth, Throughput } from '../../src/train/metrics.ts';
 import { toMnistInput } from '../../src/train/preprocess.ts';
 import { mulberry32 } from '../../src/train/random.ts';
@@ -97,9 +98,9 @@ describe('metrics', () => {
 });
 
 describe('configFromQuery', () => {
-  it("defaults to the lecture's Keras program", () => {
+  it("defaults to the lecture's Keras program, evaluated on every test image on the first backend that works", () => {
     expect(configFromQuery(new URLSearchParams('')).config).toEqual(KERAS_PROGRAM);
-    expect(KERAS_PROGRAM).toMatchObject({ hidden: 512, batchSize: 128, epochs: 5, learningRate: 0.001, rho: 0.9, epsilon: 1e-7 });
+    expect(KERAS_PROGRAM).toEqual({ ...KERAS_RUN, testSize: 10000, backends: ['webgpu', 'webgl', 'wasm', 'cpu'], loop: 'deck' });
   });
 
   it('reads train-size, test-size, epochs and backend', () => {
