@@ -1,10 +1,15 @@
 /**
- * Messages between the live slide (page) and its training worker. Both sides
- * import these types, so a message the other side does not understand is a
- * compile error.
+ * Messages between the page and its training worker. Both sides import
+ * these types, and both switch over them exhaustively (`assertNever`), so a
+ * message one side does not handle is a compile error.
+ *
+ * A worker trains a queue of runs, one at a time. A run is data (a RunSpec:
+ * model, optimizer, learning rate, batch, epochs, subset, seed) plus what to
+ * measure while it trains; every report names its run.
  */
-import type { BackendName, TrainingConfig } from './config.ts';
+import type { BackendName } from './config.ts';
 import type { BatchReport } from './loop.ts';
+import type { RunSpec } from './spec.ts';
 
 /** A fault to inject, for testing the recovery paths (?fault=device-lost@20 or ?fault=nan@20). */
 export interface FaultSpec {
@@ -12,24 +17,106 @@ export interface FaultSpec {
   atStep: number;
 }
 
-export type TrainerState = 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error';
+export type TrainerState = 'idle' | 'queued' | 'loading' | 'training' | 'paused' | 'done' | 'error';
+
+/** A "ruler" stamped on some training images (src/mnist/ruler.ts): the shortcut demo's data. */
+export interface RulerSpec {
+  /** The classes whose training images carry it. */
+  classes: number[];
+  /** The share of those images that carry it, 0–1. */
+  rate: number;
+  seed: number;
+}
+
+/** One run to train, and what to report while it trains. */
+export interface RunRequest {
+  /** Chosen by the page; every report about the run carries it. */
+  id: string;
+  spec: RunSpec;
+  /** Test images to evaluate on after each epoch (the first N of 10,000). */
+  testSize: number;
+  /** Stamp a ruler on some training images. */
+  ruler?: RulerSpec;
+  /** Also measure the training accuracy after each epoch, on the first N training images. */
+  trainEval?: number;
+  /** Also evaluate on test images of other classes, stamped with the ruler. */
+  marked?: boolean;
+  /** Predictions for these test images, now and then (the grid of digits). */
+  grid?: number[];
+  /** The first layer's weights of these hidden units, or of the ten classes for logistic regression, now and then. */
+  templates?: number[] | 'classes';
+  /** The deck's own loop, or the stock tf.layers `model.fit` (the benchmark's baseline). */
+  loop?: 'deck' | 'stock';
+}
+
+/** How the worker chose its backend: what it measured, and what it passed over and why. */
+export interface BackendChoice {
+  /** "measured" when it timed the candidates, "forced" when the address named one, "first" when it took the first that worked. */
+  how: 'measured' | 'forced' | 'first';
+  /** Examples per second of each candidate timed, fastest first. */
+  timings: { backend: BackendName; examplesPerSecond: number; label: string }[];
+  /** Candidates left out, with the reason (an emulated GPU, say). */
+  passedOver: { backend: BackendName; reason: string }[];
+}
 
 export type ToWorker =
-  | { type: 'init'; config: TrainingConfig; manifestUrl: string; wasmPaths: Record<string, string>; testIndices: number[]; fault?: FaultSpec }
-  | { type: 'start' }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'reset' }
-  | { type: 'predict'; id: number; input: Float32Array };
+  | {
+      type: 'init';
+      manifestUrl: string;
+      wasmPaths: Record<string, string>;
+      /** Backends in the order to try; `auto` times the candidates and keeps the fastest. */
+      backends: BackendName[] | 'auto';
+      /** WebAssembly threads to ask for (by default the machine's cores, when the page is cross-origin isolated). */
+      threads?: number;
+      fault?: FaultSpec;
+    }
+  | { type: 'submit'; run: RunRequest }
+  | { type: 'pause'; run: string }
+  | { type: 'resume'; run: string }
+  | { type: 'cancel'; run: string }
+  | { type: 'predict'; run: string; id: number; input: Float32Array }
+  | { type: 'inspect'; run: string; id: number; input: Float32Array; top: number };
+
+/** What the worker found about a drawn or chosen digit: its path through the network. */
+export interface Inspection {
+  /** The hidden layer's activations (one hidden layer), or empty for logistic regression. */
+  hidden: Float32Array;
+  /** The most active hidden units, most active first. */
+  top: number[];
+  /** Their 784 incoming weights each (top.length × 784), and the colour range. */
+  templates: Float32Array;
+  limit: number;
+  probabilities: Float32Array;
+  /** The gradient of the predicted class's logit with respect to the 784 pixels. */
+  saliency: Float32Array;
+  classIndex: number;
+}
+
+export interface MarkedEvaluation {
+  /** Accuracy on test images of other classes stamped with the ruler. */
+  accuracy: number;
+  /** The share of them predicted as a ruler class. */
+  flippedShare: number;
+  /** Accuracy per true digit on the marked images (NaN for the ruler's own classes). */
+  perClass: number[];
+}
 
 export type FromWorker =
-  | { type: 'backend'; backend: BackendName; notes: string[] }
-  | { type: 'state'; state: TrainerState }
+  | { type: 'backend'; backend: BackendName; notes: string[]; choice: BackendChoice; threads: number }
+  | { type: 'state'; run: string; state: TrainerState }
   | { type: 'data'; split: 'train' | 'test'; loadedBytes: number; totalBytes: number; loadedExamples: number; totalExamples: number }
-  | { type: 'batches'; batches: BatchReport[]; examplesPerSecond: number }
-  | { type: 'epoch'; epoch: number; accuracy: number; loss: number; confusion: number[][] }
-  | { type: 'test-predictions'; indices: number[]; labels: number[]; predicted: number[]; confidence: number[]; images: Uint8Array }
-  | { type: 'prediction'; id: number; probabilities: Float32Array }
+  | { type: 'batches'; run: string; batches: BatchReport[]; examplesPerSecond: number }
+  | { type: 'epoch'; run: string; epoch: number; accuracy: number; loss: number; confusion: number[][]; trainAccuracy?: number; marked?: MarkedEvaluation }
+  | { type: 'test-predictions'; run: string; indices: number[]; labels: number[]; predicted: number[]; confidence: number[]; images: Uint8Array }
+  | { type: 'templates'; run: string; units: number[]; images: Float32Array; limit: number }
+  | { type: 'prediction'; run: string; id: number; probabilities: Float32Array }
+  | { type: 'inspection'; run: string; id: number; inspection: Inspection }
+  | { type: 'done'; run: string; testAccuracy: number; trainAccuracy?: number; seconds: number; marked?: MarkedEvaluation }
   | { type: 'tensors'; count: number }
-  | { type: 'notice'; message: string }
-  | { type: 'error'; message: string; retry: 'start' | 'reset' | 'reload' };
+  | { type: 'notice'; run?: string; message: string }
+  | { type: 'error'; run?: string; message: string; retry: 'start' | 'reset' | 'reload' };
+
+/** Makes a switch over a union exhaustive: a case left out is a compile error here. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
+}

@@ -343,6 +343,18 @@ export class Trainer {
     if (output) this.tf.tidy(() => output.assign(this.tf.fill(output.shape, Number.NaN)));
   }
 
+  /**
+   * Lets the training and test data go, on the device and the host copies,
+   * and keeps the weights: a finished run still answers predictions.
+   */
+  releaseData(): void {
+    for (const t of [this.#x, this.#y, this.#xTest, this.#yTest]) t?.dispose();
+    this.#x = this.#y = this.#xTest = this.#yTest = undefined;
+    this.#host = { labels: [], images: [] };
+    this.#testLabels = new Uint8Array(0);
+    this.#testImages = new Uint8Array(0);
+  }
+
   /** Releases every tensor this trainer made. */
   dispose(): void {
     this.#disposeAll(true);

@@ -28,21 +28,22 @@ async function recordStates(page: Page): Promise<void> {
 
 async function openLive(page: Page, query = SHORT): Promise<void> {
   await openDeck(page, `/?${query}#/live-training`);
-  await expect(demo(page)).toHaveAttribute('data-backend', /.+/, { timeout: 60_000 });
+  await expect(demo(page)).toHaveAttribute('data-demo-state', 'ready', { timeout: 60_000 });
   await expect(demo(page)).toHaveAttribute('data-state', 'idle');
 }
 
 test.describe.configure({ timeout: 180_000 });
 
-test('T trains the network on WebGPU: idle → loading → training → done, the loss falls, test accuracy far above chance', async ({ page }) => {
+test('T trains the network on WebGPU when asked: idle → loading → training → done, the loss falls, test accuracy far above chance', async ({ page }) => {
   await recordStates(page);
-  await openLive(page);
-  await expect(demo(page)).toHaveAttribute('data-backend', 'webgpu');
-  await expect(demo(page).locator('.live-backend')).toHaveText('Backend: WebGPU');
+  await openLive(page, `${SHORT}&backend=webgpu`);
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  await expect(demo(page)).toHaveAttribute('data-backend', 'webgpu');
+  await expect(demo(page).locator('.live-backend')).toHaveText('WebGPU');
+  await expect(demo(page).locator('.live-choice')).toHaveText('Chosen by the address');
   const seen = await page.evaluate(() => (window as unknown as { seen: { state: string[]; loss: number[] } }).seen);
-  expect(seen.state).toEqual(['idle', 'loading', 'training', 'done']);
+  expect(seen.state).toEqual(['idle', 'queued', 'loading', 'training', 'done']);
   expect(seen.loss.length).toBeGreaterThanOrEqual(2);
   expect(seen.loss.at(-1)!).toBeLessThan(seen.loss[0]!);
   expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.4);
@@ -53,16 +54,16 @@ test('T trains the network on WebGPU: idle → loading → training → done, th
   await expect(demo(page).locator('.live-chart .chart-legend')).toHaveText('Keras 0.98');
   await expect(demo(page).locator('.live-confusion')).toBeVisible();
   expect(await demo(page).locator('.live-confusion .diagonal').count()).toBe(10);
-  await expect(demo(page).locator('.progress-text')).toContainText(/Done: 2 epochs, 6 steps\. Test accuracy \d+\.\d%/);
+  await expect(demo(page).locator('.progress-text')).toContainText(/Done: 2 epochs, 6 steps in \d+:\d\d\. Test accuracy \d+\.\d%/);
   await expect(demo(page).locator('.live [aria-live="polite"].sr-only')).toHaveText(/^Training done after 2 epochs: test accuracy \d+\.\d%\.$/);
 });
 
 test('WebGPU, with its own fused optimizer kernels, trains to the same numbers as WebAssembly from the same seed', async ({ page }) => {
   const run = async (backend: string) => {
     await openLive(page, `${SHORT}&backend=${backend}`);
-    await expect(demo(page)).toHaveAttribute('data-backend', backend);
     await page.keyboard.press('t');
     await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+    await expect(demo(page)).toHaveAttribute('data-backend', backend);
     return { loss: Number(await demo(page).getAttribute('data-loss')), accuracy: Number(await demo(page).getAttribute('data-test-accuracy')) };
   };
   const gpu = await run('webgpu');
@@ -91,7 +92,7 @@ test('after five epochs near the top of the accuracy chart, no label covers anot
 });
 
 test('the digits grid marks right and wrong guesses by more than colour, and pausing offers the drawing pad', async ({ page }) => {
-  await openLive(page, 'train-size=1280&test-size=500&epochs=1');
+  await openLive(page, 'train-size=30000&test-size=500&epochs=1');
   await page.keyboard.press('t');
   await expect(demo(page).locator('.grid-cell[data-guess]').first()).toBeVisible({ timeout: 60_000 });
   const guesses = await demo(page).locator('.grid-cell .guess').allTextContents();
@@ -116,7 +117,7 @@ test('the digits grid marks right and wrong guesses by more than colour, and pau
 });
 
 test('leaving the slide does not stop training; coming back shows where it is', async ({ page }) => {
-  await openLive(page, 'train-size=640&test-size=200&epochs=1');
+  await openLive(page, 'train-size=60000&test-size=200&epochs=1');
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'training', { timeout: 60_000 });
   const before = Number((await demo(page).getAttribute('data-step')) ?? 0);
@@ -127,22 +128,25 @@ test('leaving the slide does not stop training; coming back shows where it is', 
   await expect.poll(async () => Number(await demo(page).getAttribute('data-step')), { timeout: 60_000 }).toBeGreaterThan(before);
 });
 
-test('reset brings a new run and the live tensors back to where they started, three times over', async ({ page }) => {
-  await openLive(page, 'train-size=128&test-size=200&epochs=1');
-  const start = await demo(page).getAttribute('data-tensors');
-  expect(Number(start)).toBeGreaterThan(0);
+test('reset cancels a run and brings the live tensors back to where they were, three times over', async ({ page }) => {
+  await openLive(page, 'backend=wasm&train-size=30000&test-size=200&epochs=1');
+  let before: string | null = null;
   for (let cycle = 0; cycle < 3; cycle++) {
     await page.keyboard.press('t');
-    await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+    await expect(demo(page)).toHaveAttribute('data-state', 'training', { timeout: 90_000 });
+    // Tensors of the worker at rest between runs: the data store and the kept weights of the last finished run.
     await page.keyboard.press('r');
     await expect(demo(page)).toHaveAttribute('data-state', 'idle');
-    await expect(demo(page)).toHaveAttribute('data-tensors', start!);
     await expect(demo(page)).toHaveAttribute('data-step', '0');
+    await expect.poll(async () => demo(page).getAttribute('data-tensors')).not.toBeNull();
+    const now = await demo(page).getAttribute('data-tensors');
+    if (before !== null) expect(now).toBe(before);
+    before = now;
   }
 });
 
 test('a lost WebGPU device is reported and training goes on with the next backend from the last good weights', async ({ page }) => {
-  await openLive(page, `${SHORT}&fault=device-lost@2`);
+  await openLive(page, `${SHORT}&backend=webgpu&fault=device-lost@2`);
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
   await expect(demo(page)).toHaveAttribute('data-backend', 'webgl');
@@ -151,7 +155,7 @@ test('a lost WebGPU device is reported and training goes on with the next backen
 });
 
 test('a NaN loss is reported and training goes on with the next backend from the last good weights', async ({ page }) => {
-  await openLive(page, `${SHORT}&fault=nan@2`);
+  await openLive(page, `${SHORT}&backend=webgpu&fault=nan@2`);
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
   await expect(demo(page).locator('.live-notice')).toContainText(/the loss stopped being a number/);
@@ -184,7 +188,7 @@ test('TensorFlow.js is downloaded only when the live slide is reached', async ({
   await expect.poll(() => requests.some((p) => /\/_astro\/worker-[\w-]+\.js$/.test(p))).toBe(true);
 });
 
-test('without WebGPU the slide falls back to WebGL and says why', async ({ baseURL }) => {
+test('at the default address with only a software WebGL, the slide chooses WebAssembly by measurement, says why, and uses both cores', async ({ baseURL }) => {
   const browser = await chromium.launch({
     executablePath: findChromium(),
     args: chromiumArgs().filter((a) => !/webgpu|swiftshader/.test(a)),
@@ -192,24 +196,90 @@ test('without WebGPU the slide falls back to WebGL and says why', async ({ baseU
   try {
     const page = await browser.newPage({ baseURL, viewport: { width: 1280, height: 720 } });
     await openLive(page);
-    await expect(demo(page)).toHaveAttribute('data-backend', 'webgl');
-    await expect(demo(page).locator('.live-backend')).toHaveText('Backend: WebGL');
-    await expect(demo(page).locator('.live-notice')).toContainText('Using WebGL: WebGPU: no WebGPU adapter (GPU) is available.');
     await page.keyboard.press('t');
     await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+    await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
+    await expect(demo(page)).toHaveAttribute('data-backend-choice', /^measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
+    await expect(demo(page).locator('.live-choice')).toHaveText(/^Measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
+    await expect(demo(page)).toHaveAttribute('data-threads', '2');
+    await expect(demo(page).locator('.live-backend')).toHaveText('WebAssembly · 2 threads');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.4);
   } finally {
     await browser.close();
   }
 });
 
+test('with WebGPU on SwiftShader, the choice is measured too, and the emulated GPU is passed over with its name', async ({ page }) => {
+  await openLive(page);
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
+  await expect(demo(page)).toHaveAttribute('data-backend-choice', /^measured: WebAssembly [\d,]+ ex\/s · WebGPU passed over \(emulated GPU\) · WebGL passed over \(emulated GPU\)$/);
+});
+
+test('one and two WebAssembly threads train to the same loss from the same seed', async ({ page }) => {
+  const run = async (threads: string) => {
+    await openLive(page, `${SHORT}&backend=wasm&threads=${threads}`);
+    await page.keyboard.press('t');
+    await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+    await expect(demo(page)).toHaveAttribute('data-threads', threads);
+    return Number(await demo(page).getAttribute('data-loss'));
+  };
+  const one = await run('1');
+  const two = await run('2');
+  expect(Math.abs(one - two)).toBeLessThan(0.002);
+});
+
+test('runs side by side: after a run, a changed setting trains beside it, with faded curves, a legend and each run\'s accuracy; one can be removed', async ({ page }) => {
+  await openLive(page, 'backend=wasm&train-size=1280&test-size=300&epochs=1');
+  await expect(demo(page)).toHaveAttribute('data-runs', '0');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await demo(page).locator('select[data-field="optimizer"]').selectOption('sgd');
+  await expect(demo(page).locator('select[data-field="learningRate"]')).toHaveValue('0.01');
+  await demo(page).getByRole('button', { name: 'Train next' }).click();
+  await expect(demo(page)).toHaveAttribute('data-runs', '2');
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  const legend = demo(page).locator('.panel-runs li');
+  await expect(legend).toHaveCount(2);
+  await expect(legend.nth(0)).toContainText(/1the lecture’s program\d+\.\d%/);
+  await expect(legend.nth(1)).toContainText(/2SGD · lr 0\.01\d+\.\d%/);
+  await expect(demo(page).locator('.live-chart').first().locator('.others g')).toHaveCount(1);
+  await expect(demo(page).locator('.live-chart').nth(1).locator('.others path')).toHaveAttribute('d', /^M/);
+  await legend.nth(0).getByRole('button', { name: /Remove run 1/ }).click();
+  await expect(demo(page)).toHaveAttribute('data-runs', '1');
+  await expect(demo(page).locator('.live-chart').first().locator('.others g')).toHaveCount(0);
+});
+
+test('a prepared link opens a comparison: its runs train one after another from the first T', async ({ page }) => {
+  await openLive(page, 'backend=wasm&train-size=640&test-size=300&epochs=1&runs=keras~units:32~model:logistic');
+  await page.keyboard.press('t');
+  await expect(demo(page)).toHaveAttribute('data-runs', '3', { timeout: 120_000 });
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(demo(page).locator('.panel-runs li .run-label')).toHaveText(['the lecture’s program', 'Dense 32', 'Logistic regression']);
+  for (const result of await demo(page).locator('.panel-runs .run-result').allTextContents()) expect(result).toMatch(/^\d+\.\d%$/);
+});
+
+test('the first layer\'s templates are drawn, and change while the network trains', async ({ page }) => {
+  await openLive(page, 'backend=wasm&train-size=6000&test-size=300&epochs=2');
+  await page.keyboard.press('t');
+  const templates = demo(page).locator('.live-templates');
+  await expect(templates).toBeVisible({ timeout: 60_000 });
+  await expect(templates.locator('canvas')).toHaveCount(8);
+  const picture = () => templates.locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const first = await picture();
+  await expect.poll(picture, { timeout: 60_000 }).not.toBe(first);
+  await expect(templates).toHaveAttribute('data-limit', /^\d+\.\d+$/);
+});
+
 test('?backend=wasm trains on WebAssembly, with the wasm binaries served by the site', async ({ page }) => {
   const wasm: string[] = [];
   page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
   await openLive(page, `${SHORT}&backend=wasm`);
-  await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
   expect(wasm.length).toBeGreaterThan(0);
   for (const url of wasm) expect(new URL(url).host).toBe(new URL(page.url()).host);
 });

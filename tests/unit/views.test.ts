@@ -27,7 +27,7 @@ import { initialState as uncrumpleInitial } from '../../src/demos/uncrumpling/mo
 import { createView as uncrumpleView } from '../../src/demos/uncrumpling/view.ts';
 import { initialState as exploreInitial, type ExploreState } from '../../src/demos/mnist-explore/model.ts';
 import { createView as exploreView } from '../../src/demos/mnist-explore/view.ts';
-import { initialState as liveInitial, update, type LiveState } from '../../src/demos/mnist-training/state.ts';
+import { beginRun, initialState as liveInitial, update, type LiveState } from '../../src/demos/mnist-training/state.ts';
 import { createView as liveView } from '../../src/demos/mnist-training/view.ts';
 import { createView as exampleView } from '../../src/demos/example/view.ts';
 import { KERAS_PROGRAM } from '../../src/train/config.ts';
@@ -136,26 +136,39 @@ describe('the MNIST views', () => {
     expectPicture('explore-ready', draw(exploreView, [ready]));
   });
 
-  it('the live slide: idle, paused after two epochs, and done', () => {
+  it('the live slide: idle, paused after two epochs with an earlier run and templates, and done', () => {
     const config = { ...KERAS_PROGRAM, trainSize: 1280, testSize: 500, epochs: 2 };
     const idle = liveInitial(config);
     expectPicture('live-idle', draw(liveView, [idle]));
     const run: LiveState = liveInitial(config);
-    update(run, { type: 'backend', backend: 'wasm', notes: ['WebGPU: no WebGPU adapter (GPU) is available'] });
-    update(run, { type: 'state', state: 'training' });
     const curve = mulberry32(3);
-    update(run, {
-      type: 'batches',
-      batches: Array.from({ length: 20 }, (_, i) => ({ epoch: i < 10 ? 1 : 2, stepInEpoch: (i % 10) + 1, stepsPerEpoch: 10, step: i + 1, loss: 2.3 * Math.exp(-i / 6) + 0.1 * curve(), accuracy: Math.min(0.98, 0.1 + i * 0.05), size: 128 })),
-      examplesPerSecond: 5800,
-    });
-    const confusion = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 45 : (r + c) % 7 === 0 ? 2 : 0)));
-    update(run, { type: 'epoch', epoch: 1, accuracy: 0.874, loss: 0.45, confusion });
-    update(run, { type: 'epoch', epoch: 2, accuracy: 0.912, loss: 0.31, confusion });
-    update(run, { type: 'state', state: 'paused' });
+    const train = (id: string, spec: LiveState['base'], finalAccuracy: number) => {
+      beginRun(run, id, spec);
+      update(run, { type: 'state', run: id, state: 'training' });
+      update(run, {
+        type: 'batches',
+        run: id,
+        batches: Array.from({ length: 20 }, (_, i) => ({ epoch: i < 10 ? 1 : 2, stepInEpoch: (i % 10) + 1, stepsPerEpoch: 10, step: i + 1, loss: 2.3 * Math.exp(-i / 6) + 0.1 * curve(), accuracy: Math.min(0.98, 0.1 + i * 0.05), size: 128 })),
+        examplesPerSecond: 5800,
+      });
+      const confusion = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 45 : (r + c) % 7 === 0 ? 2 : 0)));
+      update(run, { type: 'epoch', run: id, epoch: 1, accuracy: finalAccuracy - 0.04, loss: 0.45, confusion });
+      update(run, { type: 'epoch', run: id, epoch: 2, accuracy: finalAccuracy, loss: 0.31, confusion });
+    };
+    update(run, { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'measured', timings: [{ backend: 'wasm', examplesPerSecond: 5800, label: 'WebAssembly' }], passedOver: [{ backend: 'webgl', reason: 'emulated' }] }, threads: 2 });
+    train('live-1', { ...run.base, optimizer: { type: 'sgd' }, learningRate: 0.01 }, 0.86);
+    update(run, { type: 'state', run: 'live-1', state: 'done' });
+    train('live-2', run.base, 0.912);
+    const random = mulberry32(9);
+    update(run, { type: 'templates', run: 'live-2', units: [1, 2, 3], images: Float32Array.from({ length: 3 * 784 }, () => random() * 2 - 1), limit: 1 });
+    update(run, { type: 'state', run: 'live-2', state: 'paused' });
     expectPicture('live-paused', draw(liveView, [run]));
-    update(run, { type: 'state', state: 'done' });
-    update(run, { type: 'prediction', id: 1, probabilities: Float32Array.from([0.01, 0.02, 0.01, 0.8, 0.02, 0.05, 0.01, 0.04, 0.02, 0.02]) });
+    update(run, { type: 'state', run: 'live-2', state: 'done' });
+    update(run, { type: 'done', run: 'live-2', testAccuracy: 0.912, seconds: 14 });
+    update(run, { type: 'prediction', run: 'live-2', id: 1, probabilities: Float32Array.from([0.01, 0.02, 0.01, 0.8, 0.02, 0.05, 0.01, 0.04, 0.02, 0.02]) });
+    // A report about another demo's run changes nothing here.
+    update(run, { type: 'state', run: 'comparison-1', state: 'training' });
+    expect(run.state).toBe('done');
     expectPicture('live-done', draw(liveView, [{ ...run, strokes: [[100, 40, 140, 60, 150, 120]] }]));
   });
 });

@@ -18,6 +18,8 @@ export interface CurveData {
   /** x positions where an epoch ends. */
   epochs: number[];
   points?: { x: number; y: number; label: string }[];
+  /** Earlier runs, drawn faded behind this one, numbered as in the runs' legend. */
+  others?: { number: number; x: number[]; y: number[] }[];
 }
 
 export interface ChartOptions {
@@ -63,6 +65,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
   const plot = svg.append('g');
   const epochs = plot.append('g').attr('class', 'epochs');
   const reference = plot.append('g').attr('class', 'reference');
+  const others = plot.append('g').attr('class', 'others');
   const raw = plot.append('path').attr('class', 'curve-raw');
   const smooth = plot.append('path').attr('class', 'curve-smooth');
   const points = plot.append('g').attr('class', 'points');
@@ -75,6 +78,23 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     xAxis.call(axisBottom(x).ticks(4).tickSizeOuter(0));
     yAxis.call(axisLeft(y).ticks(4).tickFormat((v) => options.format(Number(v))));
     const clamp = (v: number) => Math.min(y.domain()[1]!, Math.max(y.domain()[0]!, v));
+    // Earlier runs on their own x scale (steps of a run of their length), ending where they ended.
+    const runs = data.others ?? [];
+    const g = others
+      .selectAll<SVGGElement, (typeof runs)[number]>('g')
+      .data(runs, (r) => String(r.number))
+      .join((enter) => {
+        const run = enter.append('g');
+        run.append('path').attr('class', 'curve-other');
+        run.append('text').attr('class', 'other-label');
+        return run;
+      });
+    g.attr('data-run', (r) => r.number);
+    g.select('path').attr('d', (r) => line<number>().x((_, i) => x(Math.min(data.xMax, r.x[i]!))).y((v) => y(clamp(v)))(r.y) ?? '');
+    g.select('text')
+      .attr('x', (r) => x(Math.min(data.xMax, r.x.at(-1) ?? 0)) + 4)
+      .attr('y', (r) => y(clamp(r.y.at(-1) ?? 0)) + 7)
+      .text((r) => r.number);
     raw.attr('d', path.x((_, i) => x(data.x[i]!)).y((v) => y(clamp(v)))(data.raw) ?? '');
     smooth.attr('d', path.x((_, i) => x(data.x[i]!)).y((v) => y(clamp(v)))(data.smooth) ?? '');
     epochs

@@ -1,23 +1,27 @@
 /**
- * The live slide: the lecture's MNIST network training in this browser.
+ * The live slide: the lecture's MNIST network training in this browser, and
+ * then, run after run, what changes when one thing changes.
  *
- * The controller starts a Web Worker that holds TensorFlow.js, the data and
- * the training loop; it only sends it commands and keeps the state the
- * worker's reports make, which the view draws (and the speaker view
- * mirrors). Keys while the slide is on screen: T starts, pauses and resumes;
- * R resets (new weights, new run). Leaving the slide does not stop
- * training; coming back shows where it is.
+ * The controller submits runs to the page's training worker (shared with
+ * the other training demos, src/train/client.ts) and keeps the state its
+ * reports make, which the view draws and the speaker view mirrors. Keys
+ * while the slide is on screen: T starts, pauses and resumes (and, after a
+ * run, trains the panel's next run beside it); R cancels the run on the
+ * charts (new weights, new seed). Leaving the slide does not stop training.
+ *
+ * With no parameters the slide is exactly the Keras program. A link may
+ * shorten it (train-size, test-size, epochs, backend: src/train/config.ts)
+ * or prepare a comparison (`?runs=keras~opt:sgd,lr:0.01`, runs.ts), whose
+ * runs train one after another from the first T.
  */
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Controller, ControllerContext, DemoModule } from '../../contract/demo.ts';
-import type { LiveParams } from './manifest.ts';
-import { mnistManifestUrl } from '../../mnist/url.ts';
+import { trainingClient } from '../../train/client.ts';
 import { configFromQuery } from '../../train/config.ts';
-import type { FaultSpec, FromWorker, ToWorker } from '../../train/protocol.ts';
+import type { RunSpec } from '../../train/spec.ts';
 import { inputFromStrokes } from './draw.ts';
-import { initialState, update, type LiveAction, type LiveState } from './state.ts';
+import type { LiveParams } from './manifest.ts';
+import { change, decodeRuns } from './runs.ts';
+import { beginRun, initialState, update, type LiveAction, type LiveState } from './state.ts';
 import { createView } from './view.ts';
 
 /** Milliseconds between two drawings of the view while training (four a second). */
@@ -26,20 +30,26 @@ const DRAW_INTERVAL = 250;
 /** The test digits shown in the grid: fixed (among the first 200, so a shortened run shows them too), so that the audience sees the same ones improve. */
 const GRID = Array.from({ length: 24 }, (_, i) => i * 8 + 1);
 
-function faultFromQuery(query: URLSearchParams): FaultSpec | undefined {
-  const match = /^(device-lost|nan)@(\d+)$/.exec(query.get('fault') ?? '');
-  return match ? { kind: match[1] as FaultSpec['kind'], atStep: Number(match[2]) } : undefined;
+/** Hidden units whose first-layer weights are drawn: eight, spread over the layer. */
+export function templateUnits(spec: RunSpec): number[] | 'classes' | undefined {
+  const first = spec.model.layers[0];
+  if (!first) return 'classes';
+  if (first.type !== 'dense') return undefined;
+  return Array.from({ length: Math.min(8, first.units) }, (_, i) => Math.floor(((i + 0.5) * first.units) / Math.min(8, first.units)));
 }
 
 function initialFromQuery({ query }: { query: URLSearchParams }): LiveState {
   const { config, problems } = configFromQuery(query);
-  const state = initialState(config);
-  if (problems.length > 0) state.notices = problems.map((p) => `URL parameter ${p}.`);
+  const { testSize: _t, backends: _b, loop: _l, ...base } = config;
+  const links = decodeRuns(query.get('runs'), base);
+  const state = initialState(config, links.runs);
+  const all = [...problems, ...links.problems];
+  if (all.length > 0) state.notices = all.map((p) => `URL parameter ${p}.`);
   return state;
 }
 
 function liveController(context: ControllerContext<LiveParams, LiveState>): Controller<LiveAction> {
-  const { query, print } = context;
+  const { query, print, root } = context;
   const state = context.initial;
   let frame = 0;
   let timer = 0;
@@ -47,7 +57,6 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
   let drawnState: LiveState['state'] | undefined;
   // ?charts=off draws nothing while training (the benchmark's "cost of the show").
   const charts = query.get('charts') !== 'off';
-  const root = context.root;
   const draw = () => {
     drawnAt = performance.now();
     drawnState = state.state;
@@ -85,43 +94,62 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
   };
 
   if (print) {
-    // A still frame for the PDF (a recorded run replaces this in print.ts when there is one).
-    state.notices = ['Live demo: open the deck in a browser and press T on this slide to train the network.'];
-    draw();
-    return {};
+    return {
+      async print() {
+        // A still frame for the PDF: a finished run recorded under Node (bench/record-run.ts), said to be one.
+        const { recordedState } = await import('./recorded.ts');
+        context.render(recordedState(state));
+      },
+    };
   }
 
-  const worker = new Worker(new URL('../../train/worker.ts', import.meta.url), { type: 'module', name: 'mnist-training' });
-  const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+  const client = trainingClient(query);
   let predictionId = 0;
-  const start = () => send({ type: 'start' });
-  const restart = () => {
-    send({ type: 'reset' });
-    send({ type: 'start' });
+  const loop = query.get('loop') === 'stock' ? 'stock' : undefined;
+
+  const start = (spec: RunSpec) => {
+    const id = client.nextId('live');
+    beginRun(state, id, spec);
+    const templates = templateUnits(spec);
+    client.send({ type: 'submit', run: { id, spec, testSize: state.config.testSize, grid: GRID, ...(templates ? { templates } : {}), ...(loop ? { loop } : {}) } });
+    draw();
   };
+  /** The next run: the first a link still asks for, else the panel's. */
+  const startNext = () => start(state.pending.shift() ?? state.next);
 
   const act = (action: LiveAction): void => {
     switch (action.type) {
       case 'toggle':
-        if (state.state === 'idle') start();
-        else if (state.state === 'training' || state.state === 'loading') send({ type: 'pause' });
-        else if (state.state === 'paused') send({ type: 'resume' });
-        else if (state.state === 'done') restart();
-        else if (state.state === 'error' && state.error?.retry === 'start') start();
+        if (state.state === 'idle' || state.state === 'done') startNext();
+        else if (state.run && (state.state === 'training' || state.state === 'loading' || state.state === 'queued')) client.send({ type: 'pause', run: state.run });
+        else if (state.run && state.state === 'paused') client.send({ type: 'resume', run: state.run });
+        else if (state.state === 'error' && state.error?.retry === 'start') start(state.config);
         return;
       case 'reset':
-        send({ type: 'reset' });
+        if (state.run) client.send({ type: 'cancel', run: state.run });
+        // New weights: the next run gets the next seed.
+        state.next = { ...state.next, seed: state.next.seed + 1 };
+        state.run = undefined;
+        state.state = 'idle';
+        draw();
         return;
       case 'retry':
-        if (action.kind === 'start') start();
-        else if (action.kind === 'reset') restart();
+        if (action.kind === 'start' || action.kind === 'reset') start(state.config);
         else location.reload();
+        return;
+      case 'set':
+        state.next = change(state.next, action.change);
+        draw();
+        return;
+      case 'remove':
+        state.history = state.history.filter((r) => r.id !== action.run);
+        draw();
         return;
       case 'draw': {
         state.strokes = action.strokes;
         predictionId += 1;
         const input = inputFromStrokes(action.strokes);
-        send({ type: 'predict', id: predictionId, input }, [input.buffer]);
+        client.send({ type: 'predict', run: state.run ?? '', id: predictionId, input }, [input.buffer]);
         draw();
         return;
       }
@@ -134,27 +162,17 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
     }
   };
 
-  worker.onmessage = (event: MessageEvent<FromWorker>) => {
-    const message = event.data;
+  const unlisten = client.listen((message) => {
     // Only the answer to the latest drawing counts.
     if (message.type === 'prediction' && message.id !== predictionId) return;
+    if (message.type === 'inspection') return;
+    const ours = !('run' in message) || message.run === undefined || message.run === state.run;
     update(state, message);
+    // A prepared comparison: when one of its runs is done, the next starts.
+    if (ours && message.type === 'state' && message.state === 'done' && state.pending.length > 0) startNext();
     render();
-  };
-  worker.onerror = (event) => {
-    update(state, { type: 'error', message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`, retry: 'reload' });
-    update(state, { type: 'state', state: 'error' });
-    render();
-  };
-  const absolute = (url: string) => new URL(url, location.href).href;
-  send({
-    type: 'init',
-    config: state.config,
-    manifestUrl: mnistManifestUrl().href,
-    wasmPaths: { 'tfjs-backend-wasm.wasm': absolute(wasmPlain), 'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded) },
-    testIndices: GRID,
-    fault: faultFromQuery(query),
   });
+  if (client.backend) update(state, client.backend);
   draw();
 
   return {
@@ -164,7 +182,8 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
     dispose() {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
-      worker.terminate();
+      unlisten();
+      if (state.run) client.send({ type: 'cancel', run: state.run });
     },
   };
 }

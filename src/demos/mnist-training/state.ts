@@ -5,12 +5,33 @@
  */
 import type { BackendName, TrainingConfig } from '../../train/config.ts';
 import { formatDuration, smooth } from '../../train/metrics.ts';
-import type { FromWorker, TrainerState } from '../../train/protocol.ts';
+import { assertNever, type BackendChoice, type FromWorker, type TrainerState } from '../../train/protocol.ts';
+import type { RunSpec } from '../../train/spec.ts';
+import { MAX_RUNS, thin, whatChanged, type PastRun, type SpecChange } from './runs.ts';
 
 export interface LiveState {
+  /** The run on the charts now (its spec and the session's settings): the lecture's program until changed. */
   config: TrainingConfig;
+  /** Its id in the training worker, once started. */
+  run: string | undefined;
   state: TrainerState;
+  /** The lecture's program, as the address shortened it: what every run is compared with. */
+  base: RunSpec;
+  /** The next run's settings, as the panel shows them. */
+  next: RunSpec;
+  /** Runs a prepared link asked for, still to train, in order. */
+  pending: RunSpec[];
+  /** Earlier runs, drawn faded behind the current one. */
+  history: PastRun[];
+  /** Seconds the current run took, once done. */
+  seconds: number | undefined;
   backend: BackendName | undefined;
+  /** How the backend was chosen: the figures measured, and what was passed over. */
+  choice: BackendChoice | undefined;
+  /** WebAssembly threads in use (0 on other backends). */
+  threads: number;
+  /** The first layer's weights of some hidden units (or of the ten classes), as 28 × 28 images. */
+  templates: { units: number[]; images: Float32Array; limit: number } | undefined;
   /** Why backends before the current one were passed over. */
   backendNotes: string[];
   /** Messages about recoveries, newest last. */
@@ -39,13 +60,25 @@ export type LiveAction =
   | { type: 'reset' }
   | { type: 'retry'; kind: 'start' | 'reset' | 'reload' }
   | { type: 'draw'; strokes: number[][] }
-  | { type: 'clear' };
+  | { type: 'clear' }
+  | { type: 'set'; change: SpecChange }
+  | { type: 'remove'; run: string };
 
-export function initialState(config: TrainingConfig): LiveState {
+export function initialState(config: TrainingConfig, pending: RunSpec[] = []): LiveState {
+  const { testSize: _t, backends: _b, loop: _l, ...base } = config;
   return {
     config,
+    run: undefined,
     state: 'idle',
+    base,
+    next: pending[0] ?? base,
+    pending,
+    history: [],
+    seconds: undefined,
     backend: undefined,
+    choice: undefined,
+    threads: 0,
+    templates: undefined,
     backendNotes: [],
     notices: [],
     error: undefined,
@@ -68,17 +101,33 @@ export function stepsPerEpoch(config: TrainingConfig): number {
   return Math.ceil(config.trainSize / config.batchSize);
 }
 
+/** Whether a message is about another run than the one on the charts (the worker is shared). */
+function foreign(s: LiveState, message: FromWorker): boolean {
+  return 'run' in message && message.run !== undefined && message.run !== s.run;
+}
+
 /** Applies one worker message to the state (in place, for speed) and returns it. */
 export function update(s: LiveState, message: FromWorker): LiveState {
+  if (foreign(s, message)) return s;
   switch (message.type) {
     case 'backend':
       s.backend = message.backend;
       s.backendNotes = message.notes;
+      if (message.choice.how !== 'first' || !s.choice) s.choice = message.choice;
+      s.threads = message.threads;
       break;
     case 'state':
       s.state = message.state;
       if (message.state !== 'error') s.error = undefined;
       if (message.state === 'idle') resetRun(s);
+      break;
+    case 'done':
+      s.seconds = message.seconds;
+      break;
+    case 'templates':
+      s.templates = { units: message.units, images: message.images, limit: message.limit };
+      break;
+    case 'inspection':
       break;
     case 'data':
       s.data = { ...message };
@@ -113,8 +162,47 @@ export function update(s: LiveState, message: FromWorker): LiveState {
     case 'prediction':
       s.probabilities = Array.from(message.probabilities);
       break;
+    default:
+      assertNever(message);
   }
   return s;
+}
+
+/** Starts showing a new run: the current one, if it has a curve, goes to the history (the oldest falls off past MAX_RUNS). */
+export function beginRun(s: LiveState, id: string, spec: RunSpec): LiveState {
+  archive(s);
+  s.run = id;
+  s.config = { ...s.config, ...spec };
+  s.state = 'queued';
+  s.seconds = undefined;
+  s.templates = undefined;
+  s.error = undefined;
+  resetRun(s);
+  return s;
+}
+
+/** Moves the current run's curves to the history. */
+export function archive(s: LiveState): void {
+  if (!s.run || s.steps.length === 0) return;
+  const { testSize: _t, backends: _b, loop: _l, ...spec } = s.config;
+  const loss = smooth(s.losses, 0.95);
+  const accuracy = smooth(s.accuracies, 0.95);
+  const keep = thin(Array.from(s.steps.keys()), 150);
+  s.history = [
+    ...s.history,
+    {
+      id: s.run,
+      spec,
+      label: whatChanged(spec, s.base),
+      x: keep.map((i) => s.steps[i]!),
+      loss: keep.map((i) => loss[i]!),
+      accuracy: keep.map((i) => accuracy[i]!),
+      steps: stepsPerEpoch(s.config) * s.config.epochs,
+      testAccuracy: lastTestAccuracy(s),
+      seconds: s.seconds,
+    },
+  ].slice(-(MAX_RUNS - 1));
+  s.run = undefined;
 }
 
 function resetRun(s: LiveState): void {
@@ -158,6 +246,7 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
 
 /** The progress line under the bar. */
 export function progressLine(s: LiveState): string {
+  if (s.state === 'queued') return 'Waiting: another demo’s run is training in this page; this one starts when it is done.';
   if (s.state === 'idle') return `Ready: ${count(s.config.trainSize, 'training image')}, ${count(s.config.epochs, 'epoch')} of ${count(stepsPerEpoch(s.config), 'batch', 'batches')} of ${s.config.batchSize}.`;
   if (s.state === 'loading' && s.steps.length === 0) {
     const d = s.data;
@@ -168,7 +257,10 @@ export function progressLine(s: LiveState): string {
     `batch ${s.stepInEpoch} of ${stepsPerEpoch(s.config)}`,
     `${number.format(Math.round(s.examplesPerSecond))} examples/s`,
   ];
-  if (s.state === 'done') return `Done: ${count(s.config.epochs, 'epoch')}, ${count(s.steps.at(-1) ?? 0, 'step')}. Test accuracy ${percent(lastTestAccuracy(s))}.`;
+  if (s.state === 'done') {
+    const took = s.seconds === undefined ? '' : ` in ${formatDuration(s.seconds)}`;
+    return `Done: ${count(s.config.epochs, 'epoch')}, ${count(s.steps.at(-1) ?? 0, 'step')}${took}. Test accuracy ${percent(lastTestAccuracy(s))}.`;
+  }
   parts.push(`${formatDuration(secondsLeft(s))} left`);
   return parts.join(' · ') + (s.state === 'paused' ? ' · paused' : '');
 }
@@ -187,6 +279,8 @@ export function announcement(s: LiveState): string {
   switch (s.state) {
     case 'idle':
       return 'Training is ready to start.';
+    case 'queued':
+      return 'Waiting for another run to finish.';
     case 'loading':
       return 'Loading the MNIST images.';
     case 'error':

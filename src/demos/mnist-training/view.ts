@@ -5,12 +5,14 @@
  */
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import { backendLabel } from '../../train/backends.ts';
+import { backendLabel, describeChoice } from '../../train/backends.ts';
 import { smooth } from '../../train/metrics.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createChart } from './charts.ts';
 import { createConfusion } from './confusion.ts';
 import { createDrawPad, type DrawPad } from './draw.ts';
+import { createPanel } from './panel.ts';
+import { createTemplates } from './templates.ts';
 import { announcement, lastTestAccuracy, percent, progressFraction, progressLine, recentAccuracy, recentLoss, stepsPerEpoch, type LiveAction, type LiveState } from './state.ts';
 import './training.css';
 
@@ -27,7 +29,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   const bar = progress.append('div').attr('class', 'progress-bar').attr('role', 'progressbar').attr('aria-label', 'Training progress').attr('aria-valuemin', 0).attr('aria-valuemax', 100);
   const fill = bar.append('div').attr('class', 'progress-fill');
   const line = progress.append('p').attr('class', 'progress-text');
-  const badge = top.append('p').attr('class', 'live-backend');
+  const badgeBox = top.append('div').attr('class', 'live-badges');
+  const badge = badgeBox.append('p').attr('class', 'live-backend');
+  const why = badgeBox.append('p').attr('class', 'live-choice');
 
   const messages = live.append('div').attr('class', 'live-messages');
   const main = live.append('div').attr('class', 'live-main');
@@ -42,6 +46,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   });
   const middle = main.append('div').attr('class', 'live-middle');
   const confusion = createConfusion(middle.node()!);
+  const templates = createTemplates(middle.node()!);
   const figures = middle.append('div').attr('class', 'live-figures');
   figures.append('p').attr('class', 'figures-placeholder').text('The confusion matrix appears after the first epoch.');
   const side = main.append('div').attr('class', 'live-side');
@@ -53,6 +58,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     (strokes) => dispatch({ type: 'draw', strokes }),
     () => dispatch({ type: 'clear' }),
   );
+  const panel = createPanel(live.node()!, dispatch);
   const announcer = live.append('p').attr('class', 'sr-only').attr('aria-live', 'polite');
   let announced = 0;
   let lastAnnouncement = '';
@@ -70,15 +76,19 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
       testAccuracy: fmt(lastTestAccuracy(s)),
       examplesPerSecond: s.examplesPerSecond ? s.examplesPerSecond.toFixed(1) : undefined,
       tensors: s.tensors === undefined ? undefined : String(s.tensors),
+      threads: s.backend ? String(s.threads) : undefined,
+      backendChoice: s.choice ? `${s.choice.how}: ${describeChoice(s.choice)}` : undefined,
+      runs: String(s.history.length + (s.run ? 1 : 0)),
+      seconds: s.seconds === undefined ? undefined : s.seconds.toFixed(1),
     };
     for (const [key, value] of Object.entries(attrs)) {
       if (value === undefined) delete root.dataset[key];
       else root.dataset[key] = value;
     }
 
-    const running = s.state === 'training' || s.state === 'loading';
+    const running = s.state === 'training' || s.state === 'loading' || s.state === 'queued';
     toggle
-      .text(running ? 'Pause' : s.state === 'paused' ? 'Resume' : s.state === 'done' ? 'Train again' : 'Start training')
+      .text(running ? 'Pause' : s.state === 'paused' ? 'Resume' : s.state === 'done' ? 'Train next' : 'Start training')
       .attr('title', 'Start, pause or resume (T)')
       .attr('aria-pressed', running ? 'true' : 'false')
       .property('disabled', s.state === 'error' && s.error?.retry === 'reload');
@@ -86,12 +96,14 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     fill.style('transform', `scaleX(${fraction.toFixed(3)})`);
     bar.attr('aria-valuenow', Math.round(fraction * 100));
     line.text(progressLine(s));
-    badge.attr('data-backend', s.backend ?? null).text(s.backend ? `Backend: ${backendLabel(s.backend)}` : 'Backend: starting…');
+    const threads = s.backend === 'wasm' ? ` · ${s.threads} thread${s.threads === 1 ? '' : 's'}` : '';
+    badge.attr('data-backend', s.backend ?? null).text(s.backend ? `${backendLabel(s.backend)}${threads}` : s.state === 'idle' ? 'Backend: chosen at start' : 'Backend: choosing…');
     badge.attr('title', s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : null);
+    why.text(s.choice?.how === 'measured' ? `Measured: ${describeChoice(s.choice)}` : s.choice?.how === 'forced' ? 'Chosen by the address' : '');
 
     const items = [
       ...s.notices.map((text) => ({ kind: 'notice', text })),
-      ...(s.backend && s.backend !== s.config.backends[0] && s.notices.length === 0 && s.backendNotes.length > 0 ? [{ kind: 'notice', text: `Using ${backendLabel(s.backend)}: ${s.backendNotes.join('; ')}.` }] : []),
+      ...(s.backend && s.choice?.how !== 'measured' && s.backend !== s.config.backends[0] && s.notices.length === 0 && s.backendNotes.length > 0 ? [{ kind: 'notice', text: `Using ${backendLabel(s.backend)}: ${s.backendNotes.join('; ')}.` }] : []),
       ...(s.error ? [{ kind: 'error', text: s.error.message }] : []),
     ];
     messages
@@ -112,17 +124,21 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     const perEpoch = stepsPerEpoch(s.config);
     const xMax = perEpoch * s.config.epochs;
     const epochsDone = s.epochs.map((e) => e.epoch * perEpoch);
-    lossChart({ x: s.steps, raw: s.losses, smooth: smooth(s.losses, 0.95), xMax, epochs: epochsDone });
+    const number = (i: number) => i + 1;
+    lossChart({ x: s.steps, raw: s.losses, smooth: smooth(s.losses, 0.95), xMax, epochs: epochsDone, others: s.history.map((r, i) => ({ number: number(i), x: r.x, y: r.loss })) });
     accuracyChart({
       x: s.steps,
       raw: s.accuracies,
       smooth: smooth(s.accuracies, 0.95),
       xMax,
       epochs: epochsDone,
+      others: s.history.map((r, i) => ({ number: number(i), x: r.x, y: r.accuracy })),
       points: s.epochs.map((e) => ({ x: e.epoch * perEpoch, y: e.accuracy, label: percent(e.accuracy) })),
     });
     const last = s.epochs.at(-1);
+    templates(s.templates, s.config.model.layers.length === 0);
     confusion(last?.confusion, last?.epoch ?? 0);
+    panel(s);
     figures.attr('hidden', last ? '' : null);
 
     // While training: the grid of test digits. Paused or done: the drawing pad.

@@ -1,0 +1,56 @@
+/**
+ * What the first layer learned: each chosen hidden unit's 784 incoming
+ * weights drawn as a 28 × 28 image, in a diverging colour map with zero as
+ * the paper's colour: blue where ink raises the unit, orange where it lowers
+ * it. The legend says so in words and signs, not in colour alone. Redrawn as
+ * the worker reports them, so the class sees noise turn into strokes.
+ */
+import { select } from 'd3-selection';
+import { IMAGE_BYTES, IMAGE_WIDTH } from '../../mnist/format.ts';
+
+/** Blue for positive weights, orange for negative, alpha by size: transparent at zero, on either theme. */
+export function weightColour(value: number, limit: number): [number, number, number, number] {
+  const t = limit > 0 ? Math.max(-1, Math.min(1, value / limit)) : 0;
+  return t >= 0 ? [11, 92, 173, Math.round(255 * t)] : [217, 95, 2, Math.round(-255 * t)];
+}
+
+/** Paints one template into a canvas (nothing where canvases cannot draw). */
+export function paintTemplate(canvas: HTMLCanvasElement, weights: Float32Array, limit: number): void {
+  canvas.width = IMAGE_WIDTH;
+  canvas.height = IMAGE_WIDTH;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const image = ctx.createImageData(IMAGE_WIDTH, IMAGE_WIDTH);
+  for (let i = 0; i < IMAGE_BYTES; i++) image.data.set(weightColour(weights[i]!, limit), i * 4);
+  ctx.putImageData(image, 0, 0);
+}
+
+export function createTemplates(parent: HTMLElement): (templates: { units: number[]; images: Float32Array; limit: number } | undefined, classes: boolean) => void {
+  const box = select(parent).append('div').attr('class', 'live-templates').attr('hidden', '');
+  const title = box.append('p').attr('class', 'templates-title');
+  const cells = box.append('div').attr('class', 'templates-cells').attr('role', 'list');
+  let drawn: Float32Array | undefined;
+  return (templates, classes) => {
+    box.attr('hidden', templates ? null : '');
+    if (!templates) return;
+    title.html(`${classes ? 'Each digit’s weights' : `${templates.units.length} first-layer units`}: <span class="plus">+ blue</span> ink raises, <span class="minus">− orange</span> lowers`);
+    const cell = cells
+      .selectAll<HTMLDivElement, number>('div')
+      .data(templates.units)
+      .join((enter) => {
+        const d = enter.append('div').attr('class', 'template').attr('role', 'listitem');
+        d.append('canvas').attr('aria-hidden', 'true');
+        d.append('span');
+        return d;
+      })
+      .attr('aria-label', (u) => (classes ? `The weights of digit ${u}` : `The incoming weights of hidden unit ${u}`));
+    cell.select('span').text((u) => (classes ? String(u) : `#${u}`));
+    if (drawn !== templates.images) {
+      drawn = templates.images;
+      cell.select<HTMLCanvasElement>('canvas').each(function (_, k) {
+        paintTemplate(this, templates.images.subarray(k * IMAGE_BYTES, (k + 1) * IMAGE_BYTES), templates.limit);
+      });
+    }
+    box.attr('data-limit', templates.limit.toFixed(4));
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The page's one training worker, shared by every demo that trains: one
+ * copy of TensorFlow.js, of the data and of the backend's measurement, and
+ * one queue of runs, so that two demos never fight for the same cores or
+ * hold the data twice. Created by the first demo that needs it (on its
+ * slide), never in a speaker-view frame (mirrors have no controllers).
+ *
+ * The address may force a backend (`?backend=wasm`), a thread count
+ * (`?threads=1`, for the benchmark) or a fault to test recovery
+ * (`?fault=nan@20`).
+ */
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { mnistManifestUrl } from '../mnist/url.ts';
+import { BACKENDS, type BackendName } from './config.ts';
+import type { FaultSpec, FromWorker, ToWorker } from './protocol.ts';
+
+export interface TrainingClient {
+  send(message: ToWorker, transfer?: Transferable[]): void;
+  /** Calls `listener` with every report; returns the function that stops it. */
+  listen(listener: (message: FromWorker) => void): () => void;
+  /** The last backend report, for a demo that arrives after the choice was made. */
+  readonly backend: Extract<FromWorker, { type: 'backend' }> | undefined;
+  /** A run id unique in this page, e.g. "live-3". */
+  nextId(prefix: string): string;
+}
+
+/** The order the address forces, or `auto`, with a sentence for each parameter that could not be used. */
+export function backendsFromQuery(query: URLSearchParams): { backends: BackendName[] | 'auto'; problems: string[] } {
+  const asked = query.get('backend');
+  if (asked === null || asked === 'auto') return { backends: 'auto', problems: [] };
+  if ((BACKENDS as readonly string[]).includes(asked)) return { backends: [asked as BackendName, ...BACKENDS.filter((b) => b !== asked)], problems: [] };
+  return { backends: 'auto', problems: [`backend=${asked} is not one of auto, ${BACKENDS.join(', ')}; choosing by measurement`] };
+}
+
+export function faultFromQuery(query: URLSearchParams): FaultSpec | undefined {
+  const match = /^(device-lost|nan)@(\d+)$/.exec(query.get('fault') ?? '');
+  return match ? { kind: match[1] as FaultSpec['kind'], atStep: Number(match[2]) } : undefined;
+}
+
+let shared: TrainingClient | undefined;
+
+/** The page's training worker, started on first use. */
+export function trainingClient(query: URLSearchParams): TrainingClient {
+  if (shared) return shared;
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  const listeners = new Set<(message: FromWorker) => void>();
+  let backend: Extract<FromWorker, { type: 'backend' }> | undefined;
+  let counter = 0;
+  const broadcast = (message: FromWorker) => {
+    if (message.type === 'backend') backend = message;
+    for (const listener of listeners) listener(message);
+  };
+  worker.onmessage = (event: MessageEvent<FromWorker>) => broadcast(event.data);
+  worker.onerror = (event) => broadcast({ type: 'error', message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`, retry: 'reload' });
+  const absolute = (url: string) => new URL(url, location.href).href;
+  const threads = Number(query.get('threads'));
+  worker.postMessage({
+    type: 'init',
+    manifestUrl: mnistManifestUrl().href,
+    wasmPaths: { 'tfjs-backend-wasm.wasm': absolute(wasmPlain), 'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded) },
+    backends: backendsFromQuery(query).backends,
+    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
+    fault: faultFromQuery(query),
+  } satisfies ToWorker);
+  addEventListener('pagehide', (event) => {
+    if (!event.persisted) worker.terminate();
+  });
+  shared = {
+    send: (message, transfer = []) => worker.postMessage(message, transfer),
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get backend() {
+      return backend;
+    },
+    nextId: (prefix) => `${prefix}-${++counter}`,
+  };
+  return shared;
+}

