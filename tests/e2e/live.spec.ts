@@ -6,6 +6,7 @@
 import { chromium, expect, test, type Page } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.ts';
 import { allSlideIds, openDeck } from './deck.ts';
+import { measure, MINIMUM } from './measure.ts';
 
 const SHORT = 'train-size=384&test-size=500&epochs=2';
 const demo = (page: Page) => page.locator('figure[data-demo="mnist-training"]');
@@ -200,7 +201,8 @@ test('at the default address with only a software WebGL, the slide chooses WebAs
     await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
     await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
     await expect(demo(page)).toHaveAttribute('data-backend-choice', /^measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
-    await expect(demo(page).locator('.live-choice')).toHaveText(/^Measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
+    await expect(demo(page).locator('.live-choice')).toHaveText(/^measured [\d,]+ ex\/s; emulated GPU skipped$/);
+    await expect(demo(page).locator('.live-choice')).toHaveAttribute('title', /^Measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
     await expect(demo(page)).toHaveAttribute('data-threads', '2');
     await expect(demo(page).locator('.live-backend')).toHaveText('WebAssembly · 2 threads');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -236,8 +238,16 @@ test('runs side by side: after a run, a changed setting trains beside it, with f
   await expect(demo(page)).toHaveAttribute('data-runs', '0');
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
-  await demo(page).locator('select[data-field="optimizer"]').selectOption('sgd');
-  await expect(demo(page).locator('select[data-field="learningRate"]')).toHaveValue('0.01');
+  // The next run's settings open over the slide and close again, leaving the slide's row to the legend.
+  const settings = page.getByRole('dialog', { name: 'The next run' });
+  await expect(settings).toBeHidden();
+  await demo(page).locator('.panel-open').click();
+  await expect(settings).toBeVisible();
+  await settings.locator('select[data-field="optimizer"]').selectOption('sgd');
+  await expect(settings.locator('select[data-field="learningRate"]')).toHaveValue('0.01');
+  await settings.getByRole('button', { name: 'Done' }).click();
+  await expect(settings).toBeHidden();
+  await expect(demo(page).locator('.panel-open')).toHaveText(/Next:\s*SGD · lr 0\.01/);
   await demo(page).getByRole('button', { name: 'Train next' }).click();
   await expect(demo(page)).toHaveAttribute('data-runs', '2');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
@@ -257,8 +267,12 @@ test('a prepared link opens a comparison: its runs train one after another from 
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-runs', '3', { timeout: 120_000 });
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
-  await expect(demo(page).locator('.panel-runs li .run-label')).toHaveText(['the lecture’s program', 'Dense 32', 'Logistic regression']);
+  await expect(demo(page).locator('.panel-runs li .run-label')).toHaveText(['the lecture’s program', 'Dense 32', 'Logistic']);
   for (const result of await demo(page).locator('.panel-runs .run-result').allTextContents()) expect(result).toMatch(/^\d+\.\d%$/);
+  // Full of runs, confusion matrix and templates, the slide still fits the projector at lecture sizes.
+  const m = await measure(page, 'live-training');
+  expect(m.clipped).toEqual([]);
+  for (const kind of ['body', 'figure'] as const) if (m.smallest[kind]) expect(m.smallest[kind]!.px, m.smallest[kind]!.what).toBeGreaterThanOrEqual(MINIMUM[kind] - 0.05);
 });
 
 test('the first layer\'s templates are drawn, and change while the network trains', async ({ page }) => {

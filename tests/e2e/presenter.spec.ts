@@ -30,6 +30,9 @@ test('with the speaker view open on the live slide, one training worker exists a
   context.on('page', (p) => p.on('request', (r) => speakerRequests.push(new URL(r.url()).pathname)));
   await openDeck(page, '/?train-size=384&test-size=200&epochs=1#/live-training');
   const live = page.locator('figure[data-demo="mnist-training"]');
+  // The backend is chosen, by measurement, when a run starts.
+  await expect(live).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
+  await page.keyboard.press('t');
   await expect(live).toHaveAttribute('data-backend', /.+/, { timeout: 60_000 });
   const { preview } = await openSpeakerView(page, context);
   const mirrored = preview().locator('figure[data-demo="mnist-training"]');

@@ -131,5 +131,9 @@ test.describe('on a phone', () => {
     const link = page.locator('.read-link');
     await expect(link).toBeVisible();
     await expect(link).toHaveAttribute('href', /\/read\/#mnist-task$/);
+    // It floats over the slides: never over the title one is reading.
+    const title = await page.locator('section#mnist-task h2').boundingBox();
+    const box = await link.boundingBox();
+    expect(box!.y > title!.y + title!.height || box!.y + box!.height < title!.y || box!.x > title!.x + title!.width).toBe(true);
   });
 });

@@ -39,7 +39,7 @@ export interface ChartOptions {
 }
 
 const W = 520;
-const H = 256;
+const H = 232;
 const M = { top: 52, right: 16, bottom: 38, left: 62 };
 
 export function createChart(parent: HTMLElement, options: ChartOptions): (data: CurveData) => void {
@@ -76,7 +76,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     x.domain([0, Math.max(1, data.xMax)]);
     y.domain([options.y[0], top]).nice(4);
     xAxis.call(axisBottom(x).ticks(4).tickSizeOuter(0));
-    yAxis.call(axisLeft(y).ticks(4).tickFormat((v) => options.format(Number(v))));
+    yAxis.call(axisLeft(y).ticks(3).tickFormat((v) => options.format(Number(v))));
     const clamp = (v: number) => Math.min(y.domain()[1]!, Math.max(y.domain()[0]!, v));
     // Earlier runs on their own x scale (steps of a run of their length), ending where they ended.
     const runs = data.others ?? [];

@@ -51,7 +51,9 @@ export function inputFromStrokes(strokes: readonly number[][]): Float32Array {
 
 export function createDrawPad(parent: HTMLElement, onDraw: (strokes: number[][]) => void, onClear: () => void): DrawPad {
   const box = select(parent).append('div').attr('class', 'live-draw');
-  box.append('p').attr('class', 'draw-title').text('Draw a digit');
+  const head = box.append('div').attr('class', 'draw-head');
+  head.append('p').attr('class', 'draw-title').text('Draw a digit');
+  head.append('button').attr('type', 'button').text('Clear').on('click', onClear);
   const row = box.append('div').attr('class', 'draw-row');
   const canvas = row
     .append('canvas')
@@ -63,7 +65,6 @@ export function createDrawPad(parent: HTMLElement, onDraw: (strokes: number[][])
     .node()!;
   const bars = row.append('div').attr('class', 'draw-bars').attr('aria-live', 'polite');
   const status = box.append('p').attr('class', 'draw-status');
-  box.append('button').attr('type', 'button').text('Clear').on('click', onClear);
   const ctx = canvas.getContext('2d');
   let enabled = false;
   /** Strokes of the last state drawn, and the one under the pointer now (drawn here at once, sent once a frame). */

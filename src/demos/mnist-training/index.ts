@@ -21,7 +21,7 @@ import type { RunSpec } from '../../train/spec.ts';
 import { inputFromStrokes } from './draw.ts';
 import type { LiveParams } from './manifest.ts';
 import { change, decodeRuns } from './runs.ts';
-import { beginRun, initialState, update, type LiveAction, type LiveState } from './state.ts';
+import { beginRun, discardRun, initialState, update, type LiveAction, type LiveState } from './state.ts';
 import { createView } from './view.ts';
 
 /** Milliseconds between two drawings of the view while training (four a second). */
@@ -129,8 +129,7 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
         if (state.run) client.send({ type: 'cancel', run: state.run });
         // New weights: the next run gets the next seed.
         state.next = { ...state.next, seed: state.next.seed + 1 };
-        state.run = undefined;
-        state.state = 'idle';
+        discardRun(state);
         draw();
         return;
       case 'retry':

@@ -32,12 +32,28 @@ function changeOf(field: SpecChange['field'], value: string): SpecChange {
   return { field, value: Number(value) };
 }
 
+let panels = 0;
+
 export function createPanel(parent: HTMLElement, dispatch: (action: LiveAction) => void): (s: LiveState) => void {
   const panel = select(parent).append('div').attr('class', 'live-panel');
-  const form = panel.append('div').attr('class', 'panel-next').attr('role', 'group').attr('aria-label', 'The next run');
-  form.append('span').attr('class', 'panel-title').text('Next run:');
+  // The next run's settings open over the slide, so that the row they leave
+  // behind holds one line: what the next run changes, and the runs on the charts.
+  const popoverId = `live-next-${++panels}`;
+  const open = panel
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'panel-open')
+    .attr('popovertarget', popoverId)
+    .attr('aria-haspopup', 'dialog')
+    .attr('title', 'Change the next run: model, optimizer, learning rate, batch, images, epochs');
+  open.append('span').attr('class', 'panel-title').text('Next:');
+  const summary = open.append('span').attr('class', 'panel-summary');
+  open.append('span').attr('aria-hidden', 'true').text(' ▾');
+  const form = panel.append('div').attr('class', 'panel-next').attr('id', popoverId).attr('popover', '').attr('role', 'dialog').attr('aria-label', 'The next run');
+  form.append('p').attr('class', 'panel-heading').text('The next run: change one thing, then press Train (T)');
+  const fields = form.append('div').attr('class', 'panel-fields');
   const selects = FIELDS.map((f) => {
-    const label = form.append('label').attr('class', 'panel-field');
+    const label = fields.append('label').attr('class', 'panel-field');
     label.append('span').text(f.label);
     const select = label
       .append('select')
@@ -53,9 +69,11 @@ export function createPanel(parent: HTMLElement, dispatch: (action: LiveAction) 
       .text((o) => o.text);
     return { f, select };
   });
+  form.append('button').attr('type', 'button').attr('class', 'panel-done').attr('popovertarget', popoverId).attr('popovertargetaction', 'hide').text('Done');
   const legend = panel.append('ol').attr('class', 'panel-runs').attr('aria-label', 'Runs on the charts');
 
   return (s) => {
+    summary.text(whatChanged(s.next, s.base));
     for (const { f, select } of selects) {
       const value = f.current(s);
       // A value the panel does not offer (a run from a link) shows as itself.

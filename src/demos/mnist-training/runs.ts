@@ -9,11 +9,11 @@ import { ADAM, KERAS_DENSE, KERAS_LEARNING_RATES, LOGISTIC, MOMENTUM, RMSPROP, S
 
 /** The panel's fields and the values each offers. */
 export const MODELS = {
-  dense: { label: 'Dense 512 (the lecture’s)', spec: KERAS_DENSE },
+  dense: { label: 'Dense 512 (lecture)', spec: KERAS_DENSE },
   'dense-32': { label: 'Dense 32', spec: { layers: [{ type: 'dense', units: 32, activation: 'relu' }] } as ModelSpec },
   'dense-2048': { label: 'Dense 2048', spec: { layers: [{ type: 'dense', units: 2048, activation: 'relu' }] } as ModelSpec },
-  logistic: { label: 'Logistic regression', spec: LOGISTIC },
-  cnn: { label: 'Small convnet', spec: SMALL_CNN },
+  logistic: { label: 'Logistic', spec: LOGISTIC },
+  cnn: { label: 'Convnet', spec: SMALL_CNN },
 } as const;
 export type ModelKey = keyof typeof MODELS;
 
@@ -21,7 +21,7 @@ export const OPTIMIZERS = {
   rmsprop: { label: 'RMSprop', spec: RMSPROP },
   adam: { label: 'Adam', spec: ADAM },
   sgd: { label: 'SGD', spec: SGD },
-  momentum: { label: 'SGD + momentum', spec: MOMENTUM },
+  momentum: { label: 'Momentum', spec: MOMENTUM },
 } as const;
 export type OptimizerKey = keyof typeof OPTIMIZERS;
 
@@ -106,7 +106,8 @@ export function thin<T>(values: readonly T[], max: number): T[] {
 
 const CODES: Record<string, (spec: RunSpec, value: string) => RunSpec | undefined> = {
   model: (spec, v) => (v in MODELS ? { ...spec, model: MODELS[v as ModelKey].spec } : undefined),
-  opt: (spec, v) => (v in OPTIMIZERS ? { ...spec, optimizer: OPTIMIZERS[v as OptimizerKey].spec } : undefined),
+  // As on the panel, an optimizer comes with Keras's default learning rate; an lr after it overrides that.
+  opt: (spec, v) => (v in OPTIMIZERS ? change(spec, { field: 'optimizer', value: v as OptimizerKey }) : undefined),
   lr: (spec, v) => (Number(v) > 0 && Number(v) <= 10 ? { ...spec, learningRate: Number(v) } : undefined),
   bs: (spec, v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 4096 ? { ...spec, batchSize: Number(v) } : undefined),
   train: (spec, v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 60000 ? { ...spec, trainSize: Number(v) } : undefined),
@@ -149,8 +150,12 @@ export function encodeRuns(runs: readonly RunSpec[], base: RunSpec): string {
         parts.push(model ? `model:${model}` : first?.type === 'dense' && spec.model.layers.length === 1 ? `units:${first.units}` : 'model:dense');
       }
       const optimizer = optimizerKey(spec.optimizer);
-      if (optimizer && JSON.stringify(spec.optimizer) !== JSON.stringify(base.optimizer)) parts.push(`opt:${optimizer}`);
-      if (spec.learningRate !== base.learningRate) parts.push(`lr:${spec.learningRate}`);
+      let learningRate = base.learningRate;
+      if (optimizer && JSON.stringify(spec.optimizer) !== JSON.stringify(base.optimizer)) {
+        parts.push(`opt:${optimizer}`);
+        learningRate = KERAS_LEARNING_RATES[spec.optimizer.type];
+      }
+      if (spec.learningRate !== learningRate) parts.push(`lr:${spec.learningRate}`);
       if (spec.batchSize !== base.batchSize) parts.push(`bs:${spec.batchSize}`);
       if (spec.trainSize !== base.trainSize) parts.push(`train:${spec.trainSize}`);
       if (spec.epochs !== base.epochs) parts.push(`epochs:${spec.epochs}`);

@@ -181,6 +181,21 @@ export function beginRun(s: LiveState, id: string, spec: RunSpec): LiveState {
   return s;
 }
 
+/**
+ * Reset (R): the run on the charts stops and leaves them. A finished run
+ * stays beside the next as an earlier run; an unfinished one is dropped.
+ */
+export function discardRun(s: LiveState): LiveState {
+  if (s.state === 'done') archive(s);
+  s.run = undefined;
+  s.state = 'idle';
+  s.seconds = undefined;
+  s.templates = undefined;
+  s.error = undefined;
+  resetRun(s);
+  return s;
+}
+
 /** Moves the current run's curves to the history. */
 export function archive(s: LiveState): void {
   if (!s.run || s.steps.length === 0) return;

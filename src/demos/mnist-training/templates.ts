@@ -33,7 +33,10 @@ export function createTemplates(parent: HTMLElement): (templates: { units: numbe
   return (templates, classes) => {
     box.attr('hidden', templates ? null : '');
     if (!templates) return;
-    title.html(`${classes ? 'Each digit’s weights' : `${templates.units.length} first-layer units`}: <span class="plus">+ blue</span> ink raises, <span class="minus">− orange</span> lowers`);
+    title
+      .html(`${classes ? 'Each digit’s weights' : 'Layer 1 weights'}: <span class="plus">blue +</span>, <span class="minus">orange −</span>`)
+      .attr('title', classes ? 'Weights from each pixel to each digit’s score: ink on blue raises the score, ink on orange lowers it.' : `The incoming weights of ${templates.units.length} hidden units: ink on blue raises the unit, ink on orange lowers it.`);
+    cells.style('--n', String(templates.units.length));
     const cell = cells
       .selectAll<HTMLDivElement, number>('div')
       .data(templates.units)
@@ -44,7 +47,7 @@ export function createTemplates(parent: HTMLElement): (templates: { units: numbe
         return d;
       })
       .attr('aria-label', (u) => (classes ? `The weights of digit ${u}` : `The incoming weights of hidden unit ${u}`));
-    cell.select('span').text((u) => (classes ? String(u) : `#${u}`));
+    cell.select('span').text((u) => String(u));
     if (drawn !== templates.images) {
       drawn = templates.images;
       cell.select<HTMLCanvasElement>('canvas').each(function (_, k) {

@@ -5,7 +5,7 @@
  */
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import { backendLabel, describeChoice } from '../../train/backends.ts';
+import { backendLabel, describeChoice, shortChoice } from '../../train/backends.ts';
 import { smooth } from '../../train/metrics.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createChart } from './charts.ts';
@@ -46,18 +46,20 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   });
   const middle = main.append('div').attr('class', 'live-middle');
   const confusion = createConfusion(middle.node()!);
-  const templates = createTemplates(middle.node()!);
   const figures = middle.append('div').attr('class', 'live-figures');
   figures.append('p').attr('class', 'figures-placeholder').text('The confusion matrix appears after the first epoch.');
   const side = main.append('div').attr('class', 'live-side');
-  const grid = side.append('div').attr('class', 'live-grid');
-  grid.append('p').attr('class', 'grid-title').text('Test digits and the network’s guesses');
+  // The grid of test digits and the drawing pad share one place; the first layer's templates sit below.
+  const place = side.append('div').attr('class', 'live-place');
+  const grid = place.append('div').attr('class', 'live-grid');
+  grid.append('p').attr('class', 'grid-title').text('Test digits, the network’s guesses');
   const gridCells = grid.append('div').attr('class', 'grid-cells').attr('role', 'list');
   const pad: DrawPad = createDrawPad(
-    side.node()!,
+    place.node()!,
     (strokes) => dispatch({ type: 'draw', strokes }),
     () => dispatch({ type: 'clear' }),
   );
+  const templates = createTemplates(side.node()!);
   const panel = createPanel(live.node()!, dispatch);
   const announcer = live.append('p').attr('class', 'sr-only').attr('aria-live', 'polite');
   let announced = 0;
@@ -99,7 +101,10 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     const threads = s.backend === 'wasm' ? ` · ${s.threads} thread${s.threads === 1 ? '' : 's'}` : '';
     badge.attr('data-backend', s.backend ?? null).text(s.backend ? `${backendLabel(s.backend)}${threads}` : s.state === 'idle' ? 'Backend: chosen at start' : 'Backend: choosing…');
     badge.attr('title', s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : null);
-    why.text(s.choice?.how === 'measured' ? `Measured: ${describeChoice(s.choice)}` : s.choice?.how === 'forced' ? 'Chosen by the address' : '');
+    // One short line on the slide; every figure measured in its tooltip and in data-backend-choice.
+    why
+      .text(s.choice?.how === 'measured' ? shortChoice(s.choice) : s.choice?.how === 'forced' ? 'Chosen by the address' : '')
+      .attr('title', s.choice?.how === 'measured' ? `Measured: ${describeChoice(s.choice)}` : null);
 
     const items = [
       ...s.notices.map((text) => ({ kind: 'notice', text })),
@@ -145,8 +150,8 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     const drawing = s.state === 'paused' || s.state === 'done';
     // Both stay in the layout (one hidden), so that pausing moves nothing on the slide.
     grid.attr('data-off', drawing ? '' : null).attr('aria-hidden', drawing ? 'true' : null);
-    side.select('.live-draw').attr('data-off', drawing ? null : '').attr('aria-hidden', drawing ? null : 'true');
-    pad.render(s.strokes, s.probabilities, drawing, drawing ? 'Draw with the mouse or a finger; the bars show the ten probabilities.' : 'Pause training to draw.');
+    place.select('.live-draw').attr('data-off', drawing ? null : '').attr('aria-hidden', drawing ? null : 'true');
+    pad.render(s.strokes, s.probabilities, drawing, drawing ? 'Bars: how sure the network is.' : 'Pause training to draw.');
     if (s.grid) renderGrid(s.grid);
 
     const now = performance.now();
