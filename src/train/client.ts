@@ -2,8 +2,8 @@
  * The page's one training worker, shared by every demo that trains: one
  * copy of TensorFlow.js, of the data and of the backend's measurement, and
  * one queue of runs, so that two demos never fight for the same cores or
- * hold the data twice. Created by the first demo that needs it (on its
- * slide), never in a speaker-view frame (mirrors have no controllers).
+ * hold the data twice. Started when a demo first asks for training, never
+ * in a speaker-view frame (mirrors have no controllers).
  *
  * The address may force a backend (`?backend=wasm`), a thread count
  * (`?threads=1`, for the benchmark) or a fault to test recovery
@@ -41,34 +41,48 @@ export function faultFromQuery(query: URLSearchParams): FaultSpec | undefined {
 
 let shared: TrainingClient | undefined;
 
-/** The page's training worker, started on first use. */
+/**
+ * The page's training worker. The client exists from the first demo that
+ * may train; the worker, and with it TensorFlow.js and its WebAssembly, only
+ * from the first message sent, that is when someone asks for training: an
+ * audience scrolling past a training slide on a phone downloads none of it.
+ */
 export function trainingClient(query: URLSearchParams): TrainingClient {
   if (shared) return shared;
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'training' });
   const listeners = new Set<(message: FromWorker) => void>();
   let backend: Extract<FromWorker, { type: 'backend' }> | undefined;
   let counter = 0;
+  let worker: Worker | undefined;
   const broadcast = (message: FromWorker) => {
     if (message.type === 'backend') backend = message;
     for (const listener of listeners) listener(message);
   };
-  worker.onmessage = (event: MessageEvent<FromWorker>) => broadcast(event.data);
-  worker.onerror = (event) => broadcast({ type: 'error', message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`, retry: 'reload' });
-  const absolute = (url: string) => new URL(url, location.href).href;
-  const threads = Number(query.get('threads'));
-  worker.postMessage({
-    type: 'init',
-    manifestUrl: mnistManifestUrl().href,
-    wasmPaths: { 'tfjs-backend-wasm.wasm': absolute(wasmPlain), 'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded) },
-    backends: backendsFromQuery(query).backends,
-    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
-    fault: faultFromQuery(query),
-  } satisfies ToWorker);
-  addEventListener('pagehide', (event) => {
-    if (!event.persisted) worker.terminate();
-  });
+  const start = (): Worker => {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'training' });
+    w.onmessage = (event: MessageEvent<FromWorker>) => broadcast(event.data);
+    w.onerror = (event) => broadcast({ type: 'error', message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`, retry: 'reload' });
+    const absolute = (url: string) => new URL(url, location.href).href;
+    const threads = Number(query.get('threads'));
+    w.postMessage({
+      type: 'init',
+      manifestUrl: mnistManifestUrl().href,
+      wasmPaths: { 'tfjs-backend-wasm.wasm': absolute(wasmPlain), 'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded) },
+      backends: backendsFromQuery(query).backends,
+      ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
+      fault: faultFromQuery(query),
+    } satisfies ToWorker);
+    addEventListener('pagehide', (event) => {
+      if (!event.persisted) w.terminate();
+    });
+    return w;
+  };
   shared = {
-    send: (message, transfer = []) => worker.postMessage(message, transfer),
+    send(message, transfer = []) {
+      // Cancelling a run that never started needs no worker.
+      if (!worker && message.type === 'cancel') return;
+      worker ??= start();
+      worker.postMessage(message, transfer);
+    },
     listen(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -506,14 +506,16 @@ export class RunController {
   async #markedEvaluation(run: Run, trainer: Trainer): Promise<MarkedEvaluation> {
     const classes = run.request.ruler!.classes;
     if (!run.marked) {
-      const set = markedTestSet(this.#data.test!, { classes });
+      const test = this.#data.test!;
+      const n = Math.min(run.request.testSize, test.labels.length);
+      const set = markedTestSet({ labels: test.labels.subarray(0, n), images: test.images.subarray(0, n * IMAGE_BYTES) }, { classes });
       run.marked = { labels: set.labels, inputs: toInputs(set.images) };
     }
     const predictions = await this.#accuracyOn(trainer, run.marked.labels, run.marked.inputs);
     const perClass = perClassAccuracy(run.marked.labels, predictions);
     let right = 0;
     predictions.forEach((p, i) => (right += p === run.marked!.labels[i] ? 1 : 0));
-    return { accuracy: right / Math.max(1, predictions.length), flippedShare: flippedShare(predictions, classes), perClass };
+    return { count: predictions.length, accuracy: right / Math.max(1, predictions.length), flippedShare: flippedShare(predictions, classes), perClass };
   }
 
   async #takeSnapshot(run: Run): Promise<void> {

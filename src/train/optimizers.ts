@@ -152,13 +152,13 @@ export class Adam implements Optimizer {
   readonly #vars: tfc.Variable[];
   readonly #m: tfc.Variable[];
   readonly #v: tfc.Variable[];
-  readonly #settings: { learningRate: number; beta1: number; beta2: number; epsilon: number };
+  readonly #settings: { learningRate: number; beta1: number; beta2: number; epsilon: number; decay?: number };
   readonly #constants: { beta1: tfc.Scalar; oneMinusBeta1: tfc.Scalar; beta2: tfc.Scalar; oneMinusBeta2: tfc.Scalar; epsilon: tfc.Scalar };
   /** Updates applied so far (Keras' `iterations`). */
   #t: number;
 
   /** @param saved All m, all v and t from `save()`, or zeros when absent. */
-  constructor(tf: TF, vars: tfc.Variable[], settings: { learningRate: number; beta1: number; beta2: number; epsilon: number }, saved?: Float32Array) {
+  constructor(tf: TF, vars: tfc.Variable[], settings: { learningRate: number; beta1: number; beta2: number; epsilon: number; decay?: number }, saved?: Float32Array) {
     this.#tf = tf;
     this.#vars = vars;
     this.#settings = settings;
@@ -178,10 +178,12 @@ export class Adam implements Optimizer {
   apply(grads: tfc.Tensor[]): void {
     const tf = this.#tf;
     const c = this.#constants;
-    const { learningRate, beta1, beta2 } = this.#settings;
+    const { learningRate, beta1, beta2, decay = 0 } = this.#settings;
+    // Keras 2's decay counts the updates before this one.
+    const rate = learningRate / (1 + decay * this.#t);
     this.#t += 1;
     // In double precision on the host: β2^t for large t loses what matters in float32.
-    const alpha = tf.scalar((learningRate * Math.sqrt(1 - beta2 ** this.#t)) / (1 - beta1 ** this.#t));
+    const alpha = tf.scalar((rate * Math.sqrt(1 - beta2 ** this.#t)) / (1 - beta1 ** this.#t));
     this.#vars.forEach((w, i) => {
       const g = grads[i]!;
       const m = tf.add(tf.mul(c.beta1, this.#m[i]!), tf.mul(c.oneMinusBeta1, g));
@@ -223,7 +225,7 @@ export function createOptimizer(
     case 'rmsprop':
       return new Rmsprop(tf, vars, { learningRate, rho: spec.rho, epsilon: spec.epsilon }, options.fused, options.saved);
     case 'adam':
-      return new Adam(tf, vars, { learningRate, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon }, options.saved);
+      return new Adam(tf, vars, { learningRate, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon, ...(spec.decay ? { decay: spec.decay } : {}) }, options.saved);
     default:
       throw new Error(`unknown optimizer ${JSON.stringify((spec as { type?: unknown }).type)}; use sgd, momentum, rmsprop or adam`);
   }

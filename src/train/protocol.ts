@@ -39,7 +39,11 @@ export interface RunRequest {
   ruler?: RulerSpec;
   /** Also measure the training accuracy after each epoch, on the first N training images. */
   trainEval?: number;
-  /** Also evaluate on test images of other classes, stamped with the ruler. */
+  /**
+   * Also evaluate on the run's test images (the first testSize) of the other
+   * classes, stamped with the ruler: the same images as the clean test, so
+   * that the two accuracies compare like with like.
+   */
   marked?: boolean;
   /** Predictions for these test images, now and then (the grid of digits). */
   grid?: number[];
@@ -93,6 +97,8 @@ export interface Inspection {
 }
 
 export interface MarkedEvaluation {
+  /** How many marked images were evaluated. */
+  count: number;
   /** Accuracy on test images of other classes stamped with the ruler. */
   accuracy: number;
   /** The share of them predicted as a ruler class. */

@@ -33,7 +33,11 @@ export async function trainStock(
     o.type === 'rmsprop'
       ? tf.train.rmsprop(config.learningRate, o.rho, 0, o.epsilon)
       : o.type === 'adam'
-        ? tf.train.adam(config.learningRate, o.beta1, o.beta2, o.epsilon)
+        ? o.decay
+          ? (() => {
+              throw new Error('the stock loop has no Adam with decay; use the deck’s loop');
+            })()
+          : tf.train.adam(config.learningRate, o.beta1, o.beta2, o.epsilon)
         : o.type === 'momentum'
           ? tf.train.momentum(config.learningRate, o.momentum)
           : tf.train.sgd(config.learningRate);

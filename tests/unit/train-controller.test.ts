@@ -142,6 +142,8 @@ describe('the run controller', () => {
     expect(done.marked!.flippedShare).toBeGreaterThan(0);
     expect(done.marked!.flippedShare).toBeLessThanOrEqual(1);
     expect(done.marked!.perClass[0]).toBeNaN();
+    // The run's own 500 test images, those that are not zeros, stamped.
+    expect(done.marked!.count).toBe(Array.from(data.test.labels.subarray(0, 500)).filter((l) => l !== 0).length);
   });
 
   it('names a failed download and trains when started again', async () => {

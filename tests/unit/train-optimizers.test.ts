@@ -51,7 +51,7 @@ const RULES: Record<OptimizerSpec['type'], (spec: OptimizerSpec, lr: number, gra
     return { weights, state: ms };
   },
   adam: (spec, lr, grads) => {
-    const { beta1, beta2, epsilon } = spec as { beta1: number; beta2: number; epsilon: number };
+    const { beta1, beta2, epsilon, decay = 0 } = spec as { beta1: number; beta2: number; epsilon: number; decay?: number };
     let w = [...start];
     let m = start.map(() => 0);
     let v = start.map(() => 0);
@@ -59,7 +59,8 @@ const RULES: Record<OptimizerSpec['type'], (spec: OptimizerSpec, lr: number, gra
       m = m.map((mi, i) => beta1 * mi + (1 - beta1) * g[i]!);
       v = v.map((vi, i) => beta2 * vi + (1 - beta2) * g[i]! ** 2);
       // Keras' bias correction: in the step size, with ε added to √v unscaled.
-      const alpha = (lr * Math.sqrt(1 - beta2 ** (t + 1))) / (1 - beta1 ** (t + 1));
+      // Keras 2's decay: lr / (1 + decay · updates before this one).
+      const alpha = ((lr / (1 + decay * t)) * Math.sqrt(1 - beta2 ** (t + 1))) / (1 - beta1 ** (t + 1));
       return (w = w.map((wi, i) => wi - (alpha * m[i]!) / (Math.sqrt(v[i]!) + epsilon)));
     });
     return { weights, state: [...m, ...v, grads.length] };
@@ -89,6 +90,7 @@ const SPECS: [string, OptimizerSpec][] = [
   ['SGD with momentum 0.9', MOMENTUM],
   ['RMSprop', RMSPROP],
   ['Adam', ADAM],
+  ['Adam with decay', { ...ADAM, decay: 0.05 }],
 ];
 
 describe('each optimizer', () => {
