@@ -3,7 +3,7 @@
  * runs in the address, and what Reset keeps.
  */
 import { describe, expect, it } from 'vitest';
-import { change, decodeRuns, encodeRuns, MAX_RUNS, thin, whatChanged } from '../../src/demos/mnist-training/runs.ts';
+import { change, decodeRuns, encodeRuns, MAX_RUNS, runsLink, specOf, thin, whatChanged } from '../../src/demos/mnist-training/runs.ts';
 import { beginRun, discardRun, initialState, update, type LiveState } from '../../src/demos/mnist-training/state.ts';
 import { KERAS_PROGRAM } from '../../src/train/config.ts';
 import { KERAS_RUN } from '../../src/train/spec.ts';
@@ -64,6 +64,21 @@ describe('runs in the address', () => {
     const text = encodeRuns(runs, base);
     expect(text).toBe('keras~opt:sgd~opt:sgd,lr:0.001~model:logistic,bs:32~units:64,train:600');
     expect(decodeRuns(text, base)).toEqual({ runs, problems: [] });
+  });
+});
+
+describe('a link to the runs on the charts', () => {
+  it('keeps the other parameters, sets runs and lands on the live slide', () => {
+    const href = runsLink('http://localhost:4321/deck/?theme=dark&runs=old#/code-fit', 'keras~opt:sgd');
+    const url = new URL(href);
+    expect(url.pathname).toBe('/deck/');
+    expect(url.searchParams.get('theme')).toBe('dark');
+    expect(url.searchParams.get('runs')).toBe('keras~opt:sgd');
+    expect(url.hash).toBe('#/live-training');
+  });
+
+  it('takes the run out of a session’s settings', () => {
+    expect(specOf({ ...KERAS_PROGRAM })).toEqual(KERAS_RUN);
   });
 });
 

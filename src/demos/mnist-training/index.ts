@@ -18,7 +18,7 @@ import type { Controller, ControllerContext, DemoModule } from '../../contract/d
 import { trainingClient } from '../../train/client.ts';
 import { configFromQuery } from '../../train/config.ts';
 import type { RunSpec } from '../../train/spec.ts';
-import { inputFromStrokes } from './draw.ts';
+import { inputFromStrokes } from '../shared/draw-pad.ts';
 import type { LiveParams } from './manifest.ts';
 import { change, decodeRuns } from './runs.ts';
 import { beginRun, discardRun, initialState, update, type LiveAction, type LiveState } from './state.ts';

@@ -5,7 +5,7 @@
  * an earlier run can be removed. Sends actions; draws a state.
  */
 import { select } from 'd3-selection';
-import { BATCHES, EPOCHS, LEARNING_RATES, MODELS, OPTIMIZERS, TRAIN_SIZES, modelKey, optimizerKey, whatChanged, type SpecChange } from './runs.ts';
+import { BATCHES, encodeRuns, EPOCHS, LEARNING_RATES, MODELS, OPTIMIZERS, runsLink, specOf, TRAIN_SIZES, modelKey, optimizerKey, whatChanged, type SpecChange } from './runs.ts';
 import { lastTestAccuracy, percent, type LiveAction, type LiveState } from './state.ts';
 
 const number = new Intl.NumberFormat('en');
@@ -69,11 +69,17 @@ export function createPanel(parent: HTMLElement, dispatch: (action: LiveAction) 
       .text((o) => o.text);
     return { f, select };
   });
+  // A link that opens these runs again, to prepare a comparison or to share one; the address bar itself is never rewritten (a rehearsal must not change the lecture).
+  const share = form.append('p').attr('class', 'panel-share');
+  const link = share.append('a').attr('class', 'panel-link').text('Link to these runs');
+  share.append('span').text(' (copy it to open this comparison again)');
   form.append('button').attr('type', 'button').attr('class', 'panel-done').attr('popovertarget', popoverId).attr('popovertargetaction', 'hide').text('Done');
   const legend = panel.append('ol').attr('class', 'panel-runs').attr('aria-label', 'Runs on the charts');
 
   return (s) => {
     summary.text(whatChanged(s.next, s.base));
+    const specs = [...s.history.map((r) => r.spec), ...(s.run ? [specOf(s.config)] : []), ...s.pending];
+    link.attr('href', specs.length > 0 ? runsLink(location.href, encodeRuns(specs, s.base)) : null).attr('aria-disabled', specs.length > 0 ? null : 'true');
     for (const { f, select } of selects) {
       const value = f.current(s);
       // A value the panel does not offer (a run from a link) shows as itself.

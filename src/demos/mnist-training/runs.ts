@@ -163,3 +163,17 @@ export function encodeRuns(runs: readonly RunSpec[], base: RunSpec): string {
     })
     .join('~');
 }
+
+/** The run part of a session's settings. */
+export function specOf(config: RunSpec & object): RunSpec {
+  const { model, optimizer, learningRate, batchSize, epochs, trainSize, seed } = config;
+  return { model, optimizer, learningRate, batchSize, epochs, trainSize, seed };
+}
+
+/** The address `href` with `runs=` set to `runs` and the live slide as its slide; every other parameter kept. */
+export function runsLink(href: string, runs: string): string {
+  const url = new URL(href);
+  url.searchParams.set('runs', runs);
+  url.hash = '#/live-training';
+  return url.href;
+}

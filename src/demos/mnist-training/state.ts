@@ -314,6 +314,5 @@ export function announcement(s: LiveState): string {
   }
 }
 
-export function percent(value: number | undefined, digits = 1): string {
-  return value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
-}
+import { percent } from '../shared/trained-run.ts';
+export { percent };

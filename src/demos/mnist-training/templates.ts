@@ -6,24 +6,8 @@
  * the worker reports them, so the class sees noise turn into strokes.
  */
 import { select } from 'd3-selection';
-import { IMAGE_BYTES, IMAGE_WIDTH } from '../../mnist/format.ts';
-
-/** Blue for positive weights, orange for negative, alpha by size: transparent at zero, on either theme. */
-export function weightColour(value: number, limit: number): [number, number, number, number] {
-  const t = limit > 0 ? Math.max(-1, Math.min(1, value / limit)) : 0;
-  return t >= 0 ? [11, 92, 173, Math.round(255 * t)] : [217, 95, 2, Math.round(-255 * t)];
-}
-
-/** Paints one template into a canvas (nothing where canvases cannot draw). */
-export function paintTemplate(canvas: HTMLCanvasElement, weights: Float32Array, limit: number): void {
-  canvas.width = IMAGE_WIDTH;
-  canvas.height = IMAGE_WIDTH;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const image = ctx.createImageData(IMAGE_WIDTH, IMAGE_WIDTH);
-  for (let i = 0; i < IMAGE_BYTES; i++) image.data.set(weightColour(weights[i]!, limit), i * 4);
-  ctx.putImageData(image, 0, 0);
-}
+import { IMAGE_BYTES } from '../../mnist/format.ts';
+import { paintTemplate } from '../shared/templates.ts';
 
 export function createTemplates(parent: HTMLElement): (templates: { units: number[]; images: Float32Array; limit: number } | undefined, classes: boolean) => void {
   const box = select(parent).append('div').attr('class', 'live-templates').attr('hidden', '');

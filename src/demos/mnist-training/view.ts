@@ -10,7 +10,7 @@ import { smooth } from '../../train/metrics.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createChart } from './charts.ts';
 import { createConfusion } from './confusion.ts';
-import { createDrawPad, type DrawPad } from './draw.ts';
+import { createDrawPad, type DrawPad } from '../shared/draw-pad.ts';
 import { createPanel } from './panel.ts';
 import { createTemplates } from './templates.ts';
 import { announcement, lastTestAccuracy, percent, progressFraction, progressLine, recentAccuracy, recentLoss, stepsPerEpoch, type LiveAction, type LiveState } from './state.ts';

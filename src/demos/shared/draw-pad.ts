@@ -6,6 +6,7 @@
  */
 import { select } from 'd3-selection';
 import { toMnistInput } from '../../train/preprocess.ts';
+import './draw-pad.css';
 
 /** Pad pixels per side. */
 export const PAD_SIZE = 280;
@@ -50,7 +51,7 @@ export function inputFromStrokes(strokes: readonly number[][]): Float32Array {
 }
 
 export function createDrawPad(parent: HTMLElement, onDraw: (strokes: number[][]) => void, onClear: () => void): DrawPad {
-  const box = select(parent).append('div').attr('class', 'live-draw');
+  const box = select(parent).append('div').attr('class', 'live-draw draw-pad');
   const head = box.append('div').attr('class', 'draw-head');
   head.append('p').attr('class', 'draw-title').text('Draw a digit');
   head.append('button').attr('type', 'button').text('Clear').on('click', onClear);
