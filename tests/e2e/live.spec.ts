@@ -175,17 +175,20 @@ test('a data error shows its message and a retry button', async ({ page }) => {
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
 });
 
-test('TensorFlow.js is downloaded only when the live slide is reached', async ({ page }) => {
+test('TensorFlow.js is downloaded only when someone asks a demo to train: not for reaching any slide', async ({ page }) => {
   const requests: string[] = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   await openDeck(page);
-  const ids = await allSlideIds(page);
-  for (const id of ids.slice(0, ids.indexOf('live-training'))) {
+  for (const id of await allSlideIds(page)) {
     await page.evaluate((hash) => (location.hash = hash), `#/${id}`);
+    await page.waitForFunction((slide) => document.querySelector('.reveal .slides section.present:not(.stack)')?.id === slide, id);
   }
   await page.waitForLoadState('networkidle');
-  expect(requests.filter((p) => /worker-|tfjs|\.wasm$/.test(p))).toEqual([]);
+  // Every training demo mounted on its slide, and none of them started the worker.
+  expect(await page.locator('figure[data-demo-state="ready"][data-state="idle"]').count()).toBeGreaterThanOrEqual(5);
+  expect(requests.filter((p) => /worker-|tfjs|\.wasm$|\/mnist\//.test(p))).toEqual([]);
   await page.evaluate(() => (location.hash = '#/live-training'));
+  await page.keyboard.press('t');
   await expect.poll(() => requests.some((p) => /\/_astro\/worker-[\w-]+\.js$/.test(p))).toBe(true);
 });
 

@@ -30,6 +30,16 @@ import { createView as exploreView } from '../../src/demos/mnist-explore/view.ts
 import { beginRun, initialState as liveInitial, update, type LiveState } from '../../src/demos/mnist-training/state.ts';
 import { createView as liveView } from '../../src/demos/mnist-training/view.ts';
 import { createView as exampleView } from '../../src/demos/example/view.ts';
+import { initialComparison, update as comparisonUpdate } from '../../src/demos/model-comparison/model.ts';
+import { createView as comparisonView } from '../../src/demos/model-comparison/view.ts';
+import { initialOverfit, update as overfitUpdate } from '../../src/demos/overfitting/model.ts';
+import { createView as overfitView } from '../../src/demos/overfitting/view.ts';
+import { examplesFrom, initialShortcut, update as shortcutUpdate, withInspection as shortcutInspection } from '../../src/demos/shortcut/model.ts';
+import { createView as shortcutView } from '../../src/demos/shortcut/view.ts';
+import { initialPath, update as pathUpdate, withInspection as pathInspection } from '../../src/demos/digit-path/model.ts';
+import { createView as pathView } from '../../src/demos/digit-path/view.ts';
+import { IMAGE_BYTES } from '../../src/mnist/format.ts';
+import type { FromWorker } from '../../src/train/protocol.ts';
 import { KERAS_PROGRAM } from '../../src/train/config.ts';
 import { mulberry32 } from '../../src/train/random.ts';
 
@@ -170,6 +180,90 @@ describe('the MNIST views', () => {
     update(run, { type: 'state', run: 'comparison-1', state: 'training' });
     expect(run.state).toBe('done');
     expectPicture('live-done', draw(liveView, [{ ...run, strokes: [[100, 40, 140, 60, 150, 120]] }]));
+  });
+});
+
+describe('the lab’s views', () => {
+  const epoch = (run: string, n: number, accuracy: number, trainAccuracy?: number): FromWorker => ({ type: 'epoch', run, epoch: n, accuracy, loss: 0.1, confusion: [], ...(trainAccuracy === undefined ? {} : { trainAccuracy }) });
+  const finish = (update: (m: FromWorker) => unknown, run: string, testAccuracy: number, seconds: number, extra: object = {}) => {
+    update({ type: 'done', run, testAccuracy, seconds, ...extra } as FromWorker);
+    update({ type: 'state', run, state: 'done' });
+  };
+  const backend: FromWorker = { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'forced', timings: [], passedOver: [] }, threads: 2 };
+
+  it('the model comparison: idle, the dense network training after logistic regression, and all three done', () => {
+    const idle = initialComparison({ testSize: 10000 });
+    expectPicture('comparison-idle', draw(comparisonView, [idle]));
+    const s = initialComparison({ testSize: 10000 });
+    const u = (m: FromWorker) => comparisonUpdate(s, m);
+    s.runs.logistic.id = 'l';
+    s.runs.dense.id = 'd';
+    s.runs.cnn.id = 'c';
+    u(backend);
+    u(epoch('l', 5, 0.9236));
+    finish(u, 'l', 0.9236, 21.8);
+    u({ type: 'state', run: 'd', state: 'training' });
+    u({ type: 'batches', run: 'd', batches: [{ epoch: 2, stepInEpoch: 100, stepsPerEpoch: 469, step: 569, loss: 0.1, accuracy: 0.97, size: 128 }], examplesPerSecond: 3300 });
+    u(epoch('d', 1, 0.9642));
+    u({ type: 'state', run: 'c', state: 'queued' });
+    expectPicture('comparison-training', draw(comparisonView, [s]));
+    finish(u, 'd', 0.9787, 79.3);
+    finish(u, 'c', 0.9901, 146);
+    expectPicture('comparison-done', draw(comparisonView, [s]));
+  });
+
+  it('overfitting: 500 images far apart, 60,000 together', () => {
+    const s = initialOverfit({});
+    const u = (m: FromWorker) => overfitUpdate(s, m);
+    s.runs.small.id = 's';
+    s.runs.full.id = 'f';
+    u(backend);
+    for (let e = 1; e <= 40; e++) u(epoch('s', e, Math.min(0.86, 0.5 + e * 0.02), Math.min(1, 0.55 + e * 0.03)));
+    finish(u, 's', 0.86, 16);
+    u(epoch('f', 1, 0.957, 0.962));
+    u(epoch('f', 2, 0.972, 0.981));
+    finish(u, 'f', 0.972, 44);
+    expectPicture('overfitting-done', draw(overfitView, [s]));
+  });
+
+  it('the ruler: caught, then removed, with where it looks', () => {
+    const s = initialShortcut({});
+    const u = (m: FromWorker) => shortcutUpdate(s, m);
+    const random = mulberry32(5);
+    const images = Uint8Array.from({ length: 2 * IMAGE_BYTES }, () => (random() < 0.15 ? 255 : 0));
+    s.examples = examplesFrom([7, 1], images);
+    s.run.id = 'on';
+    u(backend);
+    finish(u, 'on', 0.9, 12, { trainAccuracy: 0.995, marked: { count: 2000, accuracy: 0.18, flippedShare: 0.8, perClass: [Number.NaN, 0.3, 0.1, 0.2, 0.15, 0.1, 0.25, 0.2, 0.1, 0.2] } });
+    const saliency = Float32Array.from({ length: IMAGE_BYTES }, (_, i) => (i < 60 ? 1 : random() * 0.2));
+    shortcutInspection(s, 0, { hidden: new Float32Array(0), top: [], templates: new Float32Array(0), limit: 0, probabilities: new Float32Array(10), saliency, classIndex: 0 });
+    expectPicture('shortcut-with-ruler', draw(shortcutView, [s]));
+    s.before = s.run;
+    s.ruler = 'off';
+    s.run = { ...s.run, id: 'off', state: 'queued' };
+    finish(u, 'off', 0.91, 12, { trainAccuracy: 0.994, marked: { count: 2000, accuracy: 0.9, flippedShare: 0.01, perClass: [Number.NaN, 0.95, 0.88, 0.9, 0.9, 0.85, 0.93, 0.9, 0.86, 0.88] } });
+    expectPicture('shortcut-without-ruler', draw(shortcutView, [s]));
+  });
+
+  it('a digit’s path: before training, and a test digit through the trained network', () => {
+    expectPicture('path-idle', draw(pathView, [initialPath()]));
+    const s = initialPath();
+    s.run.id = 'p';
+    pathUpdate(s, backend);
+    pathUpdate(s, { type: 'state', run: 'p', state: 'done' });
+    const random = mulberry32(8);
+    s.tests = [{ label: 3, image: Array.from({ length: IMAGE_BYTES }, () => (random() < 0.2 ? 255 : 0)) }];
+    const hidden = Float32Array.from({ length: 512 }, () => Math.max(0, random() - 0.7));
+    pathInspection(s, Float32Array.from(s.tests[0]!.image, (v) => v / 255), {
+      hidden,
+      top: [3, 40, 77, 100, 200, 300],
+      templates: Float32Array.from({ length: 6 * IMAGE_BYTES }, () => random() - 0.5),
+      limit: 0.5,
+      probabilities: Float32Array.from([0.01, 0.01, 0.02, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]),
+      saliency: Float32Array.from({ length: IMAGE_BYTES }, () => random()),
+      classIndex: 3,
+    });
+    expectPicture('path-test-digit', draw(pathView, [s]));
   });
 });
 

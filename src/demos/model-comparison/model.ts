@@ -1,0 +1,82 @@
+/**
+ * The model comparison, as data: logistic regression, the lecture's dense
+ * network and a small convnet, trained one after another on the same images
+ * by the page's worker, each with its test accuracy and its time. Pure; the
+ * controller (index.ts) sends the runs and feeds the reports in.
+ */
+import type { FromWorker } from '../../train/protocol.ts';
+import { CNN_RUN, KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../train/spec.ts';
+import { applyToRun, applyToStatus, newRun, newStatus, percent, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+
+export const MODELS = [
+  { key: 'logistic', name: 'Logistic regression', detail: 'Dense 10 softmax: one weight per pixel and digit', spec: LOGISTIC_RUN },
+  { key: 'dense', name: 'The lecture’s network', detail: 'Dense 512 relu, Dense 10 softmax', spec: KERAS_RUN },
+  { key: 'cnn', name: 'A small convnet', detail: 'two 5×5 convolutions with pooling, Dense 128, Dense 10', spec: CNN_RUN },
+] as const;
+export type ModelKey = (typeof MODELS)[number]['key'];
+
+/** What the address may shorten: the same for the three models. */
+export interface Shortening {
+  trainSize?: number;
+  testSize: number;
+  epochs?: number;
+}
+
+export interface ComparisonState {
+  /** idle: nothing trained yet; training: a model trains or waits its turn; done: all three finished. */
+  state: 'idle' | 'training' | 'paused' | 'done' | 'error';
+  runs: Record<ModelKey, TrainedRun>;
+  testSize: number;
+  status: WorkerStatus;
+  /** The figures are a recorded run (print), not this browser's. */
+  recorded: string | undefined;
+}
+
+export type ComparisonAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' };
+
+export function specFor(key: ModelKey, shortening: Shortening): RunSpec {
+  const spec = MODELS.find((m) => m.key === key)!.spec;
+  return { ...spec, ...(shortening.trainSize ? { trainSize: shortening.trainSize } : {}), ...(shortening.epochs ? { epochs: shortening.epochs } : {}) };
+}
+
+export function initialComparison(shortening: Shortening): ComparisonState {
+  return {
+    state: 'idle',
+    runs: Object.fromEntries(MODELS.map((m) => [m.key, newRun(specFor(m.key, shortening))])) as Record<ModelKey, TrainedRun>,
+    testSize: shortening.testSize,
+    status: newStatus(),
+    recorded: undefined,
+  };
+}
+
+/** The model training now (or paused), if any. */
+export function current(s: ComparisonState): ModelKey | undefined {
+  return MODELS.find((m) => ['loading', 'training', 'paused'].includes(s.runs[m.key].state))?.key;
+}
+
+/** Applies a worker report; true when the demo changed. */
+export function update(s: ComparisonState, message: FromWorker): boolean {
+  const runs = MODELS.map((m) => s.runs[m.key]);
+  let changed = applyToStatus(s.status, message, runs.map((r) => r.id));
+  for (const run of runs) changed = applyToRun(run, message) || changed;
+  if (!changed) return false;
+  if (s.status.error) s.state = 'error';
+  else if (runs.every((r) => r.state === 'done')) s.state = 'done';
+  else if (runs.some((r) => r.state === 'paused')) s.state = 'paused';
+  else if (runs.some((r) => r.id !== undefined && r.state !== 'done')) s.state = 'training';
+  return true;
+}
+
+/** One sentence for screen readers: the latest result, or where the comparison is. */
+export function announcement(s: ComparisonState): string {
+  const done = MODELS.filter((m) => s.runs[m.key].state === 'done').map((m) => `${m.name}: ${percent(s.runs[m.key].testAccuracy)} of the test images right`);
+  if (s.state === 'idle') return 'Press T to train the three models one after another.';
+  if (s.state === 'error') return s.status.error?.message ?? 'The comparison stopped.';
+  const now = current(s);
+  return [...done, now ? `Now training: ${MODELS.find((m) => m.key === now)!.name}` : ''].filter(Boolean).join('. ') + '.';
+}
+
+/** Test images a model gets wrong, of the ones it was tested on. */
+export function errors(accuracy: number | undefined, testSize: number): number | undefined {
+  return accuracy === undefined ? undefined : Math.round((1 - accuracy) * testSize);
+}

@@ -1,0 +1,93 @@
+/**
+ * Overfitting, watched, as data: the lecture's network trained twice, on
+ * 500 training images for many epochs and on all 60,000 for a few, with
+ * its accuracy on the training images and on test images after every
+ * epoch. With 500 images it learns them by heart (training accuracy near
+ * 100%) while test accuracy stalls far below: the gap is overfitting. With
+ * 60,000 the gap closes. Pure; the controller feeds the worker's reports in.
+ */
+import type { FromWorker } from '../../train/protocol.ts';
+import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
+import { applyToRun, applyToStatus, newRun, newStatus, percent, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+
+export const RUNS = [
+  { key: 'small', title: '500 training images', spec: { ...KERAS_RUN, trainSize: 500, epochs: 40 } },
+  { key: 'full', title: '60,000 training images', spec: { ...KERAS_RUN, trainSize: 60000, epochs: 2 } },
+] as const satisfies readonly { key: string; title: string; spec: RunSpec }[];
+export type RunKey = (typeof RUNS)[number]['key'];
+
+/** Test images evaluated after each epoch: enough for a standard error under a point, few enough for 40 evaluations. */
+export const TEST_SIZE = 2000;
+/** Training images the training accuracy is measured on (all of the small run's). */
+export const TRAIN_EVAL = 2000;
+
+export interface OverfitState {
+  state: 'idle' | 'training' | 'paused' | 'done' | 'error';
+  runs: Record<RunKey, TrainedRun>;
+  testSize: number;
+  status: WorkerStatus;
+  recorded: string | undefined;
+}
+
+export type OverfitAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' };
+
+export interface Shortening {
+  testSize?: number;
+  /** Shortens the large run (the small one is the point and stays). */
+  trainSize?: number;
+  epochs?: number;
+}
+
+export function specFor(key: RunKey, s: Shortening): RunSpec {
+  const spec: RunSpec = RUNS.find((r) => r.key === key)!.spec;
+  if (key === 'small') return { ...spec, ...(s.epochs ? { epochs: Math.max(s.epochs, 2) * 4 } : {}) };
+  return { ...spec, ...(s.trainSize ? { trainSize: s.trainSize } : {}), ...(s.epochs ? { epochs: s.epochs } : {}) };
+}
+
+export function initialOverfit(s: Shortening): OverfitState {
+  return {
+    state: 'idle',
+    runs: { small: newRun(specFor('small', s)), full: newRun(specFor('full', s)) },
+    testSize: s.testSize ?? TEST_SIZE,
+    status: newStatus(),
+    recorded: undefined,
+  };
+}
+
+/** The gap after the last epoch measured: training accuracy minus test accuracy. */
+export function gap(run: TrainedRun): number | undefined {
+  const last = run.curve.at(-1);
+  return last?.train === undefined ? undefined : last.train - last.test;
+}
+
+export function current(s: OverfitState): RunKey | undefined {
+  return RUNS.find((r) => ['loading', 'training', 'paused'].includes(s.runs[r.key].state))?.key;
+}
+
+export function update(s: OverfitState, message: FromWorker): boolean {
+  const runs = RUNS.map((r) => s.runs[r.key]);
+  let changed = applyToStatus(s.status, message, runs.map((r) => r.id));
+  for (const run of runs) changed = applyToRun(run, message) || changed;
+  if (!changed) return false;
+  if (s.status.error) s.state = 'error';
+  else if (runs.every((r) => r.state === 'done')) s.state = 'done';
+  else if (runs.some((r) => r.state === 'paused')) s.state = 'paused';
+  else if (runs.some((r) => r.id !== undefined && r.state !== 'done')) s.state = 'training';
+  return true;
+}
+
+/** "500 images: training 100.0%, test 86.1%, a gap of 13.9 points." */
+export function summary(title: string, run: TrainedRun): string | undefined {
+  const last = run.curve.at(-1);
+  if (!last || last.train === undefined) return undefined;
+  return `${title}: training ${percent(last.train)}, test ${percent(last.test)}, a gap of ${((last.train - last.test) * 100).toFixed(1)} points`;
+}
+
+export function announcement(s: OverfitState): string {
+  if (s.state === 'idle') return 'Press T to train the network on 500 images, then on 60,000.';
+  if (s.state === 'error') return s.status.error?.message ?? 'Training stopped.';
+  const parts = RUNS.map((r) => summary(r.title, s.runs[r.key])).filter(Boolean);
+  const now = current(s);
+  if (now) parts.push(`now training on ${RUNS.find((r) => r.key === now)!.title}, epoch ${Math.min(s.runs[now].epoch + 1, s.runs[now].spec.epochs)} of ${s.runs[now].spec.epochs}`);
+  return parts.length > 0 ? `${parts.join('; ')}.` : 'Waiting for the run before it.';
+}

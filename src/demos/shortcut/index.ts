@@ -1,0 +1,134 @@
+/**
+ * The ruler's controller: trains the lecture's network with the ruler in the
+ * page's worker, asking for training accuracy, clean test accuracy and the
+ * marked images' figures after each epoch; then, on "Remove the ruler",
+ * trains it again on the same images without. When a run is done it asks
+ * the worker where the network looks on a stamped test digit (the
+ * saliency map), and again when the lecturer moves to another digit.
+ * train-size, test-size and epochs in the address shorten it.
+ */
+import type { Controller, ControllerContext, DemoModule, NoParams } from '../../contract/demo.ts';
+import { trainingClient } from '../../train/client.ts';
+import { configFromQuery } from '../../train/config.ts';
+import { newRun } from '../shared/trained-run.ts';
+import { EXAMPLES, exampleInput, examplesFrom, initialShortcut, RULER, update, withInspection, type Shortening, type ShortcutAction, type ShortcutState } from './model.ts';
+import { createView } from './view.ts';
+
+function shortening(query: URLSearchParams): { shortening: Shortening; problems: string[] } {
+  const { config, problems } = configFromQuery(query);
+  return {
+    shortening: {
+      ...(query.has('test-size') ? { testSize: config.testSize } : {}),
+      ...(query.has('train-size') ? { trainSize: config.trainSize } : {}),
+      ...(query.has('epochs') ? { epochs: config.epochs } : {}),
+    },
+    problems,
+  };
+}
+
+function initialFromQuery({ query }: { query: URLSearchParams }): ShortcutState {
+  const { shortening: s, problems } = shortening(query);
+  const state = initialShortcut(s);
+  state.status.notices = problems.map((p) => `URL parameter ${p}.`);
+  return state;
+}
+
+function shortcutController(context: ControllerContext<NoParams, ShortcutState>): Controller<ShortcutAction> {
+  const { query, print } = context;
+  const state = context.initial;
+  const draw = () => context.render(state);
+  if (print) {
+    return {
+      async print() {
+        const { recordedShortcut } = await import('./recorded.ts');
+        context.render(recordedShortcut(state));
+      },
+    };
+  }
+  const client = trainingClient(query);
+  let inspectionId = 0;
+  const inspect = () => {
+    const input = exampleInput(state);
+    if (!input || state.run.state !== 'done' || !state.run.id) return;
+    inspectionId += 1;
+    pending.set(inspectionId, state.exampleIndex);
+    client.send({ type: 'inspect', run: state.run.id, id: inspectionId, input, top: 0 }, [input.buffer]);
+  };
+  const pending = new Map<number, number>();
+  const train = (ruler: 'on' | 'off') => {
+    if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
+    const run = newRun(state.run.spec);
+    run.id = client.nextId(`ruler-${ruler}`);
+    run.state = 'queued';
+    Object.assign(state, { run, ruler, state: 'training', inspection: undefined, status: { ...state.status, notices: [], error: undefined } });
+    client.send({
+      type: 'submit',
+      run: { id: run.id, spec: run.spec, testSize: state.testSize, trainEval: run.spec.trainSize, grid: EXAMPLES, ...(ruler === 'on' ? { ruler: RULER, marked: true } : { ruler: { ...RULER, rate: 0 }, marked: true }) },
+    });
+    draw();
+  };
+  const act = (action: ShortcutAction) => {
+    switch (action.type) {
+      case 'toggle':
+        if (state.state === 'training' && state.run.id) client.send({ type: 'pause', run: state.run.id });
+        else if (state.state === 'paused' && state.run.id) client.send({ type: 'resume', run: state.run.id });
+        else if (state.state !== 'training') {
+          if (state.ruler === 'on') state.before = undefined;
+          train(state.ruler);
+        }
+        return;
+      case 'retry':
+        train(state.ruler);
+        return;
+      case 'remove-ruler':
+        if (state.ruler === 'on' && state.state === 'done') {
+          state.before = state.run;
+          train('off');
+        }
+        return;
+      case 'reset':
+        if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
+        Object.assign(state, { ...initialShortcut(shortening(query).shortening), examples: state.examples, status: { ...state.status, notices: [], error: undefined } });
+        draw();
+        return;
+      case 'example':
+        if (state.examples.length === 0) return;
+        state.exampleIndex = (state.exampleIndex + action.step + state.examples.length) % state.examples.length;
+        draw();
+        inspect();
+        return;
+    }
+  };
+  const unlisten = client.listen((message) => {
+    if (message.type === 'inspection') {
+      const index = pending.get(message.id);
+      pending.delete(message.id);
+      if (index === undefined || message.run !== state.run.id) return;
+      withInspection(state, index, message.inspection);
+      draw();
+      return;
+    }
+    if (message.type === 'test-predictions' && message.run === state.run.id && state.examples.length === 0) {
+      state.examples = examplesFrom(message.labels, message.images);
+      draw();
+      return;
+    }
+    if (!update(state, message)) return;
+    if (message.type === 'state' && message.state === 'done') inspect();
+    draw();
+  });
+  if (client.backend) update(state, client.backend);
+  draw();
+  return {
+    act,
+    show: draw,
+    dispose() {
+      unlisten();
+      if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
+    },
+  };
+}
+
+const demo: DemoModule<NoParams, ShortcutState, ShortcutAction> = { initial: initialFromQuery, view: createView, controller: shortcutController };
+
+export const { initial, view, controller } = demo;
