@@ -23,7 +23,7 @@ import { RunController } from '../src/train/controller.ts';
 import type { FromWorker, RunRequest } from '../src/train/protocol.ts';
 import { MODELS } from '../src/demos/model-comparison/model.ts';
 import { RUNS, TEST_SIZE as OVERFIT_TEST, TRAIN_EVAL } from '../src/demos/overfitting/model.ts';
-import { EXAMPLES, examplesFrom, RULER, SPEC, TEST_SIZE as RULER_TEST } from '../src/demos/shortcut/model.ts';
+import { EXAMPLES, examplesFrom, RULER, RULER_CLASS, SPEC, TEST_SIZE as RULER_TEST } from '../src/demos/shortcut/model.ts';
 import { SPEC as PATH_SPEC, TEST_SIZE as PATH_TEST, TESTS, testsFrom, TOP } from '../src/demos/digit-path/model.ts';
 
 setWasmPaths(fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
@@ -106,12 +106,18 @@ if (wanted('overfitting')) {
 if (wanted('shortcut')) {
   const runs = [];
   let examples: ReturnType<typeof examplesFrom> = [];
+  let shown = 0;
   for (const ruler of ['on', 'off'] as const) {
     const id = `ruler-${ruler}`;
     const { done, messages: mine } = await train({ id, spec: SPEC, testSize: RULER_TEST, trainEval: SPEC.trainSize, grid: EXAMPLES, ruler: ruler === 'on' ? RULER : { ...RULER, rate: 0 }, marked: true });
     const grid = mine.find((m): m is Extract<FromWorker, { type: 'test-predictions' }> => m.type === 'test-predictions');
     if (grid && examples.length === 0) examples = examplesFrom(grid.labels, grid.images);
-    const inspection = await inspect(id, Float32Array.from(examples[0]!.image, (v) => v / 255), 0);
+    // As on the slide: the first stamped digit that the ruler network calls a zero, then the same digit through the ruler-free one.
+    let inspection = await inspect(id, Float32Array.from(examples[shown]!.image, (v) => v / 255), 0);
+    while (ruler === 'on' && inspection.inspection.classIndex !== RULER_CLASS && shown < examples.length - 1) {
+      shown += 1;
+      inspection = await inspect(id, Float32Array.from(examples[shown]!.image, (v) => v / 255), 0);
+    }
     runs.push({
       ruler,
       seconds: Math.round(done.seconds),
@@ -121,7 +127,7 @@ if (wanted('shortcut')) {
       inspection: { predicted: inspection.inspection.classIndex, saliency: Array.from(inspection.inspection.saliency, (v) => Number(v.toPrecision(3))) },
     });
   }
-  writeFileSync(new URL('../src/demos/shortcut/recorded.json', import.meta.url), `${JSON.stringify({ recorded, where, example: examples[0], runs })}\n`);
+  writeFileSync(new URL('../src/demos/shortcut/recorded.json', import.meta.url), `${JSON.stringify({ recorded, where, example: examples[shown], runs })}\n`);
 }
 
 if (wanted('path')) {

@@ -61,7 +61,7 @@ test('the ruler: the network reads the ruler, its saliency map lights up on it, 
   // The saliency map: drawn, red where the ruler is.
   await expect(ruler).toHaveAttribute('data-saliency-ruler', /\d/, { timeout: 30_000 });
   const shareWithRuler = await num(page, 'shortcut', 'data-saliency-ruler');
-  // Red where the ruler is: per pixel, the ruler weighs more in the answer than the digit's own strokes.
+  // The digit shown is one the network calls a zero; red where the ruler is: per pixel, the ruler weighs far more in the answer than the digit’s own strokes.
   const red = await ruler.locator('canvas.ruler-heat').evaluate((c: HTMLCanvasElement, pixels: readonly number[]) => {
     const d = c.getContext('2d')!.getImageData(0, 0, 28, 28).data;
     const redness = (i: number) => d[i * 4]! - d[i * 4 + 1]!;
@@ -71,7 +71,7 @@ test('the ruler: the network reads the ruler, its saliency map lights up on it, 
     return { ruler: mean([...pixels]), strokes: mean(others) };
   }, RULER_PIXELS);
   console.log(`ruler network: share of the answer on the ruler ${shareWithRuler}; mean red on the ruler ${red.ruler.toFixed(1)}, on the strokes ${red.strokes.toFixed(1)}`);
-  expect(red.ruler).toBeGreaterThan(red.strokes);
+  expect(red.ruler).toBeGreaterThan(2 * red.strokes);
   // Remove the ruler (U) and retrain.
   await page.keyboard.press('u');
   await expect(ruler).toHaveAttribute('data-ruler', 'off');

@@ -164,3 +164,26 @@ test('D switches the dark theme, figures included, and the speaker view follows;
   await openDeck(other, '/?theme=dark#/title');
   await expect(other.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
+
+test('the lab is driven from the speaker view too: T and U there train the ruler demo in the projected deck, and the preview shows its figures and saliency', async ({ page, context }) => {
+  await openDeck(page, '/?backend=wasm#/ruler-live');
+  const ruler = page.locator('figure[data-demo="shortcut"]');
+  await expect(ruler).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
+  const { speaker, preview } = await openSpeakerView(page, context);
+  const mirrored = preview().locator('figure[data-demo="shortcut"]');
+  await expect(mirrored).toHaveAttribute('data-demo-state', 'ready');
+  await speaker.keyboard.press('t');
+  await expect(ruler).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(ruler).toHaveAttribute('data-saliency-ruler', /\d/, { timeout: 30_000 });
+  for (const name of ['data-state', 'data-ruler', 'data-train-accuracy', 'data-marked-accuracy', 'data-flipped-share', 'data-saliency-ruler']) {
+    await expect(mirrored, name).toHaveAttribute(name, (await ruler.getAttribute(name))!, { timeout: 2000 });
+  }
+  // The preview paints the same saliency map.
+  const picture = (frame: Page | Frame) => frame.locator('figure[data-demo="shortcut"] canvas.ruler-heat').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  expect(await picture(preview())).toBe(await picture(page));
+  await speaker.keyboard.press('u');
+  await expect(ruler).toHaveAttribute('data-ruler', 'off');
+  await expect(ruler).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(mirrored).toHaveAttribute('data-ruler', 'off');
+  await expect(mirrored).toHaveAttribute('data-flipped-share', (await ruler.getAttribute('data-flipped-share'))!, { timeout: 2000 });
+});

@@ -74,6 +74,16 @@ describe('the model comparison', () => {
     expect(cmp.errors(s.runs.cnn.testAccuracy, s.testSize)).toBe(99);
     expect(cmp.announcement(s)).toContain('A small convnet: 99.0% of the test images right');
   });
+
+  it('colours one square in a hundred per percent wrong, at least one while any image is wrong, none before a result', () => {
+    expect(cmp.wrongSquares(undefined)).toBe(0);
+    expect(cmp.wrongSquares(0.9236)).toBe(8);
+    expect(cmp.wrongSquares(0.9787)).toBe(2);
+    expect(cmp.wrongSquares(0.9902)).toBe(1);
+    expect(cmp.wrongSquares(0.998)).toBe(1);
+    expect(cmp.wrongSquares(1)).toBe(0);
+    expect(cmp.wrongSquares(0.1)).toBe(90);
+  });
 });
 
 describe('overfitting', () => {

@@ -74,8 +74,8 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, PathA
         paintAttribution(heat.node()!, i.input, i.saliency);
       }
       input.attr('aria-label', i ? 'The input as the network sees it: 28 by 28 pixels, centred and scaled as MNIST’s digits were' : null);
-      heat.attr('aria-label', i ? `Saliency map of the answer ${i.classIndex}: the pixels that most change its score, in red` : null);
-      seenCaption.text(i ? `It says ${i.classIndex} (${percent(i.probabilities[i.classIndex])}). Red: the pixels that most change that score.` : 'The input and its saliency map appear once the network is trained.');
+      heat.attr('aria-label', i ? `Saliency map of the answer ${i.classIndex}: in red, the strokes whose ink weighs most in its score` : null);
+      seenCaption.text(i ? `It says ${i.classIndex} (${percent(i.probabilities[i.classIndex])}). Red: the ink that weighs most in that answer.` : 'The input and its saliency map appear once the network is trained.');
 
       const largest = i ? Math.max(1e-9, ...i.hidden) : 1;
       hiddenTitle.text(i ? `${activeUnits(i.hidden)} of ${i.hidden.length} hidden units respond; the ${i.top.length} strongest:` : 'The 512 hidden units');

@@ -80,3 +80,14 @@ export function announcement(s: ComparisonState): string {
 export function errors(accuracy: number | undefined, testSize: number): number | undefined {
   return accuracy === undefined ? undefined : Math.round((1 - accuracy) * testSize);
 }
+
+/**
+ * How many of the card's hundred squares are wrong: one square per 1% of the
+ * test images, rounded, but never 0 while any image is wrong (99.6% right
+ * still shows one red square).
+ */
+export function wrongSquares(accuracy: number | undefined): number {
+  if (accuracy === undefined) return 0;
+  const wrong = Math.max(0, Math.min(1, 1 - accuracy)) * 100;
+  return wrong > 0 ? Math.max(1, Math.round(wrong)) : 0;
+}

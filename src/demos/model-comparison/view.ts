@@ -8,7 +8,7 @@ import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { createRunControls } from '../shared/run-controls.ts';
 import { percent, runFraction, runProgress } from '../shared/trained-run.ts';
-import { announcement, current, errors, MODELS, type ComparisonAction, type ComparisonState } from './model.ts';
+import { announcement, current, errors, MODELS, wrongSquares, type ComparisonAction, type ComparisonState } from './model.ts';
 import './comparison.css';
 
 const number = new Intl.NumberFormat('en');
@@ -29,9 +29,24 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Compa
   const bar = cards.append('div').attr('class', 'cmp-bar').attr('role', 'progressbar').attr('aria-valuemin', 0).attr('aria-valuemax', 100).attr('aria-label', (m) => `${m.name}: progress`);
   bar.append('div').attr('class', 'cmp-fill');
   cards.append('p').attr('class', 'cmp-progress');
-  const result = cards.append('p').attr('class', 'cmp-result');
+  const outcome = cards.append('div').attr('class', 'cmp-outcome');
+  const result = outcome.append('p').attr('class', 'cmp-result');
   result.append('span').attr('class', 'cmp-accuracy');
   result.append('span').attr('class', 'cmp-unit').text(' right');
+  // A hundred squares, one per 1% of the test images: the wrong ones in red, so 8 against 1 reads from the back row.
+  const waffle = outcome
+    .append('svg')
+    .attr('class', 'cmp-waffle')
+    .attr('viewBox', '0 0 100 100')
+    .attr('aria-hidden', 'true');
+  waffle
+    .selectAll('rect')
+    .data(Array.from({ length: 100 }, (_, i) => i))
+    .join('rect')
+    .attr('x', (i) => (i % 10) * 10 + 1)
+    .attr('y', (i) => Math.floor(i / 10) * 10 + 1)
+    .attr('width', 8)
+    .attr('height', 8);
   cards.append('p').attr('class', 'cmp-wrong');
   const recorded = box.append('p').attr('class', 'cmp-recorded');
 
@@ -54,6 +69,11 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Compa
       cards.select('.cmp-bar').attr('aria-valuenow', (m) => Math.round(runFraction(s.runs[m.key]) * 100));
       cards.select('.cmp-progress').text((m) => runProgress(s.runs[m.key]));
       cards.select('.cmp-accuracy').text((m) => percent(s.runs[m.key].testAccuracy));
+      cards.each(function (m) {
+        // The wrong squares fill from the bottom right, the last squares to be read.
+        const red = wrongSquares(s.runs[m.key].testAccuracy);
+        select(this).selectAll<SVGRectElement, number>('.cmp-waffle rect').attr('class', (i) => (s.runs[m.key].testAccuracy === undefined ? null : i >= 100 - red ? 'wrong' : 'right'));
+      });
       cards.select('.cmp-unit').attr('hidden', (m) => (s.runs[m.key].testAccuracy === undefined ? '' : null));
       cards.select('.cmp-wrong').text((m) => {
         const run = s.runs[m.key];

@@ -11,7 +11,7 @@ import type { Controller, ControllerContext, DemoModule, NoParams } from '../../
 import { trainingClient } from '../../train/client.ts';
 import { configFromQuery } from '../../train/config.ts';
 import { newRun } from '../shared/trained-run.ts';
-import { EXAMPLES, exampleInput, examplesFrom, initialShortcut, RULER, update, withInspection, type Shortening, type ShortcutAction, type ShortcutState } from './model.ts';
+import { EXAMPLES, exampleInput, examplesFrom, initialShortcut, RULER, RULER_CLASS, update, withInspection, type Shortening, type ShortcutAction, type ShortcutState } from './model.ts';
 import { createView } from './view.ts';
 
 function shortening(query: URLSearchParams): { shortening: Shortening; problems: string[] } {
@@ -55,8 +55,16 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
     client.send({ type: 'inspect', run: state.run.id, id: inspectionId, input, top: 0 }, [input.buffer]);
   };
   const pending = new Map<number, number>();
+  /**
+   * After the ruler run, the slide looks for a stamped digit that the network
+   * calls a zero, so that the saliency map shows the shortcut at work: it
+   * steps through the examples until one is, or all have been seen. The
+   * ruler-free run then shows the same digit.
+   */
+  let searchLeft = 0;
   const train = (ruler: 'on' | 'off') => {
     if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
+    searchLeft = 0;
     const run = newRun(state.run.spec);
     run.id = client.nextId(`ruler-${ruler}`);
     run.state = 'queued';
@@ -93,6 +101,7 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
         return;
       case 'example':
         if (state.examples.length === 0) return;
+        searchLeft = 0;
         state.exampleIndex = (state.exampleIndex + action.step + state.examples.length) % state.examples.length;
         draw();
         inspect();
@@ -104,6 +113,13 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
       const index = pending.get(message.id);
       pending.delete(message.id);
       if (index === undefined || message.run !== state.run.id) return;
+      if (searchLeft > 0 && state.ruler === 'on' && message.inspection.classIndex !== RULER_CLASS && state.examples.length > 0) {
+        searchLeft -= 1;
+        state.exampleIndex = (state.exampleIndex + 1) % state.examples.length;
+        inspect();
+        return;
+      }
+      searchLeft = 0;
       withInspection(state, index, message.inspection);
       draw();
       return;
@@ -114,7 +130,10 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
       return;
     }
     if (!update(state, message)) return;
-    if (message.type === 'state' && message.state === 'done') inspect();
+    if (message.type === 'state' && message.state === 'done') {
+      searchLeft = state.ruler === 'on' ? state.examples.length - 1 : 0;
+      inspect();
+    }
     draw();
   });
   if (client.backend) update(state, client.backend);

@@ -17,7 +17,7 @@ import { announcement, figures, RULER_CLASS, type ShortcutAction, type ShortcutS
 import '../shared/figure.css';
 import './shortcut.css';
 
-const BAR = { W: 420, H: 230, left: 64, bottom: 40, top: 34 };
+const BAR = { W: 420, H: 240, left: 64, bottom: 40, top: 66 };
 
 export function createView({ root, stage, dispatch }: ViewContext<unknown, ShortcutAction>): DemoView<ShortcutState> {
   const box = select(stage).append('div').attr('class', 'ruler');
@@ -49,10 +49,8 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
     { key: 'clean', name: 'Clean test images' },
     { key: 'marked', name: 'Other digits, ruler stamped on' },
   ] as const;
-  const values = rows.map((r) => {
-    numbers.append('dt').text(r.name);
-    return numbers.append('dd').attr('data-figure', r.key);
-  });
+  const terms = rows.map((r) => numbers.append('dt').text(r.name));
+  const values = rows.map((r, i) => numbers.insert('dd', () => terms[i + 1]?.node() ?? null).attr('data-figure', r.key));
   const flipped = numbers.append('dd').attr('class', 'ruler-flipped');
 
   const bars = main.append('div').attr('class', 'ruler-bars');
@@ -101,6 +99,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
       remove.attr('hidden', s.ruler === 'on' && s.state === 'done' ? null : '');
       fill.style('transform', `scaleX(${runFraction(s.run).toFixed(3)})`);
       progress.attr('aria-valuenow', Math.round(runFraction(s.run) * 100));
+      terms[0]!.text(s.ruler === 'on' ? rows[0].name : 'Training images (no ruler)');
       values.forEach((v, i) => v.text(percent(f[rows[i]!.key])));
       flipped.text(f.flipped === undefined ? '' : `${percent(f.flipped)} of them called a ${RULER_CLASS}`);
 
@@ -139,9 +138,8 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
         .data(data.length > 0 ? runs : [])
         .join('text')
         .attr('class', (r) => `ruler-legend-${r.kind}`)
-        .attr('x', BAR.W)
-        .attr('y', (_, k) => 56 + k * 26)
-        .attr('text-anchor', 'end')
+        .attr('x', (_, k) => BAR.left + k * 190)
+        .attr('y', 52)
         .text((r) => `■ ${r.label}`);
       svg.attr('aria-label', data.length === 0 ? 'Accuracy on marked images per digit: not measured yet' : `Accuracy on marked images per digit, ${runs.map((r) => r.label).join(' and ')}`);
       recorded.text(s.recorded ?? '').attr('hidden', s.recorded ? null : '');
