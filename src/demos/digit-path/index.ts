@@ -5,39 +5,23 @@
  * drawing as it takes shape) and keeps only the answer to the latest ask.
  */
 import type { Controller, ControllerContext, DemoModule, NoParams } from '../../contract/demo.ts';
-import { trainingClient } from '../../train/client.ts';
-import { configFromQuery } from '../../train/config.ts';
+import type { FromWorker } from '../../train/protocol.ts';
 import { inputFromStrokes } from '../shared/draw-pad.ts';
+import { connectClient, initialFromQuery, printRecorded, type Shortening } from '../shared/lab-wiring.ts';
 import { newRun } from '../shared/trained-run.ts';
 import { initialPath, SPEC, TESTS, TEST_SIZE, testsFrom, TOP, update, withInspection, type PathAction, type PathState } from './model.ts';
 import { createView } from './view.ts';
 
-function settings(query: URLSearchParams) {
-  const { config, problems } = configFromQuery(query);
-  const spec = { ...SPEC, ...(query.has('train-size') ? { trainSize: config.trainSize } : {}), ...(query.has('epochs') ? { epochs: config.epochs } : {}) };
-  return { spec, testSize: query.has('test-size') ? config.testSize : TEST_SIZE, problems };
-}
-
-function initialFromQuery({ query }: { query: URLSearchParams }): PathState {
-  const { spec, testSize, problems } = settings(query);
-  const state = initialPath(spec, testSize);
-  state.status.notices = problems.map((p) => `URL parameter ${p}.`);
-  return state;
+/** The brief run, shortened or lengthened by the address. */
+function initialShortened(s: Shortening): PathState {
+  return initialPath({ ...SPEC, ...(s.trainSize ? { trainSize: s.trainSize } : {}), ...(s.epochs ? { epochs: s.epochs } : {}) }, s.testSize ?? TEST_SIZE);
 }
 
 function pathController(context: ControllerContext<NoParams, PathState>): Controller<PathAction> {
   const { query, print } = context;
   const state = context.initial;
   const draw = () => context.render(state);
-  if (print) {
-    return {
-      async print() {
-        const { recordedPath } = await import('./recorded.ts');
-        context.render(recordedPath(state));
-      },
-    };
-  }
-  const client = trainingClient(query);
+  if (print) return printRecorded(context, async () => (await import('./recorded.ts')).recordedPath(state));
   let asked = 0;
   let askedInput: Float32Array | undefined;
   const inspect = () => {
@@ -95,23 +79,22 @@ function pathController(context: ControllerContext<NoParams, PathState>): Contro
         return;
     }
   };
-  const unlisten = client.listen((message) => {
+  /** Folds a report into the state; says whether to draw. */
+  const onMessage = (message: FromWorker): boolean => {
     if (message.type === 'inspection') {
-      if (message.id !== asked || message.run !== state.run.id || !askedInput) return;
+      if (message.id !== asked || message.run !== state.run.id || !askedInput) return false;
       withInspection(state, askedInput, message.inspection);
-      draw();
-      return;
+      return true;
     }
     if (message.type === 'test-predictions' && message.run === state.run.id) {
       if (state.tests.length === 0) state.tests = testsFrom(message.labels, message.images);
-      return;
+      return false;
     }
-    if (!update(state, message)) return;
+    if (!update(state, message)) return false;
     if (message.type === 'state' && message.state === 'done') inspect();
-    draw();
-  });
-  if (client.backend) update(state, client.backend);
-  draw();
+    return true;
+  };
+  const { client, unlisten } = connectClient(query, state, update, draw, onMessage);
   return {
     act,
     show: draw,
@@ -122,6 +105,6 @@ function pathController(context: ControllerContext<NoParams, PathState>): Contro
   };
 }
 
-const demo: DemoModule<NoParams, PathState, PathAction> = { initial: initialFromQuery, view: createView, controller: pathController };
+const demo: DemoModule<NoParams, PathState, PathAction> = { initial: initialFromQuery(initialShortened), view: createView, controller: pathController };
 
 export const { initial, view, controller } = demo;

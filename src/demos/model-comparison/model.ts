@@ -6,7 +6,8 @@
  */
 import type { FromWorker } from '../../train/protocol.ts';
 import { CNN_RUN, KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../train/spec.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, percent, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+import { currentOf, updateSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
+import { newRun, newStatus, percent, type TrainedRun } from '../shared/trained-run.ts';
 
 export const MODELS = [
   { key: 'logistic', name: 'Logistic regression', detail: 'Dense 10 softmax: one weight per pixel and digit', spec: LOGISTIC_RUN },
@@ -15,24 +16,17 @@ export const MODELS = [
 ] as const;
 export type ModelKey = (typeof MODELS)[number]['key'];
 
-/** What the address may shorten: the same for the three models. */
-export interface Shortening {
-  trainSize?: number;
-  testSize: number;
-  epochs?: number;
-}
+/** What the address may shorten (the same for the three models); all 10,000 test images unless it says. */
+export type { Shortening } from '../shared/lab-wiring.ts';
+import type { Shortening } from '../shared/lab-wiring.ts';
 
-export interface ComparisonState {
-  /** idle: nothing trained yet; training: a model trains or waits its turn; done: all three finished. */
-  state: 'idle' | 'training' | 'paused' | 'done' | 'error';
-  runs: Record<ModelKey, TrainedRun>;
-  testSize: number;
-  status: WorkerStatus;
+/** idle: nothing trained yet; training: a model trains or waits its turn; done: all three finished. */
+export interface ComparisonState extends SequenceState<ModelKey> {
   /** The figures are a recorded run (print), not this browser's. */
   recorded: string | undefined;
 }
 
-export type ComparisonAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' };
+export type ComparisonAction = SequenceAction;
 
 export function specFor(key: ModelKey, shortening: Shortening): RunSpec {
   const spec = MODELS.find((m) => m.key === key)!.spec;
@@ -43,28 +37,22 @@ export function initialComparison(shortening: Shortening): ComparisonState {
   return {
     state: 'idle',
     runs: Object.fromEntries(MODELS.map((m) => [m.key, newRun(specFor(m.key, shortening))])) as Record<ModelKey, TrainedRun>,
-    testSize: shortening.testSize,
+    testSize: shortening.testSize ?? 10000,
     status: newStatus(),
     recorded: undefined,
   };
 }
 
+const KEYS = MODELS.map((m) => m.key);
+
 /** The model training now (or paused), if any. */
 export function current(s: ComparisonState): ModelKey | undefined {
-  return MODELS.find((m) => ['loading', 'training', 'paused'].includes(s.runs[m.key].state))?.key;
+  return currentOf(s, KEYS);
 }
 
 /** Applies a worker report; true when the demo changed. */
 export function update(s: ComparisonState, message: FromWorker): boolean {
-  const runs = MODELS.map((m) => s.runs[m.key]);
-  let changed = applyToStatus(s.status, message, runs.map((r) => r.id));
-  for (const run of runs) changed = applyToRun(run, message) || changed;
-  if (!changed) return false;
-  if (s.status.error) s.state = 'error';
-  else if (runs.every((r) => r.state === 'done')) s.state = 'done';
-  else if (runs.some((r) => r.state === 'paused')) s.state = 'paused';
-  else if (runs.some((r) => r.id !== undefined && r.state !== 'done')) s.state = 'training';
-  return true;
+  return updateSequence(s, KEYS, message);
 }
 
 /** One sentence for screen readers: the latest result, or where the comparison is. */

@@ -8,7 +8,8 @@
  */
 import type { FromWorker } from '../../train/protocol.ts';
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, percent, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+import { currentOf, updateSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
+import { newRun, newStatus, percent, type TrainedRun } from '../shared/trained-run.ts';
 
 export const RUNS = [
   { key: 'small', title: '500 training images', spec: { ...KERAS_RUN, trainSize: 500, epochs: 40 } },
@@ -21,22 +22,15 @@ export const TEST_SIZE = 2000;
 /** Training images the training accuracy is measured on (all of the small run's). */
 export const TRAIN_EVAL = 2000;
 
-export interface OverfitState {
-  state: 'idle' | 'training' | 'paused' | 'done' | 'error';
-  runs: Record<RunKey, TrainedRun>;
-  testSize: number;
-  status: WorkerStatus;
+export interface OverfitState extends SequenceState<RunKey> {
+  /** The figures are a recorded run (print), not this browser's. */
   recorded: string | undefined;
 }
 
-export type OverfitAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' };
+export type OverfitAction = SequenceAction;
 
-export interface Shortening {
-  testSize?: number;
-  /** Shortens the large run (the small one is the point and stays). */
-  trainSize?: number;
-  epochs?: number;
-}
+export type { Shortening } from '../shared/lab-wiring.ts';
+import type { Shortening } from '../shared/lab-wiring.ts';
 
 export function specFor(key: RunKey, s: Shortening): RunSpec {
   const spec: RunSpec = RUNS.find((r) => r.key === key)!.spec;
@@ -60,20 +54,16 @@ export function gap(run: TrainedRun): number | undefined {
   return last?.train === undefined ? undefined : last.train - last.test;
 }
 
+const KEYS = RUNS.map((r) => r.key);
+
+/** The run training now (or paused), if any. */
 export function current(s: OverfitState): RunKey | undefined {
-  return RUNS.find((r) => ['loading', 'training', 'paused'].includes(s.runs[r.key].state))?.key;
+  return currentOf(s, KEYS);
 }
 
+/** Applies a worker report; true when the demo changed. */
 export function update(s: OverfitState, message: FromWorker): boolean {
-  const runs = RUNS.map((r) => s.runs[r.key]);
-  let changed = applyToStatus(s.status, message, runs.map((r) => r.id));
-  for (const run of runs) changed = applyToRun(run, message) || changed;
-  if (!changed) return false;
-  if (s.status.error) s.state = 'error';
-  else if (runs.every((r) => r.state === 'done')) s.state = 'done';
-  else if (runs.some((r) => r.state === 'paused')) s.state = 'paused';
-  else if (runs.some((r) => r.id !== undefined && r.state !== 'done')) s.state = 'training';
-  return true;
+  return updateSequence(s, KEYS, message);
 }
 
 /** "500 images: training 100.0%, test 86.1%, a gap of 13.9 points." */

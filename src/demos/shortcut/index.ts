@@ -8,44 +8,17 @@
  * train-size, test-size and epochs in the address shorten it.
  */
 import type { Controller, ControllerContext, DemoModule, NoParams } from '../../contract/demo.ts';
-import { trainingClient } from '../../train/client.ts';
-import { configFromQuery } from '../../train/config.ts';
+import type { FromWorker } from '../../train/protocol.ts';
+import { connectClient, initialFromQuery, printRecorded, shorteningFromQuery } from '../shared/lab-wiring.ts';
 import { newRun } from '../shared/trained-run.ts';
-import { EXAMPLES, exampleInput, examplesFrom, initialShortcut, RULER, RULER_CLASS, update, withInspection, type Shortening, type ShortcutAction, type ShortcutState } from './model.ts';
+import { EXAMPLES, exampleInput, examplesFrom, initialShortcut, RULER, RULER_CLASS, update, withInspection, type ShortcutAction, type ShortcutState } from './model.ts';
 import { createView } from './view.ts';
-
-function shortening(query: URLSearchParams): { shortening: Shortening; problems: string[] } {
-  const { config, problems } = configFromQuery(query);
-  return {
-    shortening: {
-      ...(query.has('test-size') ? { testSize: config.testSize } : {}),
-      ...(query.has('train-size') ? { trainSize: config.trainSize } : {}),
-      ...(query.has('epochs') ? { epochs: config.epochs } : {}),
-    },
-    problems,
-  };
-}
-
-function initialFromQuery({ query }: { query: URLSearchParams }): ShortcutState {
-  const { shortening: s, problems } = shortening(query);
-  const state = initialShortcut(s);
-  state.status.notices = problems.map((p) => `URL parameter ${p}.`);
-  return state;
-}
 
 function shortcutController(context: ControllerContext<NoParams, ShortcutState>): Controller<ShortcutAction> {
   const { query, print } = context;
   const state = context.initial;
   const draw = () => context.render(state);
-  if (print) {
-    return {
-      async print() {
-        const { recordedShortcut } = await import('./recorded.ts');
-        context.render(recordedShortcut(state));
-      },
-    };
-  }
-  const client = trainingClient(query);
+  if (print) return printRecorded(context, async () => (await import('./recorded.ts')).recordedShortcut(state));
   let inspectionId = 0;
   const inspect = () => {
     const input = exampleInput(state);
@@ -96,7 +69,7 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
         return;
       case 'reset':
         if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-        Object.assign(state, { ...initialShortcut(shortening(query).shortening), examples: state.examples, status: { ...state.status, notices: [], error: undefined } });
+        Object.assign(state, { ...initialShortcut(shorteningFromQuery(query).shortening), examples: state.examples, status: { ...state.status, notices: [], error: undefined } });
         draw();
         return;
       case 'example':
@@ -108,36 +81,34 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
         return;
     }
   };
-  const unlisten = client.listen((message) => {
+  /** Folds a report into the state; says whether to draw. */
+  const onMessage = (message: FromWorker): boolean => {
     if (message.type === 'inspection') {
       const index = pending.get(message.id);
       pending.delete(message.id);
-      if (index === undefined || message.run !== state.run.id) return;
+      if (index === undefined || message.run !== state.run.id) return false;
       if (searchLeft > 0 && state.ruler === 'on' && message.inspection.classIndex !== RULER_CLASS && state.examples.length > 0) {
         searchLeft -= 1;
         state.exampleIndex = (state.exampleIndex + 1) % state.examples.length;
         inspect();
-        return;
+        return false;
       }
       searchLeft = 0;
       withInspection(state, index, message.inspection);
-      draw();
-      return;
+      return true;
     }
     if (message.type === 'test-predictions' && message.run === state.run.id && state.examples.length === 0) {
       state.examples = examplesFrom(message.labels, message.images);
-      draw();
-      return;
+      return true;
     }
-    if (!update(state, message)) return;
+    if (!update(state, message)) return false;
     if (message.type === 'state' && message.state === 'done') {
       searchLeft = state.ruler === 'on' ? state.examples.length - 1 : 0;
       inspect();
     }
-    draw();
-  });
-  if (client.backend) update(state, client.backend);
-  draw();
+    return true;
+  };
+  const { client, unlisten } = connectClient(query, state, update, draw, onMessage);
   return {
     act,
     show: draw,
@@ -148,6 +119,6 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
   };
 }
 
-const demo: DemoModule<NoParams, ShortcutState, ShortcutAction> = { initial: initialFromQuery, view: createView, controller: shortcutController };
+const demo: DemoModule<NoParams, ShortcutState, ShortcutAction> = { initial: initialFromQuery(initialShortcut), view: createView, controller: shortcutController };
 
 export const { initial, view, controller } = demo;

@@ -47,11 +47,8 @@ export interface ShortcutState {
 
 export type ShortcutAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' } | { type: 'remove-ruler' } | { type: 'example'; step: 1 | -1 };
 
-export interface Shortening {
-  trainSize?: number;
-  testSize?: number;
-  epochs?: number;
-}
+export type { Shortening } from '../shared/lab-wiring.ts';
+import type { Shortening } from '../shared/lab-wiring.ts';
 
 export function specFor(s: Shortening): RunSpec {
   return { ...SPEC, ...(s.trainSize ? { trainSize: s.trainSize } : {}), ...(s.epochs ? { epochs: s.epochs } : {}) };
