@@ -67,6 +67,8 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
       root.dataset.state = state.state;
       root.dataset.step = String(state.steps.at(-1) ?? 0);
       root.dataset.examplesPerSecond = state.examplesPerSecond.toFixed(1);
+      // The benchmark reads which backend trains, charts or not.
+      if (state.backend) Object.assign(root.dataset, { backend: state.backend, threads: String(state.threads) });
       return;
     }
     // While training, batch reports arrive many times a second (every four
