@@ -37,8 +37,9 @@ export async function showAll(page: Page, id: string): Promise<void> {
     id,
     { timeout: 30_000 },
   );
-  // Let transitions (fragments fading in, figures tweening) settle.
-  await page.waitForTimeout(900);
+  // The layout tests emulate reduced motion, so slides and fragments do not animate; two frames let the demos draw.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForTimeout(200);
 }
 
 /** Measures the slide on screen. */
