@@ -6,7 +6,7 @@
  */
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import { IMAGE_BYTES, IMAGE_WIDTH } from '../../mnist/format.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { paintAttribution } from '../shared/attribution.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createDrawPad } from '../shared/draw-pad.ts';

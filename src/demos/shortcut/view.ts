@@ -8,7 +8,6 @@
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import { IMAGE_WIDTH } from '../../mnist/format.ts';
 import { paintAttribution } from '../shared/attribution.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createRunControls } from '../shared/run-controls.ts';
@@ -49,8 +48,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
     { key: 'clean', name: 'Clean test images' },
     { key: 'marked', name: 'Other digits, ruler stamped on' },
   ] as const;
-  const terms = rows.map((r) => numbers.append('dt').text(r.name));
-  const values = rows.map((r, i) => numbers.insert('dd', () => terms[i + 1]?.node() ?? null).attr('data-figure', r.key));
+  const pairs = rows.map((r) => ({ term: numbers.append('dt').text(r.name), value: numbers.append('dd').attr('data-figure', r.key) }));
+  const terms = pairs.map((p) => p.term);
+  const values = pairs.map((p) => p.value);
   const flipped = numbers.append('dd').attr('class', 'ruler-flipped');
 
   const bars = main.append('div').attr('class', 'ruler-bars');
