@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page, type Worker as PlaywrightWorker } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
 import { fullTraining } from './full-training.ts';
 import { PRESETS, trainRun } from './model-training.ts';
@@ -57,7 +57,7 @@ const attr = (page: Page, name: string) => page.locator(demo).getAttribute(name)
 
 /** Counts WebGPU dispatches, submits and buffer read-backs inside the training worker. */
 async function instrument(page: Page): Promise<() => Promise<{ dispatches: number; readbacks: number; submits: number }>> {
-  const worker = await new Promise<import('@playwright/test').Worker>((resolve) => page.once('worker', resolve));
+  const worker = await new Promise<PlaywrightWorker>((resolve) => page.once('worker', resolve));
   await worker.evaluate(() => {
     const g = globalThis as unknown as { counts: Record<string, number> } & Record<string, { prototype: Record<string, (...a: unknown[]) => unknown> } | undefined>;
     g.counts = { dispatches: 0, readbacks: 0, submits: 0 };

@@ -4,7 +4,6 @@
  * epoch, pauses, and detection of the failures that call for another backend.
  * DOM-free; the worker and the Node tests drive it the same way.
  */
-import type * as tfc from '@tensorflow/tfjs-core';
 import type { Evaluation, StepTensors, Trainer } from './trainer.ts';
 
 export interface BatchReport {

@@ -52,7 +52,10 @@ function harness(overrides: Partial<ControllerEnv> = {}) {
     source: source(),
     post: (m) => {
       messages.push(m);
-      for (const w of waiters.splice(0)) (w.test(m) ? w.resolve(m) : waiters.push(w));
+      for (const w of waiters.splice(0)) {
+        if (w.test(m)) w.resolve(m);
+        else waiters.push(w);
+      }
     },
     ...overrides,
   });
