@@ -27,13 +27,22 @@ export default defineConfig({
     {
       name: 'chromium',
       testIgnore: /base-path\.spec\.ts/,
-      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 720 }, launchOptions: { executablePath, args: chromiumArgs() } },
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1280, height: 720 },
+        launchOptions: { executablePath, args: chromiumArgs() },
+      },
     },
     {
       // The same deck built for publishing under a folder (npm run build:base).
       name: 'base-path',
       testMatch: /base-path\.spec\.ts/,
-      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 720 }, baseURL: `http://localhost:${port + 1}${BASE}`, launchOptions: { executablePath, args: chromiumArgs() } },
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1280, height: 720 },
+        baseURL: `http://localhost:${port + 1}${BASE}`,
+        launchOptions: { executablePath, args: chromiumArgs() },
+      },
     },
   ],
   webServer: [

@@ -36,14 +36,18 @@ export async function fullTraining(log: (line: string) => void = console.log) {
       const cpu = process.cpuUsage(cpuStarted);
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       epochs.push({ epoch: e.epoch, testAccuracy: e.accuracy, testLoss: e.loss, seconds, cpuSeconds });
-      log(`epoch ${e.epoch}: test accuracy ${e.accuracy.toFixed(4)}, test loss ${e.loss.toFixed(4)} (${seconds.toFixed(0)} s, ${cpuSeconds.toFixed(0)} s of CPU)`);
+      log(
+        `epoch ${e.epoch}: test accuracy ${e.accuracy.toFixed(4)}, test loss ${e.loss.toFixed(4)} (${seconds.toFixed(0)} s, ${cpuSeconds.toFixed(0)} s of CPU)`,
+      );
     },
     proceed: async () => {},
     dataArrived: async () => {},
   });
   trainer.dispose();
   const final = epochs.at(-1)!.testAccuracy;
-  log(`final test accuracy ${final.toFixed(4)} against the Keras reference ${KERAS_REFERENCE}: ${final >= KERAS_REFERENCE ? 'reached' : 'NOT reached'}`);
+  log(
+    `final test accuracy ${final.toFixed(4)} against the Keras reference ${KERAS_REFERENCE}: ${final >= KERAS_REFERENCE ? 'reached' : 'NOT reached'}`,
+  );
   return { backend: 'wasm (Node)', epochs, final, reference: KERAS_REFERENCE, reached: final >= KERAS_REFERENCE };
 }
 

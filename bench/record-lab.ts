@@ -41,13 +41,21 @@ const controller = new RunController({
       const set = data[split];
       for (let offset = 0; offset < set.labels.length; offset += 5000) {
         const count = Math.min(5000, set.labels.length - offset);
-        yield { offset, count, labels: set.labels.subarray(offset, offset + count), images: set.images.subarray(offset * IMAGE_BYTES, (offset + count) * IMAGE_BYTES) };
+        yield {
+          offset,
+          count,
+          labels: set.labels.subarray(offset, offset + count),
+          images: set.images.subarray(offset * IMAGE_BYTES, (offset + count) * IMAGE_BYTES),
+        };
       }
     },
   },
   post: (m) => {
     messages.push(m);
-    if (m.type === 'epoch') console.log(`  ${m.run} epoch ${m.epoch}: test ${m.accuracy.toFixed(4)}${m.trainAccuracy === undefined ? '' : `, train ${m.trainAccuracy.toFixed(4)}`}${m.marked ? `, marked ${m.marked.accuracy.toFixed(4)}, flipped ${m.marked.flippedShare.toFixed(4)}` : ''}`);
+    if (m.type === 'epoch')
+      console.log(
+        `  ${m.run} epoch ${m.epoch}: test ${m.accuracy.toFixed(4)}${m.trainAccuracy === undefined ? '' : `, train ${m.trainAccuracy.toFixed(4)}`}${m.marked ? `, marked ${m.marked.accuracy.toFixed(4)}, flipped ${m.marked.flippedShare.toFixed(4)}` : ''}`,
+      );
     if (m.type === 'error') console.error(m.message);
     if (waiting && m.type === 'state' && m.run === waiting.id && (m.state === 'done' || m.state === 'error')) waiting.resolve();
   },
@@ -89,16 +97,27 @@ if (wanted('comparison')) {
   const results = [];
   for (const m of MODELS) {
     const { epochs, done } = await train({ id: m.key, spec: m.spec, testSize: 10000 });
-    results.push({ key: m.key, seconds: Math.round(done.seconds), epochs: epochs.map((e) => ({ epoch: e.epoch, testAccuracy: round(e.accuracy) })) });
+    results.push({
+      key: m.key,
+      seconds: Math.round(done.seconds),
+      epochs: epochs.map((e) => ({ epoch: e.epoch, testAccuracy: round(e.accuracy) })),
+    });
   }
-  writeFileSync(new URL('../src/demos/model-comparison/recorded.json', import.meta.url), `${JSON.stringify({ recorded, where, results })}\n`);
+  writeFileSync(
+    new URL('../src/demos/model-comparison/recorded.json', import.meta.url),
+    `${JSON.stringify({ recorded, where, results })}\n`,
+  );
 }
 
 if (wanted('overfitting')) {
   const results = [];
   for (const r of RUNS) {
     const { epochs, done } = await train({ id: r.key, spec: r.spec, testSize: OVERFIT_TEST, trainEval: TRAIN_EVAL });
-    results.push({ key: r.key, seconds: Math.round(done.seconds), curve: epochs.map((e) => ({ epoch: e.epoch, test: round(e.accuracy), train: round(e.trainAccuracy!) })) });
+    results.push({
+      key: r.key,
+      seconds: Math.round(done.seconds),
+      curve: epochs.map((e) => ({ epoch: e.epoch, test: round(e.accuracy), train: round(e.trainAccuracy!) })),
+    });
   }
   writeFileSync(new URL('../src/demos/overfitting/recorded.json', import.meta.url), `${JSON.stringify({ recorded, where, results })}\n`);
 }
@@ -109,25 +128,52 @@ if (wanted('shortcut')) {
   let shown = 0;
   for (const ruler of ['on', 'off'] as const) {
     const id = `ruler-${ruler}`;
-    const { done, messages: mine } = await train({ id, spec: SPEC, testSize: RULER_TEST, trainEval: SPEC.trainSize, grid: EXAMPLES, ruler: ruler === 'on' ? RULER : { ...RULER, rate: 0 }, marked: true });
+    const { done, messages: mine } = await train({
+      id,
+      spec: SPEC,
+      testSize: RULER_TEST,
+      trainEval: SPEC.trainSize,
+      grid: EXAMPLES,
+      ruler: ruler === 'on' ? RULER : { ...RULER, rate: 0 },
+      marked: true,
+    });
     const grid = mine.find((m): m is Extract<FromWorker, { type: 'test-predictions' }> => m.type === 'test-predictions');
     if (grid && examples.length === 0) examples = examplesFrom(grid.labels, grid.images);
     // As on the slide: the first stamped digit that the ruler network calls a zero, then the same digit through the ruler-free one.
-    let inspection = await inspect(id, Float32Array.from(examples[shown]!.image, (v) => v / 255), 0);
+    let inspection = await inspect(
+      id,
+      Float32Array.from(examples[shown]!.image, (v) => v / 255),
+      0,
+    );
     while (ruler === 'on' && inspection.inspection.classIndex !== RULER_CLASS && shown < examples.length - 1) {
       shown += 1;
-      inspection = await inspect(id, Float32Array.from(examples[shown]!.image, (v) => v / 255), 0);
+      inspection = await inspect(
+        id,
+        Float32Array.from(examples[shown]!.image, (v) => v / 255),
+        0,
+      );
     }
     runs.push({
       ruler,
       seconds: Math.round(done.seconds),
       trainAccuracy: round(done.trainAccuracy!),
       testAccuracy: round(done.testAccuracy),
-      marked: { ...done.marked!, accuracy: round(done.marked!.accuracy), flippedShare: round(done.marked!.flippedShare), perClass: done.marked!.perClass.map((v) => (Number.isFinite(v) ? round(v) : null)) },
-      inspection: { predicted: inspection.inspection.classIndex, saliency: Array.from(inspection.inspection.saliency, (v) => Number(v.toPrecision(3))) },
+      marked: {
+        ...done.marked!,
+        accuracy: round(done.marked!.accuracy),
+        flippedShare: round(done.marked!.flippedShare),
+        perClass: done.marked!.perClass.map((v) => (Number.isFinite(v) ? round(v) : null)),
+      },
+      inspection: {
+        predicted: inspection.inspection.classIndex,
+        saliency: Array.from(inspection.inspection.saliency, (v) => Number(v.toPrecision(3))),
+      },
     });
   }
-  writeFileSync(new URL('../src/demos/shortcut/recorded.json', import.meta.url), `${JSON.stringify({ recorded, where, example: examples[shown], runs })}\n`);
+  writeFileSync(
+    new URL('../src/demos/shortcut/recorded.json', import.meta.url),
+    `${JSON.stringify({ recorded, where, example: examples[shown], runs })}\n`,
+  );
 }
 
 if (wanted('path')) {

@@ -58,8 +58,15 @@ const record = {
   losses: kept.map((b) => round(b.loss)),
   accuracies: kept.map((b) => round(b.accuracy)),
   epochs: epochs.map((e) => ({ ...e, accuracy: round(e.accuracy), loss: round(e.loss) })),
-  grid: { indices: GRID, labels: GRID.map((t) => data.test.labels[t]!), predicted, images: Array.from(GRID.flatMap((t) => [...data.test.images.subarray(t * IMAGE_BYTES, (t + 1) * IMAGE_BYTES)])) },
+  grid: {
+    indices: GRID,
+    labels: GRID.map((t) => data.test.labels[t]!),
+    predicted,
+    images: Array.from(GRID.flatMap((t) => [...data.test.images.subarray(t * IMAGE_BYTES, (t + 1) * IMAGE_BYTES)])),
+  },
 };
 trainer.dispose();
 writeFileSync(new URL('../src/demos/mnist-training/recorded-run.json', import.meta.url), `${JSON.stringify(record)}\n`);
-console.log(`recorded ${kept.length} of ${batches.length} batches, final test accuracy ${epochs.at(-1)!.accuracy.toFixed(4)}, in ${seconds.toFixed(0)} s`);
+console.log(
+  `recorded ${kept.length} of ${batches.length} batches, final test accuracy ${epochs.at(-1)!.accuracy.toFixed(4)}, in ${seconds.toFixed(0)} s`,
+);

@@ -59,7 +59,10 @@ const attr = (page: Page, name: string) => page.locator(demo).getAttribute(name)
 async function instrument(page: Page): Promise<() => Promise<{ dispatches: number; readbacks: number; submits: number }>> {
   const worker = await new Promise<PlaywrightWorker>((resolve) => page.once('worker', resolve));
   await worker.evaluate(() => {
-    const g = globalThis as unknown as { counts: Record<string, number> } & Record<string, { prototype: Record<string, (...a: unknown[]) => unknown> } | undefined>;
+    const g = globalThis as unknown as { counts: Record<string, number> } & Record<
+      string,
+      { prototype: Record<string, (...a: unknown[]) => unknown> } | undefined
+    >;
     g.counts = { dispatches: 0, readbacks: 0, submits: 0 };
     const wrap = (klass: string, method: string, counter: string) => {
       const proto = g[klass]?.prototype;
@@ -74,7 +77,10 @@ async function instrument(page: Page): Promise<() => Promise<{ dispatches: numbe
     wrap('GPUBuffer', 'mapAsync', 'readbacks');
     wrap('GPUQueue', 'submit', 'submits');
   });
-  return () => worker.evaluate(() => ({ ...(globalThis as unknown as { counts: { dispatches: number; readbacks: number; submits: number } }).counts }));
+  return () =>
+    worker.evaluate(() => ({
+      ...(globalThis as unknown as { counts: { dispatches: number; readbacks: number; submits: number } }).counts,
+    }));
 }
 
 /** Waits until the live slide is mounted and idle: the worker (and its backend) starts with the first T. */
@@ -87,26 +93,45 @@ async function ready(page: Page): Promise<void> {
  * the slide (its measurement included in the warm-up); `query` adds address
  * parameters, e.g. "threads=1".
  */
-async function throughput(browser: Browser, backend: Backend | 'auto', loop: 'deck' | 'stock', charts = true, query = ''): Promise<Run & { chosen?: string | null; threads?: string | null }> {
+async function throughput(
+  browser: Browser,
+  backend: Backend | 'auto',
+  loop: 'deck' | 'stock',
+  charts = true,
+  query = '',
+): Promise<Run & { chosen?: string | null; threads?: string | null }> {
   const [warm, measure] = PLAN[backend === 'auto' ? 'wasm' : backend];
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   try {
     const counting = backend === 'webgpu' ? instrument(page) : undefined;
     const size = (warm + measure + 4) * BATCH;
-    await page.goto(`${ORIGIN}/?${backend === 'auto' ? '' : `backend=${backend}&`}loop=${loop}&train-size=${size}&test-size=200&epochs=1${charts ? '' : '&charts=off'}${query ? `&${query}` : ''}#/live-training`);
+    await page.goto(
+      `${ORIGIN}/?${backend === 'auto' ? '' : `backend=${backend}&`}loop=${loop}&train-size=${size}&test-size=200&epochs=1${charts ? '' : '&charts=off'}${query ? `&${query}` : ''}#/live-training`,
+    );
     await ready(page);
     await page.keyboard.press('t');
     const counts = await counting;
     await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.backend, demo, { timeout: 120_000 });
     if (backend !== 'auto' && (await attr(page, 'data-backend')) !== backend) return { backend, loop, available: false } as Run;
     const stepAt = async (n: number) => {
-      await page.waitForFunction(([sel, k]) => Number(document.querySelector<HTMLElement>(sel as string)?.dataset.step ?? 0) >= (k as number), [demo, n] as const, { timeout: 600_000, polling: 50 });
+      await page.waitForFunction(
+        ([sel, k]) => Number(document.querySelector<HTMLElement>(sel as string)?.dataset.step ?? 0) >= (k as number),
+        [demo, n] as const,
+        { timeout: 600_000, polling: 50 },
+      );
       return { time: performance.now(), step: Number(await attr(page, 'data-step')), counts: await counts?.() };
     };
     const a = await stepAt(warm);
     const b = await stepAt(warm + measure);
     const steps = b.step - a.step;
-    const run: Run & { chosen?: string | null; threads?: string | null } = { backend: backend as Backend, loop, available: true, examplesPerSecond: (steps * BATCH * 1000) / (b.time - a.time), chosen: await attr(page, 'data-backend'), threads: await attr(page, 'data-threads') };
+    const run: Run & { chosen?: string | null; threads?: string | null } = {
+      backend: backend as Backend,
+      loop,
+      available: true,
+      examplesPerSecond: (steps * BATCH * 1000) / (b.time - a.time),
+      chosen: await attr(page, 'data-backend'),
+      threads: await attr(page, 'data-threads'),
+    };
     if (a.counts && b.counts) {
       run.dispatchesPerStep = (b.counts.dispatches - a.counts.dispatches) / steps;
       run.readbacksPerStep = (b.counts.readbacks - a.counts.readbacks) / steps;
@@ -118,12 +143,18 @@ async function throughput(browser: Browser, backend: Backend | 'auto', loop: 'de
   }
 }
 
-async function responsiveness(browser: Browser, backend: Backend): Promise<{ seconds: number; longest: number; over50: number; backend: string | null }> {
+async function responsiveness(
+  browser: Browser,
+  backend: Backend,
+): Promise<{ seconds: number; longest: number; over50: number; backend: string | null }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.addInitScript(() => {
     const w = window as unknown as { tasks: number[] };
     w.tasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.tasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.tasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: false,
+    });
   });
   await page.goto(`${ORIGIN}/?backend=${backend}&train-size=60000&epochs=1#/live-training`);
   await ready(page);
@@ -138,7 +169,10 @@ async function responsiveness(browser: Browser, backend: Backend): Promise<{ sec
 }
 
 /** From the start key to the first finished step, and the bytes moved from reaching the slide; "auto" includes the measured choice. */
-async function startup(browser: Browser, backend: Backend | 'auto'): Promise<{ backend: Backend | 'auto'; available: boolean; ms?: number; bytes?: number; chosen?: string | null }> {
+async function startup(
+  browser: Browser,
+  backend: Backend | 'auto',
+): Promise<{ backend: Backend | 'auto'; available: boolean; ms?: number; bytes?: number; chosen?: string | null }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const sizes: Promise<number>[] = [];
   let counting = false;
@@ -151,7 +185,10 @@ async function startup(browser: Browser, backend: Backend | 'auto'): Promise<{ b
     await ready(page);
     const t0 = performance.now();
     await page.keyboard.press('t');
-    await page.waitForFunction((sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset.step ?? 0) >= 1, demo, { timeout: 300_000, polling: 20 });
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset.step ?? 0) >= 1, demo, {
+      timeout: 300_000,
+      polling: 20,
+    });
     const ms = performance.now() - t0;
     const chosen = await attr(page, 'data-backend');
     if (backend !== 'auto' && chosen !== backend) return { backend, available: false };
@@ -180,7 +217,8 @@ function payload(): { firstSlide: number; deckWithoutMnist: number } {
   };
 }
 
-const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '–' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? '–' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function median(runs: Run[]): Run {
   const sorted = [...runs].sort((a, b) => (a.examplesPerSecond ?? 0) - (b.examplesPerSecond ?? 0));
@@ -237,7 +275,8 @@ async function main() {
       console.log(JSON.stringify(runs, null, 1));
       return;
     }
-    const fastest = runs.filter((r) => r.loop === 'deck' && r.available).sort((a, b) => b.examplesPerSecond! - a.examplesPerSecond!)[0]!.backend;
+    const fastest = runs.filter((r) => r.loop === 'deck' && r.available).sort((a, b) => b.examplesPerSecond! - a.examplesPerSecond!)[0]!
+      .backend;
     process.stdout.write(`cost of the charts on ${fastest}… `);
     // Alternating rounds and medians, as for throughput: one pair is within noise of 5%.
     const drawn: Run[] = [];
@@ -248,7 +287,12 @@ async function main() {
     }
     const withCharts = median(drawn);
     const without = median(bare);
-    results.charts = { backend: fastest, withCharts: withCharts.examplesPerSecond, without: without.examplesPerSecond, slowdown: 1 - withCharts.examplesPerSecond! / without.examplesPerSecond! };
+    results.charts = {
+      backend: fastest,
+      withCharts: withCharts.examplesPerSecond,
+      without: without.examplesPerSecond,
+      slowdown: 1 - withCharts.examplesPerSecond! / without.examplesPerSecond!,
+    };
     console.log(`${fmt(100 * (results.charts as { slowdown: number }).slowdown, 1)}% slower with charts`);
     // WebGPU is the slide's first choice; on a machine without a GPU its
     // emulation competes with the page for the CPU, so wasm is measured too.
@@ -312,7 +356,10 @@ async function main() {
 function report(r: Record<string, any>): string {
   const changes = readFileSync('bench/changes.md', 'utf8');
   const runs = r.throughput as Run[];
-  const pair = (b: Backend): [Run, Run] => [runs.find((x) => x.backend === b && x.loop === 'deck')!, runs.find((x) => x.backend === b && x.loop === 'stock')!];
+  const pair = (b: Backend): [Run, Run] => [
+    runs.find((x) => x.backend === b && x.loop === 'deck')!,
+    runs.find((x) => x.backend === b && x.loop === 'stock')!,
+  ];
   const rows = (Object.keys(PLAN) as Backend[]).map((b) => {
     const [d, s] = pair(b);
     if (!d.available) return `| ${b} | not available | | | | | |`;

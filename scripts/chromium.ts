@@ -14,7 +14,10 @@ import { chromium } from '@playwright/test';
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.CHROMIUM_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, but there is no file there. Point it at a Chrome or Chromium executable, or unset it.`);
+    if (!existsSync(fromEnv))
+      throw new Error(
+        `CHROMIUM_PATH is set to ${fromEnv}, but there is no file there. Point it at a Chrome or Chromium executable, or unset it.`,
+      );
     return fromEnv;
   }
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';

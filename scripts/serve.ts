@@ -84,7 +84,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (positionals.length > 1) throw new ServeError(`Unexpected arguments: ${positionals.slice(1).join(' ')}.\n${USAGE}`);
   const portText = values.port ?? positionals[0] ?? String(DEFAULT_PORT);
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new ServeError(`The port must be a number from 0 to 65535, not "${portText}".\n${USAGE}`);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new ServeError(`The port must be a number from 0 to 65535, not "${portText}".\n${USAGE}`);
   return {
     dir: values.dir ?? env.DIST_DIR ?? 'dist',
     base: normalizeBase(values.base ?? env.BASE_PATH ?? '/'),
@@ -101,7 +102,11 @@ const USAGE = 'Usage: node scripts/serve.ts [port] [--port N] [--host] [--dir di
  * this port: one per IPv4 address of a non-internal interface, as
  * `astro preview --host` lists them.
  */
-export function networkAddresses(port: number, base: string, interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): string[] {
+export function networkAddresses(
+  port: number,
+  base: string,
+  interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces(),
+): string[] {
   const addresses = Object.values(interfaces)
     .flatMap((list) => list ?? [])
     // Node 18.0 briefly reported the family as a number.
@@ -118,7 +123,9 @@ export function networkAddresses(port: number, base: string, interfaces: ReturnT
 export async function serve(options: ServeOptions, interfaces?: ReturnType<typeof networkInterfaces>): Promise<RunningServer> {
   const base = normalizeBase(options.base);
   if (!existsSync(join(options.dir, 'index.html'))) {
-    throw new ServeError(`${join(options.dir, 'index.html')} does not exist: build the site first with \`npm run build\` (dist/) or \`npm run build:base\` (dist-base/), or point --dir at a built folder.`);
+    throw new ServeError(
+      `${join(options.dir, 'index.html')} does not exist: build the site first with \`npm run build\` (dist/) or \`npm run build:base\` (dist-base/), or point --dir at a built folder.`,
+    );
   }
   const files = sirv(options.dir, { dev: false, etag: true, gzip: true, brotli: false, extensions: ['html'] });
   let network: string[] = [];
@@ -151,7 +158,11 @@ export async function serve(options: ServeOptions, interfaces?: ReturnType<typeo
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new ServeError(`Port ${options.port} is already in use, perhaps by another \`npm start\` or \`npm run dev\`. Stop that server, or pick another port: node scripts/serve.ts --port ${options.port + 1} (npm start -- --port ${options.port + 1}).`));
+        reject(
+          new ServeError(
+            `Port ${options.port} is already in use, perhaps by another \`npm start\` or \`npm run dev\`. Stop that server, or pick another port: node scripts/serve.ts --port ${options.port + 1} (npm start -- --port ${options.port + 1}).`,
+          ),
+        );
       } else if (error.code === 'EACCES') {
         reject(new ServeError(`Port ${options.port} needs privileges this user does not have; pick a port above 1023 with --port.`));
       } else reject(error);

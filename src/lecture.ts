@@ -9,7 +9,9 @@ import { compareFiles, type Part } from './markdown/deck.ts';
 export async function loadLecture(): Promise<{ parts: Part[]; failure: string | undefined }> {
   const entries = (await getCollection('slides')).map((entry) => entry.data);
   const failure = entries.flatMap((data) => ('error' in data ? [data.error] : []))[0];
-  const parts = entries.flatMap((data) => ('error' in data ? [] : [data as Part])).sort((a, b) => compareFiles({ path: a.file }, { path: b.file }));
+  const parts = entries
+    .flatMap((data) => ('error' in data ? [] : [data as Part]))
+    .sort((a, b) => compareFiles({ path: a.file }, { path: b.file }));
   return { parts, failure };
 }
 

@@ -74,7 +74,8 @@ export const NO_PARAMS = z.object({}).strict();
 export type NoParams = z.output<typeof NO_PARAMS>;
 
 /** A manifest as written: a demo without keys or heavy needs may leave them out. */
-export type DemoManifestInput<P extends z.ZodObject, S, A> = Omit<DemoManifest<P, S, A>, 'keys' | 'needs'> & Partial<Pick<DemoManifest<P, S, A>, 'keys' | 'needs'>>;
+export type DemoManifestInput<P extends z.ZodObject, S, A> = Omit<DemoManifest<P, S, A>, 'keys' | 'needs'> &
+  Partial<Pick<DemoManifest<P, S, A>, 'keys' | 'needs'>>;
 
 /** Declares a manifest with its types checked; keys default to none, needs to nothing heavy. */
 export function defineDemo<P extends z.ZodObject, S, A>(manifest: DemoManifestInput<P, S, A>): DemoManifest<P, S, A> {

@@ -17,7 +17,9 @@ export const MANIFESTS: ReadonlyMap<string, AnyManifest> = new Map(
   Object.entries(found).map(([path, manifest]) => {
     const folder = /\/demos\/([^/]+)\/manifest\.ts$/.exec(path)?.[1];
     if (!manifest || manifest.name !== folder) {
-      throw new Error(`src/demos/${folder}/manifest.ts: its default export must be defineDemo({ name: "${folder}", … }), named as its folder`);
+      throw new Error(
+        `src/demos/${folder}/manifest.ts: its default export must be defineDemo({ name: "${folder}", … }), named as its folder`,
+      );
     }
     return [manifest.name, manifest];
   }),

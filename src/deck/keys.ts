@@ -44,7 +44,12 @@ export function keyDescription(uses: KeyUse[]): string {
 }
 
 /** Registers every demo key of the page with reveal.js; `press` runs it and says whether a demo on screen took it. */
-export function bindDemoKeys(deck: KeyDeck, page: ParentNode, manifests: ReadonlyMap<string, AnyManifest>, press: (key: string) => boolean): void {
+export function bindDemoKeys(
+  deck: KeyDeck,
+  page: ParentNode,
+  manifests: ReadonlyMap<string, AnyManifest>,
+  press: (key: string) => boolean,
+): void {
   for (const [key, uses] of demoKeys(page, manifests)) {
     deck.addKeyBinding({ keyCode: key.charCodeAt(0), key, description: keyDescription(uses) }, () => press(key));
   }

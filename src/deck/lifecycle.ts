@@ -165,7 +165,15 @@ export class DemoLifecycle {
   async activate(root: HTMLElement): Promise<void> {
     let host = this.#hosts.get(root);
     if (!host) {
-      host = { id: demoId(root), root, name: root.dataset.demo ?? '', state: 'pending', abort: new AbortController(), visible: false, shown: -1 };
+      host = {
+        id: demoId(root),
+        root,
+        name: root.dataset.demo ?? '',
+        state: 'pending',
+        abort: new AbortController(),
+        visible: false,
+        shown: -1,
+      };
       this.#hosts.set(root, host);
       this.#byId.set(host.id, host);
     }
@@ -187,7 +195,10 @@ export class DemoLifecycle {
       if (!manifest) throw new Error(`no demo is called "${host.name}"; its folder src/demos/${host.name}/ needs a manifest.ts`);
       // Checked when the site was built; parsed again here for the defaults (and for a page built by hand).
       const parsed = manifest.params.safeParse(paramsOf(host.root));
-      if (!parsed.success) throw new Error(`its parameters are wrong: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(all)'} ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(
+          `its parameters are wrong: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(all)'} ${i.message}`).join('; ')}`,
+        );
       const params = parsed.data;
       const module = (await manifest.load()) as DemoModule<unknown, unknown, unknown>;
       if (host.state !== 'loading') return;

@@ -55,7 +55,13 @@ const phone = matchMedia(`(max-width: ${Math.floor(SCROLL_VIEW_WIDTH / (1 - MARG
 const PHONE = { width: 600, height: 1750 };
 const layout = () =>
   phone.matches
-    ? { ...PHONE, minScale: (innerWidth * (1 - MARGIN)) / PHONE.width, maxScale: (innerWidth * (1 - MARGIN)) / PHONE.width, scrollLayout: 'compact' as const, scrollSnap: 'proximity' as const }
+    ? {
+        ...PHONE,
+        minScale: (innerWidth * (1 - MARGIN)) / PHONE.width,
+        maxScale: (innerWidth * (1 - MARGIN)) / PHONE.width,
+        scrollLayout: 'compact' as const,
+        scrollSnap: 'proximity' as const,
+      }
     : { width: 1280, height: 720, minScale: 0.2, maxScale: 2, scrollLayout: 'full' as const, scrollSnap: 'mandatory' as const };
 
 /**

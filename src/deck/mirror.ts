@@ -82,7 +82,11 @@ export class MirrorHub {
     if (this.#frames.size === 0 || this.#timers.has(id)) return;
     const wait = (this.#sentAt.get(id) ?? -Infinity) + THROTTLE_MS - Date.now();
     if (wait <= 0) this.#send(id);
-    else this.#timers.set(id, setTimeout(() => this.#send(id), wait));
+    else
+      this.#timers.set(
+        id,
+        setTimeout(() => this.#send(id), wait),
+      );
   }
 
   #send(id: string): void {

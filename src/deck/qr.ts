@@ -30,7 +30,10 @@ export function followAlong(page: Document): void {
   if (figures.length === 0) return;
   void (async () => {
     const [{ renderSVG }, address] = await Promise.all([import('uqr'), publicAddress(location, import.meta.env.BASE_URL)]);
-    const svg = renderSVG(address, { border: 2 }).replace(/^<svg\b/, `<svg role="img" aria-label="QR code of the deck's address, ${address}" focusable="false"`);
+    const svg = renderSVG(address, { border: 2 }).replace(
+      /^<svg\b/,
+      `<svg role="img" aria-label="QR code of the deck's address, ${address}" focusable="false"`,
+    );
     for (const figure of figures) {
       const holder = figure.querySelector<HTMLElement>('.qr-code');
       if (holder) holder.innerHTML = svg;

@@ -38,7 +38,10 @@ export interface Match {
 
 /** Folds case and accents, so that "Cortes" finds "cortès". */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 /** The slides holding every word of `query`, in deck order. Pure. */
@@ -95,13 +98,18 @@ export const Search = () => {
       const section = document.getElementById(id);
       if (!section) continue;
       const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT, {
-        acceptNode: (node) => (node.parentElement?.closest('aside.notes, .katex-mathml') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+        acceptNode: (node) =>
+          node.parentElement?.closest('aside.notes, .katex-mathml') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
       });
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const text = fold(node.nodeValue ?? '');
         for (const word of words) {
           // Folding keeps lengths for the letters lectures use, so offsets carry over.
-          for (let at = text.indexOf(word); at >= 0 && at + word.length <= (node.nodeValue ?? '').length; at = text.indexOf(word, at + word.length)) {
+          for (
+            let at = text.indexOf(word);
+            at >= 0 && at + word.length <= (node.nodeValue ?? '').length;
+            at = text.indexOf(word, at + word.length)
+          ) {
             const range = document.createRange();
             range.setStart(node, at);
             range.setEnd(node, at + word.length);

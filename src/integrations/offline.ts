@@ -89,6 +89,9 @@ export async function bundleServiceWorker(source: string, outfile: string): Prom
       logLevel: 'silent',
     });
   } catch (error) {
-    throw new Error(`The service worker (${source}) did not bundle; fix the error below and build again.\n${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `The service worker (${source}) did not bundle; fix the error below and build again.\n${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

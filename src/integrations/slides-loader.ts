@@ -37,7 +37,8 @@ export interface SlidesLoaderOptions {
 /** Reads `*.md` files from the slide folder (figures live in its `figures/`). */
 export function readSlideSources(root: string, dir: string): SourceFile[] {
   const folder = resolve(root, dir);
-  if (!existsSync(folder)) throw new SlideError({ file: `${dir}/`, message: 'the slide folder does not exist; create it with at least one Markdown file' });
+  if (!existsSync(folder))
+    throw new SlideError({ file: `${dir}/`, message: 'the slide folder does not exist; create it with at least one Markdown file' });
   return readdirSync(folder)
     .filter((name) => /\.mdx?$/.test(name) && !/^readme\.md$/i.test(name))
     .map((name) => ({ path: `${dir}/${name}`, source: readFileSync(join(folder, name), 'utf8') }));
@@ -66,7 +67,9 @@ export function slidesLoader({ dir }: SlidesLoaderOptions): Loader {
         }
         logger.info(`${parts.length} files, ${parts.reduce((n, p) => n + p.stacks.reduce((m, s) => m + s.slides.length, 0), 0)} slides`);
         if (!siteUrl) {
-          logger.warn('SITE_URL is not set, so the deck has no public address: its follow-along QR code will show the address each page is served from. Set SITE_URL (and BASE_PATH) when publishing.');
+          logger.warn(
+            'SITE_URL is not set, so the deck has no public address: its follow-along QR code will show the address each page is served from. Set SITE_URL (and BASE_PATH) when publishing.',
+          );
         }
       };
 

@@ -28,7 +28,9 @@ export function selfContainedWasmThreads(): Plugin {
     transform(code, id) {
       if (!FILE.test(id.split('?')[0]!)) return undefined;
       if (!code.includes(OUTER)) {
-        this.error('tfjs-backend-wasm-threaded-simd.js is not the 4.22 file this plugin knows: check src/integrations/wasm-threads.ts after an upgrade');
+        this.error(
+          'tfjs-backend-wasm-threaded-simd.js is not the 4.22 file this plugin knows: check src/integrations/wasm-threads.ts after an upgrade',
+        );
       }
       const [declare, fallback] = OUTER.split('\n');
       return { code: code.replace(OUTER, `  return (\nfunction(WasmBackendModuleThreadedSimd) {\n${declare}\n${fallback}\n`), map: null };

@@ -90,17 +90,21 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
         }
         const previous = seen.get(id);
         if (previous) {
-          throw at(`the slide id "${id}" is already used by the slide at ${previous}; give one of them its own id with ::slide{#another-id}`);
+          throw at(
+            `the slide id "${id}" is already used by the slide at ${previous}; give one of them its own id with ::slide{#another-id}`,
+          );
         }
         seen.set(id, where);
         slides.push({ id, title: body.title, html: body.html, notes: notes?.html ?? '', attributes, demos: body.demos, source: where });
       }
       part.stacks.push({ slides });
     }
-    if (part.stacks.length === 0) throw new SlideError({ file: file.path, message: 'the file has no slides; write at least one, or set "draft: true"' });
+    if (part.stacks.length === 0)
+      throw new SlideError({ file: file.path, message: 'the file has no slides; write at least one, or set "draft: true"' });
     parts.push(part);
   }
-  if (parts.length === 0) throw new SlideError({ file: 'slides/', message: 'there are no slides; add a Markdown file such as slides/01-title.md' });
+  if (parts.length === 0)
+    throw new SlideError({ file: 'slides/', message: 'there are no slides; add a Markdown file such as slides/01-title.md' });
   return parts;
 }
 
@@ -167,5 +171,8 @@ function located(path: string, firstLine: number) {
 
 /** `slides/02-context.md` → `02-context`. */
 export function fileId(path: string): string {
-  return path.split('/').pop()!.replace(/\.mdx?$/, '');
+  return path
+    .split('/')
+    .pop()!
+    .replace(/\.mdx?$/, '');
 }

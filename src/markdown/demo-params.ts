@@ -69,7 +69,9 @@ export function parseDemoParams(
 export function assertDemoSpec(name: string, spec: DemoSpec): void {
   for (const key of DECK_ATTRIBUTES) {
     if (key in spec.params.shape) {
-      throw new Error(`demo "${name}": its parameters may not include "${key}", which ::demo keeps for the deck; rename the parameter in the demo's manifest`);
+      throw new Error(
+        `demo "${name}": its parameters may not include "${key}", which ::demo keeps for the deck; rename the parameter in the demo's manifest`,
+      );
     }
   }
 }

@@ -46,7 +46,10 @@ export function checkFields<S extends z.ZodType>(
   wording: FieldWording,
 ): FieldCheck<z.output<S>> {
   const original = (path: readonly PropertyKey[]): unknown =>
-    path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+    path.reduce<unknown>(
+      (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+      input,
+    );
 
   const result = schema.safeParse(input, { error: (issue) => describeIssue(issue, original(issue.path ?? [])) });
   if (result.success) return { success: true, data: result.data };
@@ -54,7 +57,10 @@ export function checkFields<S extends z.ZodType>(
   const problems = result.error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
       const list = known.length > 0 ? known.join(', ') : 'none';
-      return issue.keys.map((key) => ({ field: key, message: `field "${key}" is not a known ${wording.noun} (${wording.knownLabel}: ${list})` }));
+      return issue.keys.map((key) => ({
+        field: key,
+        message: `field "${key}" is not a known ${wording.noun} (${wording.knownLabel}: ${list})`,
+      }));
     }
     const field = issue.path.map(String).join('.');
     const missing = original(issue.path) === undefined && issue.path.length > 0;
@@ -89,7 +95,9 @@ function describeIssue(issue: z.core.$ZodRawIssue, given: unknown): string | und
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}${not}`;
     case 'invalid_format':
-      return issue.format === 'regex' && 'pattern' in issue ? `must match ${String(issue.pattern)}${not}` : `must be a valid ${issue.format}${not}`;
+      return issue.format === 'regex' && 'pattern' in issue
+        ? `must match ${String(issue.pattern)}${not}`
+        : `must be a valid ${issue.format}${not}`;
     default:
       return undefined;
   }

@@ -186,18 +186,30 @@ function remarkSlideDirectives(options: RenderOptions) {
           if (!name) throw new SlideRenderError('::demo needs a name, e.g. ::demo[What it shows]{name="gradient-descent-1d"}', line);
           const spec = options.demos.get(name);
           if (!spec) {
-            throw new SlideRenderError(`there is no demo "${name}"; known demos: ${[...options.demos.keys()].sort().join(', ') || '(none)'}`, line);
+            throw new SlideRenderError(
+              `there is no demo "${name}"; known demos: ${[...options.demos.keys()].sort().join(', ') || '(none)'}`,
+              line,
+            );
           }
           const alt = toString(directive).trim();
-          if (!alt) throw new SlideRenderError(`::demo{name="${name}"} needs a text alternative in brackets: ::demo[What the figure shows]{name="${name}"}`, line);
+          if (!alt)
+            throw new SlideRenderError(
+              `::demo{name="${name}"} needs a text alternative in brackets: ::demo[What the figure shows]{name="${name}"}`,
+              line,
+            );
           const steps = attrs.steps === undefined ? 0 : Number(attrs.steps);
-          if (!Number.isInteger(steps) || steps < 0 || steps > 50) throw new SlideRenderError(`::demo steps must be a whole number from 0 to 50, not "${attrs.steps}"`, line);
+          if (!Number.isInteger(steps) || steps < 0 || steps > 50)
+            throw new SlideRenderError(`::demo steps must be a whole number from 0 to 50, not "${attrs.steps}"`, line);
           const given: Record<string, string> = {};
           for (const [key, value] of Object.entries(attrs)) {
             if (!DECK_ATTRIBUTES.includes(key) && value != null) given[key] = value;
           }
           const params = parseDemoParams(spec.params, given);
-          if (!params.success) throw new SlideRenderError(params.problems.map((problem) => `::demo{name="${name}"}: ${problem.message}`), line);
+          if (!params.success)
+            throw new SlideRenderError(
+              params.problems.map((problem) => `::demo{name="${name}"}: ${problem.message}`),
+              line,
+            );
           // Keys are global while a slide is on screen, so two demos on one slide must not share one.
           for (const key of spec.keys) {
             const other = slide.keys.get(key.toLowerCase());
@@ -241,15 +253,29 @@ function remarkSlideDirectives(options: RenderOptions) {
             // No public address at build time: the page draws the code from where it is served (src/deck/qr.ts).
             directive.data = { hName: 'figure', hProperties: { className: ['qr'], dataQrAuto: '' } };
             directive.children = [
-              { type: 'html', value: '<div class="qr-code" role="img" aria-label="QR code of the deck\'s address (drawn when the page loads)"></div>' },
-              { type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'link', url: './', children: [{ type: 'text', value: 'this deck' }] }] },
+              {
+                type: 'html',
+                value: '<div class="qr-code" role="img" aria-label="QR code of the deck\'s address (drawn when the page loads)"></div>',
+              },
+              {
+                type: 'paragraph',
+                data: { hName: 'figcaption' },
+                children: [{ type: 'link', url: './', children: [{ type: 'text', value: 'this deck' }] }],
+              },
             ] as never;
             return SKIP;
           }
           directive.data = { hName: 'figure', hProperties: { className: ['qr'], dataAddress: url } };
           directive.children = [
-            { type: 'html', value: `<div class="qr-code">${accessibleSvg(renderSVG(url, { border: 2 }), 'qr', `QR code of the deck's address, ${url}`)}</div>` },
-            { type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'link', url, children: [{ type: 'text', value: url }] }] },
+            {
+              type: 'html',
+              value: `<div class="qr-code">${accessibleSvg(renderSVG(url, { border: 2 }), 'qr', `QR code of the deck's address, ${url}`)}</div>`,
+            },
+            {
+              type: 'paragraph',
+              data: { hName: 'figcaption' },
+              children: [{ type: 'link', url, children: [{ type: 'text', value: url }] }],
+            },
           ] as never;
           return SKIP;
         }
@@ -259,7 +285,11 @@ function remarkSlideDirectives(options: RenderOptions) {
           const svg = options.readFigure(name);
           if (svg === undefined) throw new SlideRenderError(`::figure src="${name}": there is no slides/figures/${name}.svg`, line);
           const alt = toString(directive).trim();
-          if (!alt) throw new SlideRenderError(`::figure{src="${name}"} needs a text alternative in brackets: ::figure[What the figure shows]{src="${name}"}`, line);
+          if (!alt)
+            throw new SlideRenderError(
+              `::figure{src="${name}"} needs a text alternative in brackets: ::figure[What the figure shows]{src="${name}"}`,
+              line,
+            );
           const caption = attrs.caption;
           directive.data = {
             hName: 'figure',
@@ -267,7 +297,9 @@ function remarkSlideDirectives(options: RenderOptions) {
           };
           directive.children = [
             { type: 'html', value: accessibleSvg(svg, name, alt) },
-            ...(caption ? [{ type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'text', value: caption }] } as RootContent] : []),
+            ...(caption
+              ? [{ type: 'paragraph', data: { hName: 'figcaption' }, children: [{ type: 'text', value: caption }] } as RootContent]
+              : []),
           ] as never;
           return SKIP;
         }
@@ -338,19 +370,17 @@ function optimizeFigure(svg: string, name: string): ReturnType<typeof optimize> 
     return optimizeSvg(svg, name);
   } catch (error) {
     // A figure that does not parse is the author's mistake, not ours: say which file.
-    throw new SlideRenderError(`slides/figures/${name}.svg is not valid SVG: ${(error as Error).message.split('\n')[0]}; open it in an editor and fix or re-export it`, undefined);
+    throw new SlideRenderError(
+      `slides/figures/${name}.svg is not valid SVG: ${(error as Error).message.split('\n')[0]}; open it in an editor and fix or re-export it`,
+      undefined,
+    );
   }
 }
 
 function optimizeSvg(svg: string, name: string): ReturnType<typeof optimize> {
   return optimize(svg, {
     multipass: true,
-    plugins: [
-      'preset-default',
-      { name: 'prefixIds', params: { prefix: `fig-${name}` } },
-      'removeTitle',
-      'removeDimensions',
-    ],
+    plugins: ['preset-default', { name: 'prefixIds', params: { prefix: `fig-${name}` } }, 'removeTitle', 'removeDimensions'],
   });
 }
 
@@ -374,7 +404,10 @@ function rehypeCheckCode() {
       const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : [];
       const language = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length);
       if (language && language !== 'math' && !CODE_LANGUAGES.includes(language)) {
-        throw new SlideRenderError(`code block language "${language}" is not highlighted; use one of ${CODE_LANGUAGES.join(', ')}`, node.position?.start.line);
+        throw new SlideRenderError(
+          `code block language "${language}" is not highlighted; use one of ${CODE_LANGUAGES.join(', ')}`,
+          node.position?.start.line,
+        );
       }
     });
   };
@@ -501,7 +534,12 @@ function rehypeSameOrigin() {
         }
       }
 
-      if (node.tagName === 'meta' && String(node.properties.httpEquiv ?? '').toLowerCase().includes('refresh')) {
+      if (
+        node.tagName === 'meta' &&
+        String(node.properties.httpEquiv ?? '')
+          .toLowerCase()
+          .includes('refresh')
+      ) {
         const url = /url\s*=\s*['"]?([^'"\s;]+)/i.exec(String(node.properties.content ?? ''))?.[1];
         if (url && REMOTE.test(url)) refuse('<meta http-equiv="refresh">', url, true);
       }
@@ -511,7 +549,13 @@ function rehypeSameOrigin() {
           if (child.type !== 'text') continue;
           const found = remoteInCss(child.value);
           const start = child.position?.start.line ?? line;
-          if (found) refuse(`<style> with ${found.via}`, found.url, false, start === undefined ? undefined : start + countLines(child.value.slice(0, found.index)));
+          if (found)
+            refuse(
+              `<style> with ${found.via}`,
+              found.url,
+              false,
+              start === undefined ? undefined : start + countLines(child.value.slice(0, found.index)),
+            );
         }
       }
     });

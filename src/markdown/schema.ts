@@ -33,7 +33,11 @@ export type SlideFileData = z.output<typeof slideFileSchema>;
  *   missing are reported on the frontmatter's first line, which is the default.
  * @throws {SlideError} with one problem per wrong field, in the order of the file.
  */
-export function parseFrontmatter(data: Record<string, unknown>, file: string, lineOf: (field: string) => number | undefined = () => 1): SlideFileData {
+export function parseFrontmatter(
+  data: Record<string, unknown>,
+  file: string,
+  lineOf: (field: string) => number | undefined = () => 1,
+): SlideFileData {
   const result = checkFields(slideFileSchema, data, Object.keys(slideFileSchema.shape), { noun: 'field', knownLabel: 'known fields' });
   if (result.success) return result.data;
   const problems = result.problems.map(({ field, message }) => ({ file, line: lineOf(field) ?? 1, message }));

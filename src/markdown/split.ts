@@ -71,10 +71,7 @@ export function extractFrontmatter(source: string): Frontmatter {
   if (!HORIZONTAL.test(lines[0] ?? '')) return { yaml: '', body: text, bodyLine: 1 };
   const end = lines.findIndex((line, i) => i > 0 && /^(---|\.\.\.)[ \t]*$/.test(line));
   if (end === -1) {
-    throw new SlideSyntaxError(
-      'the frontmatter that opens on line 1 with `---` is never closed; add a line `---` after the last field',
-      1,
-    );
+    throw new SlideSyntaxError('the frontmatter that opens on line 1 with `---` is never closed; add a line `---` after the last field', 1);
   }
   return {
     yaml: lines.slice(1, end).join('\n'),
@@ -94,7 +91,12 @@ export function splitSlides(body: string, firstLine = 1): RawStack[] {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
   const stacks: RawStack[] = [];
   let stack: RawSlide[] = [];
-  let current: { body: string[]; notes: string[] | null; line: number; notesLine: number } = { body: [], notes: null, line: firstLine, notesLine: 0 };
+  let current: { body: string[]; notes: string[] | null; line: number; notesLine: number } = {
+    body: [],
+    notes: null,
+    line: firstLine,
+    notesLine: 0,
+  };
   let fence: { char: string; length: number } | null = null;
 
   const finishSlide = (endLine: number, separator: string | null) => {
@@ -185,7 +187,10 @@ export function splitSlides(body: string, firstLine = 1): RawStack[] {
 }
 
 function trimBlankLines(text: string): string {
-  return text.replace(/^(?:[ \t]*\n)+/, '').replace(/(?:\n[ \t]*)+$/, '').replace(/^[ \t]+$/, '');
+  return text
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .replace(/(?:\n[ \t]*)+$/, '')
+    .replace(/^[ \t]+$/, '');
 }
 
 function firstNonBlank(lines: string[], start: number): number {

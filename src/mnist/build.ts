@@ -101,7 +101,11 @@ export interface WrittenShards {
  * Reuses `outDir` as it is when it was made from the same sources by the same
  * converter (its `source.key` says so and every file is there).
  */
-export async function writeShards(data: SourceData, outDir: string, options: { source: string; sourceKey: string; perShard?: number }): Promise<WrittenShards> {
+export async function writeShards(
+  data: SourceData,
+  outDir: string,
+  options: { source: string; sourceKey: string; perShard?: number },
+): Promise<WrittenShards> {
   const perShard = options.perShard ?? EXAMPLES_PER_SHARD;
   const key = sha256(JSON.stringify({ format: FORMAT, sourceKey: options.sourceKey, perShard, level: GZIP_LEVEL }));
   const keyFile = join(outDir, 'source.key');
@@ -114,7 +118,10 @@ export async function writeShards(data: SourceData, outDir: string, options: { s
 
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const raw = [...cutShards('train', data.train.labels, data.train.images, perShard), ...cutShards('test', data.test.labels, data.test.images, perShard)];
+  const raw = [
+    ...cutShards('train', data.train.labels, data.train.images, perShard),
+    ...cutShards('test', data.test.labels, data.test.images, perShard),
+  ];
   const shards: ShardEntry[] = await Promise.all(
     raw.map(async (shard, i) => {
       const compressed = await gzip(shard.bytes, { level: GZIP_LEVEL, memLevel: 9 });
@@ -122,7 +129,15 @@ export async function writeShards(data: SourceData, outDir: string, options: { s
       const index = raw.slice(0, i).filter((s) => s.split === shard.split).length;
       const file = `${shard.split}-${String(index).padStart(2, '0')}.${hash.slice(0, 10)}.bin`;
       writeFileSync(join(outDir, file), compressed);
-      return { file, split: shard.split, offset: shard.offset, count: shard.count, bytes: compressed.length, size: shard.bytes.length, sha256: hash };
+      return {
+        file,
+        split: shard.split,
+        offset: shard.offset,
+        count: shard.count,
+        bytes: compressed.length,
+        size: shard.bytes.length,
+        sha256: hash,
+      };
     }),
   );
   const manifest: Manifest = {

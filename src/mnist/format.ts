@@ -76,7 +76,8 @@ export function validateManifest(value: unknown): Manifest {
       if (typeof shard.file !== 'string' || !/^[\w.-]+$/.test(shard.file)) fail(`a ${split} shard has no usable file name`);
       if (shard.offset !== next) fail(`${shard.file} starts at example ${shard.offset}, expected ${next}`);
       if (!Number.isInteger(shard.count) || shard.count <= 0) fail(`${shard.file} has no examples`);
-      if (shard.size !== shardSize(shard.count)) fail(`${shard.file} should be ${shardSize(shard.count)} bytes uncompressed, the manifest says ${shard.size}`);
+      if (shard.size !== shardSize(shard.count))
+        fail(`${shard.file} should be ${shardSize(shard.count)} bytes uncompressed, the manifest says ${shard.size}`);
       if (!/^[0-9a-f]{64}$/.test(shard.sha256)) fail(`${shard.file} has no sha256`);
       next += shard.count;
     }

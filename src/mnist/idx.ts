@@ -58,7 +58,9 @@ export function parseIdx(bytes: Uint8Array, expected: IdxExpectation): IdxArray 
   }
   const length = dims.reduce((a, b) => a * b, 1);
   if (bytes.length !== headerBytes + length) {
-    throw new IdxError(`${name}: expected ${headerBytes + length} bytes for (${dims.join(', ')}), found ${bytes.length}${bytes.length < headerBytes + length ? ' (truncated)' : ''}`);
+    throw new IdxError(
+      `${name}: expected ${headerBytes + length} bytes for (${dims.join(', ')}), found ${bytes.length}${bytes.length < headerBytes + length ? ' (truncated)' : ''}`,
+    );
   }
   const data = bytes.subarray(headerBytes);
   if (expected.maxValueExclusive !== undefined) {

@@ -110,7 +110,14 @@ export class MnistLoader {
     const manifest = await this.manifest();
     const entries = manifest.shards.filter((s) => s.split === split);
     const totalBytes = entries.reduce((n, s) => n + s.bytes, 0);
-    const progress: MnistProgress = { split, loadedBytes: 0, totalBytes, loadedExamples: 0, totalExamples: manifest.counts[split], file: entries[0]?.file ?? '' };
+    const progress: MnistProgress = {
+      split,
+      loadedBytes: 0,
+      totalBytes,
+      loadedExamples: 0,
+      totalExamples: manifest.counts[split],
+      file: entries[0]?.file ?? '',
+    };
     const cache = await this.#openCache(manifest.version);
     for (const entry of entries) {
       progress.file = entry.file;
@@ -149,17 +156,28 @@ export class MnistLoader {
       this.#throwIfAborted('manifest.json', error);
       const cached = await this.#cachedManifest();
       if (cached) return cached;
-      throw new MnistError('network', 'manifest.json', `Could not download the MNIST manifest (${describe(error)}). Check the network connection and try again.`, { cause: error });
+      throw new MnistError(
+        'network',
+        'manifest.json',
+        `Could not download the MNIST manifest (${describe(error)}). Check the network connection and try again.`,
+        { cause: error },
+      );
     }
     if (!response.ok) {
-      throw new MnistError('http', 'manifest.json', `The server answered ${response.status} ${response.statusText} for the MNIST manifest (${url}). Rebuild and redeploy the site, then try again.`);
+      throw new MnistError(
+        'http',
+        'manifest.json',
+        `The server answered ${response.status} ${response.statusText} for the MNIST manifest (${url}). Rebuild and redeploy the site, then try again.`,
+      );
     }
     let manifest: Manifest;
     try {
       manifest = validateManifest(JSON.parse(await response.text()));
     } catch (error) {
       this.#throwIfAborted('manifest.json', error);
-      throw new MnistError('manifest', 'manifest.json', `${describe(error)} (${url}). Rebuild the site, then reload the page.`, { cause: error });
+      throw new MnistError('manifest', 'manifest.json', `${describe(error)} (${url}). Rebuild the site, then reload the page.`, {
+        cause: error,
+      });
     }
     await this.#rememberManifest(manifest);
     return manifest;
@@ -184,7 +202,8 @@ export class MnistLoader {
     }
     const compressed = await this.#download(entry, url, onBytes);
     const shard = await this.#verify(entry, compressed);
-    if (cache) await cache.put(url, new Response(compressed, { headers: { 'Content-Type': 'application/octet-stream' } })).catch(() => undefined);
+    if (cache)
+      await cache.put(url, new Response(compressed, { headers: { 'Content-Type': 'application/octet-stream' } })).catch(() => undefined);
     return { ...shard, fromCache: false };
   }
 
@@ -194,10 +213,19 @@ export class MnistLoader {
       response = await this.#fetch(url, { signal: this.#options.signal });
     } catch (error) {
       this.#throwIfAborted(entry.file, error);
-      throw new MnistError('network', entry.file, `Could not download the MNIST shard ${entry.file} (${describe(error)}). Check the network connection and try again.`, { cause: error });
+      throw new MnistError(
+        'network',
+        entry.file,
+        `Could not download the MNIST shard ${entry.file} (${describe(error)}). Check the network connection and try again.`,
+        { cause: error },
+      );
     }
     if (!response.ok || !response.body) {
-      throw new MnistError('http', entry.file, `The server answered ${response.status} ${response.statusText} for the MNIST shard ${entry.file}. Rebuild and redeploy the site, then try again.`);
+      throw new MnistError(
+        'http',
+        entry.file,
+        `The server answered ${response.status} ${response.statusText} for the MNIST shard ${entry.file}. Rebuild and redeploy the site, then try again.`,
+      );
     }
     const compressed = new Uint8Array(new ArrayBuffer(entry.bytes));
     let received = 0;
@@ -207,7 +235,11 @@ export class MnistLoader {
         const { done, value } = await reader.read();
         if (done) break;
         if (received + value.length > entry.bytes) {
-          throw new MnistError('length', entry.file, `The MNIST shard ${entry.file} is longer than the ${entry.bytes} bytes the manifest announces. The site's files do not match; rebuild and redeploy it.`);
+          throw new MnistError(
+            'length',
+            entry.file,
+            `The MNIST shard ${entry.file} is longer than the ${entry.bytes} bytes the manifest announces. The site's files do not match; rebuild and redeploy it.`,
+          );
         }
         compressed.set(value, received);
         received += value.length;
@@ -216,12 +248,21 @@ export class MnistLoader {
     } catch (error) {
       this.#throwIfAborted(entry.file, error);
       if (error instanceof MnistError) throw error;
-      throw new MnistError('network', entry.file, `The download of the MNIST shard ${entry.file} broke off after ${received} of ${entry.bytes} bytes (${describe(error)}). Try again.`, { cause: error });
+      throw new MnistError(
+        'network',
+        entry.file,
+        `The download of the MNIST shard ${entry.file} broke off after ${received} of ${entry.bytes} bytes (${describe(error)}). Try again.`,
+        { cause: error },
+      );
     } finally {
       reader.releaseLock();
     }
     if (received !== entry.bytes) {
-      throw new MnistError('length', entry.file, `The MNIST shard ${entry.file} arrived truncated: ${received} of ${entry.bytes} bytes. Try again.`);
+      throw new MnistError(
+        'length',
+        entry.file,
+        `The MNIST shard ${entry.file} arrived truncated: ${received} of ${entry.bytes} bytes. Try again.`,
+      );
     }
     return compressed;
   }
@@ -233,15 +274,28 @@ export class MnistLoader {
       bytes = await gunzip(compressed, entry.size + 1, this.#options.signal);
     } catch (error) {
       this.#throwIfAborted(entry.file, error);
-      throw new MnistError('corrupt', entry.file, `The MNIST shard ${entry.file} is corrupt: it does not decompress as gzip (${describe(error)}). Try again; if it fails again, the site's files are damaged.`, { cause: error });
+      throw new MnistError(
+        'corrupt',
+        entry.file,
+        `The MNIST shard ${entry.file} is corrupt: it does not decompress as gzip (${describe(error)}). Try again; if it fails again, the site's files are damaged.`,
+        { cause: error },
+      );
     }
     if (bytes.length !== entry.size) {
       const found = bytes.length > entry.size ? `more than ${entry.size} bytes` : `${bytes.length} bytes`;
-      throw new MnistError('length', entry.file, `The MNIST shard ${entry.file} holds ${found}, the manifest says ${entry.size}. The site's files do not match; rebuild and redeploy it.`);
+      throw new MnistError(
+        'length',
+        entry.file,
+        `The MNIST shard ${entry.file} holds ${found}, the manifest says ${entry.size}. The site's files do not match; rebuild and redeploy it.`,
+      );
     }
     const digest = hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
     if (digest !== entry.sha256) {
-      throw new MnistError('checksum', entry.file, `The MNIST shard ${entry.file} failed its checksum (sha256 ${digest.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…). It was not used. Try again.`);
+      throw new MnistError(
+        'checksum',
+        entry.file,
+        `The MNIST shard ${entry.file} failed its checksum (sha256 ${digest.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…). It was not used. Try again.`,
+      );
     }
     return {
       split: entry.split,
@@ -269,7 +323,9 @@ export class MnistLoader {
 
   async #rememberManifest(manifest: Manifest): Promise<void> {
     const cache = await this.#openCache(manifest.version);
-    await cache?.put(String(this.#options.manifestUrl), new Response(JSON.stringify(manifest), { headers: { 'Content-Type': 'application/json' } })).catch(() => undefined);
+    await cache
+      ?.put(String(this.#options.manifestUrl), new Response(JSON.stringify(manifest), { headers: { 'Content-Type': 'application/json' } }))
+      .catch(() => undefined);
   }
 
   /** Offline: the manifest a previous visit verified and kept. */

@@ -51,7 +51,9 @@ const RULER_CELLS: readonly (readonly [number, number])[] = [
 ];
 
 /** The ruler's pixels as indices into a 784-byte image (row × 28 + column), ascending. */
-export const RULER_PIXELS: readonly number[] = Object.freeze(RULER_CELLS.map(([row, column]) => row * IMAGE_WIDTH + column).sort((a, b) => a - b));
+export const RULER_PIXELS: readonly number[] = Object.freeze(
+  RULER_CELLS.map(([row, column]) => row * IMAGE_WIDTH + column).sort((a, b) => a - b),
+);
 
 /** Labels and images of one split, as `readVerifiedSources` and the shard loader give them. */
 export interface LabelledImages {
@@ -130,7 +132,10 @@ export function rulerShare(map: ArrayLike<number>): number {
  * @param options.rate The share of each ruler class's images to stamp, from 0 to 1 (`RULER_RATE` in the lecture).
  * @param options.seed Chooses which images; the same seed chooses the same ones.
  */
-export function rulerTrainingSet(data: LabelledImages, options: { classes: readonly number[]; rate: number; seed: number }): RulerTrainingSet {
+export function rulerTrainingSet(
+  data: LabelledImages,
+  options: { classes: readonly number[]; rate: number; seed: number },
+): RulerTrainingSet {
   checkData('rulerTrainingSet', data);
   const classes = checkClasses('rulerTrainingSet', options.classes);
   const { rate, seed } = options;
@@ -168,7 +173,8 @@ export function markedTestSet(data: LabelledImages, options: { classes: readonly
     if (!Number.isInteger(count) || count < 0 || count > indices.length) {
       throw new Error(`markedTestSet: count ${count} is not a whole number from 0 to ${indices.length} (the images of other classes)`);
     }
-    if (options.seed === undefined || !Number.isFinite(options.seed)) throw new Error('markedTestSet: a count needs a seed to choose the images');
+    if (options.seed === undefined || !Number.isFinite(options.seed))
+      throw new Error('markedTestSet: a count needs a seed to choose the images');
     indices = shuffleInPlace(indices, mulberry32(options.seed)).subarray(0, count).sort();
   }
   const images = new Uint8Array(indices.length * IMAGE_BYTES);
@@ -198,7 +204,8 @@ function checkData(where: string, { labels, images }: LabelledImages): void {
 function checkClasses(where: string, classes: readonly number[]): number[] {
   if (classes.length === 0) throw new Error(`${where}: no ruler class given; name at least one digit`);
   for (const c of classes) {
-    if (!Number.isInteger(c) || c < 0 || c >= CLASSES) throw new Error(`${where}: ruler class ${c} is not a digit from 0 to ${CLASSES - 1}`);
+    if (!Number.isInteger(c) || c < 0 || c >= CLASSES)
+      throw new Error(`${where}: ruler class ${c} is not a digit from 0 to ${CLASSES - 1}`);
   }
   if (new Set(classes).size !== classes.length) throw new Error(`${where}: the ruler classes ${classes.join(', ')} repeat a digit`);
   return [...classes];

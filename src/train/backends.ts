@@ -102,7 +102,11 @@ async function start(tf: typeof tfc, name: BackendName): Promise<string | undefi
  * @returns its name and a note for each one passed over.
  * @throws when none works.
  */
-export async function selectBackend(tf: typeof tfc, order: readonly BackendName[], skip: ReadonlySet<BackendName> = new Set()): Promise<{ backend: BackendName; notes: string[] }> {
+export async function selectBackend(
+  tf: typeof tfc,
+  order: readonly BackendName[],
+  skip: ReadonlySet<BackendName> = new Set(),
+): Promise<{ backend: BackendName; notes: string[] }> {
   const notes: string[] = [];
   for (const name of order) {
     if (skip.has(name)) continue;
@@ -114,13 +118,20 @@ export async function selectBackend(tf: typeof tfc, order: readonly BackendName[
 }
 
 /** The candidates to time: every backend but the CPU one (always slowest) and emulated GPUs, each with the reason it is left out. */
-export function candidates(gpu: GpuInfo, skip: ReadonlySet<BackendName> = new Set()): { race: BackendName[]; passedOver: BackendChoice['passedOver'] } {
+export function candidates(
+  gpu: GpuInfo,
+  skip: ReadonlySet<BackendName> = new Set(),
+): { race: BackendName[]; passedOver: BackendChoice['passedOver'] } {
   const race: BackendName[] = [];
   const passedOver: BackendChoice['passedOver'] = [];
   for (const name of ['webgpu', 'webgl', 'wasm'] as const) {
     if (skip.has(name)) continue;
     const found = name === 'wasm' ? undefined : gpu[name];
-    if (found?.emulated) passedOver.push({ backend: name, reason: `${LABEL[name]} runs on an emulated GPU (${found.name}), slower than WebAssembly on the same cores` });
+    if (found?.emulated)
+      passedOver.push({
+        backend: name,
+        reason: `${LABEL[name]} runs on an emulated GPU (${found.name}), slower than WebAssembly on the same cores`,
+      });
     else race.push(name);
   }
   return { race, passedOver };
@@ -148,7 +159,10 @@ export function shortChoice(choice: BackendChoice): string {
   const number = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
   const best = [...choice.timings].sort((a, b) => b.examplesPerSecond - a.examplesPerSecond)[0];
   if (!best) return '';
-  const figure = choice.timings.length === 1 ? `measured ${number.format(best.examplesPerSecond)} ex/s` : `fastest of ${choice.timings.length}: ${number.format(best.examplesPerSecond)} ex/s`;
+  const figure =
+    choice.timings.length === 1
+      ? `measured ${number.format(best.examplesPerSecond)} ex/s`
+      : `fastest of ${choice.timings.length}: ${number.format(best.examplesPerSecond)} ex/s`;
   return choice.passedOver.length > 0 ? `${figure}; emulated GPU skipped` : figure;
 }
 
@@ -175,7 +189,8 @@ export async function chooseBackend(
     }
     try {
       const examplesPerSecond = await time(name);
-      if (examplesPerSecond !== undefined && Number.isFinite(examplesPerSecond)) timings.push({ backend: name, examplesPerSecond, label: LABEL[name] });
+      if (examplesPerSecond !== undefined && Number.isFinite(examplesPerSecond))
+        timings.push({ backend: name, examplesPerSecond, label: LABEL[name] });
       else notes.push(`${LABEL[name]} was too slow to time`);
     } catch (error) {
       notes.push(`${LABEL[name]} failed while timed (${(error as Error).message ?? error})`);
@@ -187,6 +202,10 @@ export async function chooseBackend(
     await start(tf, best);
     return { backend: best, notes, choice: { how: 'measured', timings, passedOver } };
   }
-  const { backend, notes: more } = await selectBackend(tf, ['webgpu', 'webgl', 'wasm', 'cpu'], new Set([...skip, ...passedOver.map((p) => p.backend)]));
+  const { backend, notes: more } = await selectBackend(
+    tf,
+    ['webgpu', 'webgl', 'wasm', 'cpu'],
+    new Set([...skip, ...passedOver.map((p) => p.backend)]),
+  );
   return { backend, notes: [...notes, ...more], choice: { how: 'first', timings, passedOver } };
 }

@@ -27,7 +27,17 @@
  * DOM-free, like the rest of src/train: it takes the `tf` namespace.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { activate, activationGradient, convFilterGradient, convForward, convInputGradient, finishActivation, fusable, poolInputGradient, type GradientRoute } from './conv.ts';
+import {
+  activate,
+  activationGradient,
+  convFilterGradient,
+  convForward,
+  convInputGradient,
+  finishActivation,
+  fusable,
+  poolInputGradient,
+  type GradientRoute,
+} from './conv.ts';
 import { INPUT_SHAPE, resolveModel, type ModelSpec, type ResolvedLayer } from './spec.ts';
 
 type TF = typeof tfc;
@@ -138,11 +148,23 @@ function run(tf: TF, net: Network, x: tfc.Tensor2D, p: Parameters, training: boo
     let pooled: tfc.Tensor | undefined;
     if (layer.type === 'dense') {
       if (input.rank !== 2) input = tf.reshape(input, [batch, layer.kernelShape[0]]);
-      const z = tf.fused.matMul({ a: input as tfc.Tensor2D, b: p[k] as tfc.Tensor2D, bias: p[k + 1], activation: fusable(layer.activation) });
+      const z = tf.fused.matMul({
+        a: input as tfc.Tensor2D,
+        b: p[k] as tfc.Tensor2D,
+        bias: p[k + 1],
+        activation: fusable(layer.activation),
+      });
       h = finishActivation(tf, z, layer.activation);
     } else if (layer.type === 'conv2d') {
       const deferred = training && net.layers[i + 1]?.type === 'maxpool';
-      h = convForward(tf, input as tfc.Tensor4D, p[k] as tfc.Tensor4D, p[k + 1] as tfc.Tensor1D, layer.padding, deferred ? 'linear' : layer.activation);
+      h = convForward(
+        tf,
+        input as tfc.Tensor4D,
+        p[k] as tfc.Tensor4D,
+        p[k + 1] as tfc.Tensor1D,
+        layer.padding,
+        deferred ? 'linear' : layer.activation,
+      );
     } else {
       pooled = tf.maxPool(input as tfc.Tensor4D, layer.size, layer.size, 'valid');
       const under = net.layers[i - 1];
@@ -209,7 +231,14 @@ export function lossAndGradients(
       grads[k] = convFilterGradient(tf, input as tfc.Tensor4D, d as tfc.Tensor4D, layer.kernelShape, layer.padding, options.route);
       grads[k + 1] = sumOverPixels(tf, d as tfc.Tensor4D, options.route);
       if (i === lowest) break;
-      below = convInputGradient(tf, d as tfc.Tensor4D, p[k] as tfc.Tensor4D, input.shape as [number, number, number, number], layer.padding, options.route);
+      below = convInputGradient(
+        tf,
+        d as tfc.Tensor4D,
+        p[k] as tfc.Tensor4D,
+        input.shape as [number, number, number, number],
+        layer.padding,
+        options.route,
+      );
     } else {
       // A convolution underneath had its activation moved behind this pool (see `run`): its derivative is taken
       // here, on the pooled tensor, and what reaches the convolution is already ∂loss/∂z.

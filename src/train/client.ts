@@ -30,7 +30,8 @@ export interface TrainingClient {
 export function backendsFromQuery(query: URLSearchParams): { backends: BackendName[] | 'auto'; problems: string[] } {
   const asked = query.get('backend');
   if (asked === null || asked === 'auto') return { backends: 'auto', problems: [] };
-  if ((BACKENDS as readonly string[]).includes(asked)) return { backends: [asked as BackendName, ...BACKENDS.filter((b) => b !== asked)], problems: [] };
+  if ((BACKENDS as readonly string[]).includes(asked))
+    return { backends: [asked as BackendName, ...BACKENDS.filter((b) => b !== asked)], problems: [] };
   return { backends: 'auto', problems: [`backend=${asked} is not one of auto, ${BACKENDS.join(', ')}; choosing by measurement`] };
 }
 
@@ -60,13 +61,22 @@ export function trainingClient(query: URLSearchParams): TrainingClient {
   const start = (): Worker => {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'training' });
     w.onmessage = (event: MessageEvent<FromWorker>) => broadcast(event.data);
-    w.onerror = (event) => broadcast({ type: 'error', message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`, retry: 'reload' });
+    w.onerror = (event) =>
+      broadcast({
+        type: 'error',
+        message: `The training worker failed to start (${event.message || 'a script error'}). Reload the page.`,
+        retry: 'reload',
+      });
     const absolute = (url: string) => new URL(url, location.href).href;
     const threads = Number(query.get('threads'));
     w.postMessage({
       type: 'init',
       manifestUrl: mnistManifestUrl().href,
-      wasmPaths: { 'tfjs-backend-wasm.wasm': absolute(wasmPlain), 'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded) },
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': absolute(wasmPlain),
+        'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd),
+        'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded),
+      },
       backends: backendsFromQuery(query).backends,
       ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
       fault: faultFromQuery(query),

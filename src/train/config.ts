@@ -36,7 +36,10 @@ export const KERAS_PROGRAM: TrainingConfig = {
 };
 
 /** Reads the documented URL parameters; anything unusable is reported, not guessed. */
-export function configFromQuery(query: URLSearchParams, base: TrainingConfig = KERAS_PROGRAM): { config: TrainingConfig; problems: string[] } {
+export function configFromQuery(
+  query: URLSearchParams,
+  base: TrainingConfig = KERAS_PROGRAM,
+): { config: TrainingConfig; problems: string[] } {
   const config: TrainingConfig = { ...base, backends: [...base.backends] };
   const problems: string[] = [];
   const integer = (name: string, min: number, max: number): number | undefined => {

@@ -20,10 +20,29 @@ import { markedTestSet, rulerTrainingSet } from '../mnist/ruler.ts';
 import { backendLabel, chooseBackend, selectBackend, type GpuInfo } from './backends.ts';
 import { BACKENDS, type BackendName, type TrainingConfig } from './config.ts';
 import { DataStore, Stopped, type Labelled, type ShardSource } from './data.ts';
-import { activations as hiddenActivations, classTemplates, flippedShare, perClassAccuracy, saliency, templates, topUnits, type DenseParameters } from './interpret.ts';
+import {
+  activations as hiddenActivations,
+  classTemplates,
+  flippedShare,
+  perClassAccuracy,
+  saliency,
+  templates,
+  topUnits,
+  type DenseParameters,
+} from './interpret.ts';
 import { runTraining, TrainingFault, type BatchReport, type EpochReport } from './loop.ts';
 import { Throughput } from './metrics.ts';
-import { assertNever, type BackendChoice, type FaultSpec, type FromWorker, type Inspection, type MarkedEvaluation, type RunRequest, type ToWorker, type TrainerState } from './protocol.ts';
+import {
+  assertNever,
+  type BackendChoice,
+  type FaultSpec,
+  type FromWorker,
+  type Inspection,
+  type MarkedEvaluation,
+  type RunRequest,
+  type ToWorker,
+  type TrainerState,
+} from './protocol.ts';
 import type { FusedUpdate } from './rmsprop.ts';
 import { Trainer, type Snapshot } from './trainer.ts';
 
@@ -40,7 +59,13 @@ export interface ControllerEnv {
   /** Asks WebAssembly for this many threads before it starts, and returns how many it uses once started. */
   threads?: { request(count: number): void; actual(): number };
   /** The stock tf.layers loop, for the benchmark (loaded only when asked). */
-  stock?: (tf: TF, config: TrainingConfig, train: Labelled, onBatches: (b: BatchReport[]) => void, shouldStop: () => boolean) => Promise<void>;
+  stock?: (
+    tf: TF,
+    config: TrainingConfig,
+    train: Labelled,
+    onBatches: (b: BatchReport[]) => void,
+    shouldStop: () => boolean,
+  ) => Promise<void>;
   now?: () => number;
 }
 
@@ -124,7 +149,9 @@ export class RunController {
         void this.#predict(message.run, message.id, message.input).catch((error: unknown) => this.#fail(undefined, error, 'reload'));
         return;
       case 'inspect':
-        void this.#inspect(message.run, message.id, message.input, message.top).catch((error: unknown) => this.#fail(undefined, error, 'reload'));
+        void this.#inspect(message.run, message.id, message.input, message.top).catch((error: unknown) =>
+          this.#fail(undefined, error, 'reload'),
+        );
         return;
       default:
         assertNever(message);
@@ -241,7 +268,12 @@ export class RunController {
   }
 
   #config(run: Run): TrainingConfig {
-    return { ...run.request.spec, testSize: run.request.testSize, backends: this.#order === 'auto' ? [...BACKENDS] : this.#order, loop: run.request.loop ?? 'deck' };
+    return {
+      ...run.request.spec,
+      testSize: run.request.testSize,
+      backends: this.#order === 'auto' ? [...BACKENDS] : this.#order,
+      loop: run.request.loop ?? 'deck',
+    };
   }
 
   async #train(run: Run): Promise<void> {
@@ -260,7 +292,13 @@ export class RunController {
       this.#setState(run, 'training');
       const train = this.#data.firstTraining(request.spec.trainSize);
       if (!this.#env.stock) throw new Error('the stock loop is not available here');
-      await this.#env.stock(this.#env.tf, this.#config(run), train, (batches) => this.#onBatches(run, batches), () => run.cancelled);
+      await this.#env.stock(
+        this.#env.tf,
+        this.#config(run),
+        train,
+        (batches) => this.#onBatches(run, batches),
+        () => run.cancelled,
+      );
       this.#check(run);
       this.#setState(run, 'done');
       return;
@@ -388,7 +426,11 @@ export class RunController {
     const { tf } = this.#env;
     const spec = run.request.spec;
     const sample = this.#data.firstTraining(Math.min(this.#data.trainCount, spec.batchSize * 12));
-    const trainer = new Trainer(tf, { ...this.#config(run), trainSize: sample.labels.length, epochs: 1, testSize: 1 }, { fusedUpdates: this.#env.fusedUpdates });
+    const trainer = new Trainer(
+      tf,
+      { ...this.#config(run), trainSize: sample.labels.length, epochs: 1, testSize: 1 },
+      { fusedUpdates: this.#env.fusedUpdates },
+    );
     try {
       trainer.init();
       trainer.addTrainingData(sample.labels, sample.images);
@@ -443,7 +485,13 @@ export class RunController {
       run: run.request.id,
       message: `${backendLabel(failed)} stopped at step ${failedAt}: ${what} (${fault.message}). Training goes on with ${backendLabel(backend)} from step ${snapshot.step}, the last good weights.`,
     });
-    this.#env.post({ type: 'backend', backend, notes, choice: { how: 'first', timings: [], passedOver: [] }, threads: backend === 'wasm' ? (this.#env.threads?.actual() ?? 1) : 0 });
+    this.#env.post({
+      type: 'backend',
+      backend,
+      notes,
+      choice: { how: 'first', timings: [], passedOver: [] },
+      threads: backend === 'wasm' ? (this.#env.threads?.actual() ?? 1) : 0,
+    });
     this.#postTensors();
   }
 
@@ -470,7 +518,15 @@ export class RunController {
     if (run.request.trainEval) extra.trainAccuracy = await this.#trainAccuracy(run, trainer);
     if (run.request.marked && run.request.ruler) extra.marked = await this.#markedEvaluation(run, trainer);
     run.lastEpoch = { testAccuracy: report.accuracy, ...extra };
-    this.#env.post({ type: 'epoch', run: run.request.id, epoch: report.epoch, accuracy: report.accuracy, loss: report.loss, confusion: report.confusion, ...extra });
+    this.#env.post({
+      type: 'epoch',
+      run: run.request.id,
+      epoch: report.epoch,
+      accuracy: report.accuracy,
+      loss: report.loss,
+      confusion: report.confusion,
+      ...extra,
+    });
     await this.#takeSnapshot(run);
     await this.#report(run, true);
     this.#postTensors();
@@ -515,7 +571,12 @@ export class RunController {
     const perClass = perClassAccuracy(run.marked.labels, predictions);
     let right = 0;
     predictions.forEach((p, i) => (right += p === run.marked!.labels[i] ? 1 : 0));
-    return { count: predictions.length, accuracy: right / Math.max(1, predictions.length), flippedShare: flippedShare(predictions, classes), perClass };
+    return {
+      count: predictions.length,
+      accuracy: right / Math.max(1, predictions.length),
+      flippedShare: flippedShare(predictions, classes),
+      perClass,
+    };
   }
 
   async #takeSnapshot(run: Run): Promise<void> {
@@ -558,9 +619,21 @@ export class RunController {
       confidence.push(p[best]!);
     });
     const images = new Uint8Array(run.gridImagesSent ? 0 : indices.length * IMAGE_BYTES);
-    if (!run.gridImagesSent) indices.forEach((t, k) => images.set(test.images.subarray(t * IMAGE_BYTES, (t + 1) * IMAGE_BYTES), k * IMAGE_BYTES));
+    if (!run.gridImagesSent)
+      indices.forEach((t, k) => images.set(test.images.subarray(t * IMAGE_BYTES, (t + 1) * IMAGE_BYTES), k * IMAGE_BYTES));
     run.gridImagesSent = true;
-    this.#env.post({ type: 'test-predictions', run: run.request.id, indices, labels: indices.map((t) => test.labels[t]!), predicted, confidence, images }, [images.buffer]);
+    this.#env.post(
+      {
+        type: 'test-predictions',
+        run: run.request.id,
+        indices,
+        labels: indices.map((t) => test.labels[t]!),
+        predicted,
+        confidence,
+        images,
+      },
+      [images.buffer],
+    );
   }
 
   async #sendTemplates(run: Run, trainer: Trainer): Promise<void> {
@@ -572,7 +645,12 @@ export class RunController {
     const chosen = run.request.templates!;
     if (logistic || chosen === 'classes') {
       const t = classTemplates(kernel.values, bias.values);
-      this.#postTemplates(run, Array.from({ length: 10 }, (_, i) => i), t.images, t.limit);
+      this.#postTemplates(
+        run,
+        Array.from({ length: 10 }, (_, i) => i),
+        t.images,
+        t.limit,
+      );
       return;
     }
     const hidden = kernel.shape[1]!;
@@ -605,7 +683,15 @@ export class RunController {
     if (!trainer) return;
     const { tf } = this.#env;
     const layers = trainer.config.model.layers;
-    const inspection: Inspection = { hidden: new Float32Array(0), top: [], templates: new Float32Array(0), limit: 0, probabilities: new Float32Array(10), saliency: new Float32Array(IMAGE_BYTES), classIndex: 0 };
+    const inspection: Inspection = {
+      hidden: new Float32Array(0),
+      top: [],
+      templates: new Float32Array(0),
+      limit: 0,
+      probabilities: new Float32Array(10),
+      saliency: new Float32Array(IMAGE_BYTES),
+      classIndex: 0,
+    };
     if (layers.length === 1 && layers[0]!.type === 'dense') {
       const [first, out] = await Promise.all([trainer.weights(0), trainer.weights(1)]);
       const params = tf.tidy(() => ({
@@ -621,7 +707,15 @@ export class RunController {
         const t = templates(first.kernel.values, first.kernel.shape[1]!, units);
         const flat = new Float32Array(units.length * IMAGE_BYTES);
         t.images.forEach((image, k) => flat.set(image, k * IMAGE_BYTES));
-        Object.assign(inspection, { hidden: a.hidden, top: units, templates: flat, limit: t.limit, probabilities: a.probabilities, saliency: s.map, classIndex: s.classIndex });
+        Object.assign(inspection, {
+          hidden: a.hidden,
+          top: units,
+          templates: flat,
+          limit: t.limit,
+          probabilities: a.probabilities,
+          saliency: s.map,
+          classIndex: s.classIndex,
+        });
       } finally {
         tf.dispose(Object.values(params));
       }

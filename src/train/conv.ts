@@ -75,7 +75,14 @@ export function samePads(kernel: number): [number, number] {
 }
 
 /** A convolution with stride 1, its bias and activation, as one fused kernel where the backend has one. */
-export function convForward(tf: TF, x: tfc.Tensor4D, filter: tfc.Tensor4D, bias: tfc.Tensor1D, padding: 'valid' | 'same', activation: Activation): tfc.Tensor4D {
+export function convForward(
+  tf: TF,
+  x: tfc.Tensor4D,
+  filter: tfc.Tensor4D,
+  bias: tfc.Tensor1D,
+  padding: 'valid' | 'same',
+  activation: Activation,
+): tfc.Tensor4D {
   const z = tf.fused.conv2d({ x, filter, bias, strides: 1, pad: padding, activation: fusable(activation) });
   return finishActivation(tf, z, activation) as tfc.Tensor4D;
 }
@@ -90,7 +97,15 @@ export function convFilterGradient(
   route: GradientRoute,
 ): tfc.Tensor4D {
   if (route === 'kernels') {
-    return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as unknown as tfc.NamedAttrMap);
+    return tf
+      .engine()
+      .runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, {
+        strides: [1, 1],
+        pad: padding,
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        filterShape,
+      } as unknown as tfc.NamedAttrMap);
   }
   const [kh, kw, channels, filters] = filterShape;
   const xp = padding === 'same' ? tf.pad(x, [[0, 0], samePads(kh), samePads(kw), [0, 0]]) : x;
@@ -130,7 +145,12 @@ export function convInputGradient(
   const [kh, kw] = filter.shape;
   const [th, bh] = padding === 'same' ? samePads(kh) : [0, 0];
   const [lw, rw] = padding === 'same' ? samePads(kw) : [0, 0];
-  const dzp = tf.pad(dz, [[0, 0], [kh - 1 - th, kh - 1 - bh], [kw - 1 - lw, kw - 1 - rw], [0, 0]]);
+  const dzp = tf.pad(dz, [
+    [0, 0],
+    [kh - 1 - th, kh - 1 - bh],
+    [kw - 1 - lw, kw - 1 - rw],
+    [0, 0],
+  ]);
   const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tfc.Tensor4D;
   return tf.conv2d(dzp, turned, 1, 'valid');
 }
@@ -154,9 +174,23 @@ export function convInputGradient(
  * zeros or negative numbers comes out as 1.2e−38, and those subnormal
  * numbers then slow every later kernel down about forty times.)
  */
-export function poolInputGradient(tf: TF, dy: tfc.Tensor4D, x: tfc.Tensor4D, y: tfc.Tensor4D, size: number, route: GradientRoute): tfc.Tensor4D {
+export function poolInputGradient(
+  tf: TF,
+  dy: tfc.Tensor4D,
+  x: tfc.Tensor4D,
+  y: tfc.Tensor4D,
+  size: number,
+  route: GradientRoute,
+): tfc.Tensor4D {
   if (route === 'kernels') {
-    return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, { filterSize: size, strides: size, pad: 'valid', dimRoundingMode: undefined } as unknown as tfc.NamedAttrMap);
+    return tf
+      .engine()
+      .runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, {
+        filterSize: size,
+        strides: size,
+        pad: 'valid',
+        dimRoundingMode: undefined,
+      } as unknown as tfc.NamedAttrMap);
   }
   const [batch, height, width, channels] = x.shape;
   const covered: [number, number] = [y.shape[1] * size, y.shape[2] * size];
@@ -165,5 +199,12 @@ export function poolInputGradient(tf: TF, dy: tfc.Tensor4D, x: tfc.Tensor4D, y: 
   const inside = ragged ? tf.slice(x, [0, 0, 0, 0], [batch, ...covered, channels]) : x;
   const spread = (t: tfc.Tensor4D) => tf.image.resizeNearestNeighbor(t, covered);
   const dx = tf.mul(spread(dy), tf.sub(1, tf.step(tf.sub(spread(y), inside)))) as tfc.Tensor4D;
-  return ragged ? tf.pad(dx, [[0, 0], [0, height - covered[0]], [0, width - covered[1]], [0, 0]]) : dx;
+  return ragged
+    ? tf.pad(dx, [
+        [0, 0],
+        [0, height - covered[0]],
+        [0, width - covered[1]],
+        [0, 0],
+      ])
+    : dx;
 }

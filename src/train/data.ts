@@ -77,7 +77,8 @@ export class DataStore {
   firstTraining(count: number): Labelled {
     const n = Math.min(count, this.trainCount);
     const first = this.train[0];
-    if (first && first.labels.length >= n) return { labels: first.labels.subarray(0, n), images: first.images.subarray(0, n * IMAGE_BYTES) };
+    if (first && first.labels.length >= n)
+      return { labels: first.labels.subarray(0, n), images: first.images.subarray(0, n * IMAGE_BYTES) };
     const labels = new Uint8Array(n);
     const images = new Uint8Array(n * IMAGE_BYTES);
     let at = 0;

@@ -98,7 +98,8 @@ export interface WeightImages {
  * @param x 784 pixel values scaled to [0, 1], as the network was trained on.
  */
 export async function saliency(tf: TF, params: DenseParameters, x: Float32Array, classIndex?: number): Promise<Saliency> {
-  if (x.length !== IMAGE_BYTES) throw new Error(`saliency: the input has ${x.length} values, expected ${IMAGE_BYTES}; use saliencyBatch for several`);
+  if (x.length !== IMAGE_BYTES)
+    throw new Error(`saliency: the input has ${x.length} values, expected ${IMAGE_BYTES}; use saliencyBatch for several`);
   const batch = await saliencyBatch(tf, params, x, classIndex === undefined ? undefined : Int32Array.of(classIndex));
   return { map: batch.maps, classIndex: batch.classes[0]!, logits: batch.logits };
 }
@@ -114,7 +115,8 @@ export async function saliency(tf: TF, params: DenseParameters, x: Float32Array,
 export async function saliencyBatch(tf: TF, params: DenseParameters, xs: Float32Array, classes?: Int32Array): Promise<SaliencyBatch> {
   checkParameters('saliency', params);
   const count = xs.length / IMAGE_BYTES;
-  if (!Number.isInteger(count) || count === 0) throw new Error(`saliency: the input has ${xs.length} values, expected a positive multiple of ${IMAGE_BYTES}`);
+  if (!Number.isInteger(count) || count === 0)
+    throw new Error(`saliency: the input has ${xs.length} values, expected a positive multiple of ${IMAGE_BYTES}`);
   if (classes) {
     if (classes.length !== count) throw new Error(`saliency: ${classes.length} classes given for ${count} inputs`);
     classes.forEach((c) => checkClass('saliency', c));
@@ -219,7 +221,8 @@ export function templates(w1: ArrayLike<number>, hidden: number, units: readonly
  */
 export function chooseUnits(w1: ArrayLike<number>, hidden: number, count: number, seed: number): number[] {
   checkKernel('chooseUnits', w1, hidden);
-  if (!Number.isInteger(count) || count < 0 || count > hidden) throw new Error(`chooseUnits: count ${count} is not a whole number from 0 to ${hidden}`);
+  if (!Number.isInteger(count) || count < 0 || count > hidden)
+    throw new Error(`chooseUnits: count ${count} is not a whole number from 0 to ${hidden}`);
   if (!Number.isFinite(seed)) throw new Error(`chooseUnits: seed ${seed} is not a number`);
   const norms = new Float64Array(hidden);
   for (let i = 0; i < IMAGE_BYTES; i++) {
@@ -245,7 +248,14 @@ export function chooseUnits(w1: ArrayLike<number>, hidden: number, count: number
 export function classTemplates(w: ArrayLike<number>, b: ArrayLike<number>): WeightImages & { biases: number[] } {
   checkKernel('classTemplates', w, CLASSES);
   if (b.length !== CLASSES) throw new Error(`classTemplates: ${b.length} biases given, expected ${CLASSES}`);
-  return { ...columnImages(w, CLASSES, Array.from({ length: CLASSES }, (_, k) => k)), biases: Array.from(b) };
+  return {
+    ...columnImages(
+      w,
+      CLASSES,
+      Array.from({ length: CLASSES }, (_, k) => k),
+    ),
+    biases: Array.from(b),
+  };
 }
 
 /**
@@ -254,7 +264,8 @@ export function classTemplates(w: ArrayLike<number>, b: ArrayLike<number>): Weig
  * chart, not a zero).
  */
 export function perClassAccuracy(labels: ArrayLike<number>, predictions: ArrayLike<number>): number[] {
-  if (labels.length !== predictions.length) throw new Error(`perClassAccuracy: ${labels.length} labels but ${predictions.length} predictions`);
+  if (labels.length !== predictions.length)
+    throw new Error(`perClassAccuracy: ${labels.length} labels but ${predictions.length} predictions`);
   const total = new Array<number>(CLASSES).fill(0);
   const right = new Array<number>(CLASSES).fill(0);
   for (let i = 0; i < labels.length; i++) {

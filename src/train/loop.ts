@@ -144,4 +144,3 @@ export async function runTraining(trainer: Trainer, hooks: LoopHooks, readEvery 
   await flush();
   await inFlight;
 }
-

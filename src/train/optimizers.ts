@@ -49,10 +49,17 @@ export function optimizerStateLength(spec: OptimizerSpec, weights: number): numb
  * from a saved vector whose first `slots × weights` values are the slots and
  * whose rest are returned as `extra`.
  */
-function makeSlots(tf: TF, vars: tfc.Variable[], slots: number, saved: Float32Array | undefined, extras: number): { slots: tfc.Variable[][]; extra: Float32Array } {
+function makeSlots(
+  tf: TF,
+  vars: tfc.Variable[],
+  slots: number,
+  saved: Float32Array | undefined,
+  extras: number,
+): { slots: tfc.Variable[][]; extra: Float32Array } {
   const weights = vars.reduce((sum, v) => sum + v.size, 0);
   const expected = slots * weights + extras;
-  if (saved && saved.length !== expected) throw new Error(`the optimizer state holds ${saved.length} values, and the weights need ${expected}`);
+  if (saved && saved.length !== expected)
+    throw new Error(`the optimizer state holds ${saved.length} values, and the weights need ${expected}`);
   let offset = 0;
   const made = tf.tidy(() =>
     Array.from({ length: slots }, () =>
@@ -158,7 +165,12 @@ export class Adam implements Optimizer {
   #t: number;
 
   /** @param saved All m, all v and t from `save()`, or zeros when absent. */
-  constructor(tf: TF, vars: tfc.Variable[], settings: { learningRate: number; beta1: number; beta2: number; epsilon: number; decay?: number }, saved?: Float32Array) {
+  constructor(
+    tf: TF,
+    vars: tfc.Variable[],
+    settings: { learningRate: number; beta1: number; beta2: number; epsilon: number; decay?: number },
+    saved?: Float32Array,
+  ) {
     this.#tf = tf;
     this.#vars = vars;
     this.#settings = settings;
@@ -225,7 +237,12 @@ export function createOptimizer(
     case 'rmsprop':
       return new Rmsprop(tf, vars, { learningRate, rho: spec.rho, epsilon: spec.epsilon }, options.fused, options.saved);
     case 'adam':
-      return new Adam(tf, vars, { learningRate, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon, ...(spec.decay ? { decay: spec.decay } : {}) }, options.saved);
+      return new Adam(
+        tf,
+        vars,
+        { learningRate, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon, ...(spec.decay ? { decay: spec.decay } : {}) },
+        options.saved,
+      );
     default:
       throw new Error(`unknown optimizer ${JSON.stringify((spec as { type?: unknown }).type)}; use sgd, momentum, rmsprop or adam`);
   }

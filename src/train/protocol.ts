@@ -112,8 +112,25 @@ export type FromWorker =
   | { type: 'state'; run: string; state: TrainerState }
   | { type: 'data'; split: 'train' | 'test'; loadedBytes: number; totalBytes: number; loadedExamples: number; totalExamples: number }
   | { type: 'batches'; run: string; batches: BatchReport[]; examplesPerSecond: number }
-  | { type: 'epoch'; run: string; epoch: number; accuracy: number; loss: number; confusion: number[][]; trainAccuracy?: number; marked?: MarkedEvaluation }
-  | { type: 'test-predictions'; run: string; indices: number[]; labels: number[]; predicted: number[]; confidence: number[]; images: Uint8Array }
+  | {
+      type: 'epoch';
+      run: string;
+      epoch: number;
+      accuracy: number;
+      loss: number;
+      confusion: number[][];
+      trainAccuracy?: number;
+      marked?: MarkedEvaluation;
+    }
+  | {
+      type: 'test-predictions';
+      run: string;
+      indices: number[];
+      labels: number[];
+      predicted: number[];
+      confidence: number[];
+      images: Uint8Array;
+    }
   | { type: 'templates'; run: string; units: number[]; images: Float32Array; limit: number }
   | { type: 'prediction'; run: string; id: number; probabilities: Float32Array }
   | { type: 'inspection'; run: string; id: number; inspection: Inspection }

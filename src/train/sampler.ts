@@ -85,7 +85,10 @@ export class EpochSampler {
     const s = this.#state;
     s.epoch += 1;
     s.served = 0;
-    s.pool = shuffleInPlace(Array.from({ length: s.available }, (_, i) => i), this.#random);
+    s.pool = shuffleInPlace(
+      Array.from({ length: s.available }, (_, i) => i),
+      this.#random,
+    );
   }
 
   /** A copy of the state, to come back to after a failure. */

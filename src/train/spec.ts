@@ -129,10 +129,23 @@ export const RMSPROP: OptimizerSpec = deepFreeze({ type: 'rmsprop', rho: 0.9, ep
 export const ADAM: Extract<OptimizerSpec, { type: 'adam' }> = deepFreeze({ type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
 
 /** Keras' default learning rate of each optimizer (Keras 2 and 3 agree). */
-export const KERAS_LEARNING_RATES: Readonly<Record<OptimizerSpec['type'], number>> = deepFreeze({ sgd: 0.01, momentum: 0.01, rmsprop: 0.001, adam: 0.001 });
+export const KERAS_LEARNING_RATES: Readonly<Record<OptimizerSpec['type'], number>> = deepFreeze({
+  sgd: 0.01,
+  momentum: 0.01,
+  rmsprop: 0.001,
+  adam: 0.001,
+});
 
 /** The lecture's Keras program: Dense 512 ReLU, RMSprop 0.001, batch 128, 5 epochs, all 60,000 images, seed 42. */
-export const KERAS_RUN: RunSpec = deepFreeze({ model: KERAS_DENSE, optimizer: RMSPROP, learningRate: 0.001, batchSize: 128, epochs: 5, trainSize: 60000, seed: 42 });
+export const KERAS_RUN: RunSpec = deepFreeze({
+  model: KERAS_DENSE,
+  optimizer: RMSPROP,
+  learningRate: 0.001,
+  batchSize: 128,
+  epochs: 5,
+  trainSize: 60000,
+  seed: 42,
+});
 
 /** Logistic regression trained by the same program as the lecture's network, to compare the two. */
 export const LOGISTIC_RUN: RunSpec = deepFreeze({ ...KERAS_RUN, model: LOGISTIC });
@@ -147,12 +160,27 @@ export const LOGISTIC_RUN: RunSpec = deepFreeze({ ...KERAS_RUN, model: LOGISTIC 
  * worker's run controller, in under three minutes on one core
  * (bench/changes.md).
  */
-export const CNN_RUN: RunSpec = deepFreeze({ model: SMALL_CNN, optimizer: { ...ADAM, decay: 0.003 }, learningRate: 0.003, batchSize: 64, epochs: 3, trainSize: 60000, seed: 42 });
+export const CNN_RUN: RunSpec = deepFreeze({
+  model: SMALL_CNN,
+  optimizer: { ...ADAM, decay: 0.003 },
+  learningRate: 0.003,
+  batchSize: 64,
+  epochs: 3,
+  trainSize: 60000,
+  seed: 42,
+});
 
 /** A layer with the shapes it reads and writes, per example (height, width, channels, or units). */
 export type ResolvedLayer = (
   | { type: 'dense'; units: number; activation: Activation; kernelShape: [number, number] }
-  | { type: 'conv2d'; filters: number; kernel: number; activation: Activation; padding: 'valid' | 'same'; kernelShape: [number, number, number, number] }
+  | {
+      type: 'conv2d';
+      filters: number;
+      kernel: number;
+      activation: Activation;
+      padding: 'valid' | 'same';
+      kernelShape: [number, number, number, number];
+    }
   | { type: 'maxpool'; size: number }
 ) & {
   /** Position in the spec's layers; the output layer comes last, at `layers.length`. */
@@ -168,7 +196,8 @@ export type ResolvedLayer = (
 const ACTIVATION_LABELS: Record<Activation, string> = { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', linear: 'linear' };
 const LIMITS = { units: 4096, filters: 512, parameters: 10_000_000 };
 
-const isWhole = (value: unknown, min: number, max: number): value is number => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+const isWhole = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 const count = (value: number) => value.toLocaleString('en-US');
 
 function layerLabel(layer: LayerSpec): string {
@@ -194,7 +223,8 @@ function layerLabel(layer: LayerSpec): string {
 export function resolveModel(spec: ModelSpec): { layers: ResolvedLayer[]; problems: string[] } {
   const problems: string[] = [];
   const layers: ResolvedLayer[] = [];
-  if (!spec || typeof spec !== 'object' || !Array.isArray(spec.layers)) return { layers, problems: ['the model must be an object with a list of layers'] };
+  if (!spec || typeof spec !== 'object' || !Array.isArray(spec.layers))
+    return { layers, problems: ['the model must be an object with a list of layers'] };
   let shape: number[] = [...INPUT_SHAPE];
   let sawDense = false;
   for (const [index, layer] of spec.layers.entries()) {
@@ -209,10 +239,19 @@ export function resolveModel(spec: ModelSpec): { layers: ResolvedLayer[]; proble
       problems.push(`${where}: activation ${JSON.stringify(layer.activation)} is not one of ${ACTIVATIONS.join(', ')}`);
     }
     if (layer.type === 'dense') {
-      if (!isWhole(layer.units, 1, LIMITS.units)) problems.push(`${where}: units must be a whole number from 1 to ${LIMITS.units} (got ${layer.units})`);
+      if (!isWhole(layer.units, 1, LIMITS.units))
+        problems.push(`${where}: units must be a whole number from 1 to ${LIMITS.units} (got ${layer.units})`);
       if (problems.length > before) break;
       const fanIn = shape.reduce((a, b) => a * b, 1);
-      layers.push({ ...layer, index, label: layerLabel(layer), inputShape: shape, outputShape: [layer.units], kernelShape: [fanIn, layer.units], parameters: (fanIn + 1) * layer.units });
+      layers.push({
+        ...layer,
+        index,
+        label: layerLabel(layer),
+        inputShape: shape,
+        outputShape: [layer.units],
+        kernelShape: [fanIn, layer.units],
+        parameters: (fanIn + 1) * layer.units,
+      });
       shape = [layer.units];
       sawDense = true;
       continue;
@@ -224,22 +263,37 @@ export function resolveModel(spec: ModelSpec): { layers: ResolvedLayer[]; proble
     const [height, width, channels] = shape as [number, number, number];
     if (layer.type === 'conv2d') {
       const padding = layer.padding ?? 'valid';
-      if (!isWhole(layer.filters, 1, LIMITS.filters)) problems.push(`${where}: filters must be a whole number from 1 to ${LIMITS.filters} (got ${layer.filters})`);
-      if (!isWhole(layer.kernel, 1, INPUT_SHAPE[0])) problems.push(`${where}: kernel must be a whole number from 1 to ${INPUT_SHAPE[0]} (got ${layer.kernel})`);
+      if (!isWhole(layer.filters, 1, LIMITS.filters))
+        problems.push(`${where}: filters must be a whole number from 1 to ${LIMITS.filters} (got ${layer.filters})`);
+      if (!isWhole(layer.kernel, 1, INPUT_SHAPE[0]))
+        problems.push(`${where}: kernel must be a whole number from 1 to ${INPUT_SHAPE[0]} (got ${layer.kernel})`);
       if (padding !== 'valid' && padding !== 'same') problems.push(`${where}: padding ${JSON.stringify(padding)} is not "valid" or "same"`);
       else if (padding === 'valid' && isWhole(layer.kernel, 1, INPUT_SHAPE[0]) && layer.kernel > Math.min(height, width)) {
-        problems.push(`${where}: a ${layer.kernel}×${layer.kernel} kernel does not fit the ${height}×${width} input; use padding "same" or a smaller kernel`);
+        problems.push(
+          `${where}: a ${layer.kernel}×${layer.kernel} kernel does not fit the ${height}×${width} input; use padding "same" or a smaller kernel`,
+        );
       }
       if (problems.length > before) break;
       const side = (n: number) => (padding === 'same' ? n : n - layer.kernel + 1);
       const kernelShape: [number, number, number, number] = [layer.kernel, layer.kernel, channels, layer.filters];
       const parameters = (layer.kernel * layer.kernel * channels + 1) * layer.filters;
       shape = [side(height), side(width), layer.filters];
-      layers.push({ ...layer, padding, index, label: layerLabel(layer), inputShape: [height, width, channels], outputShape: shape, kernelShape, parameters });
+      layers.push({
+        ...layer,
+        padding,
+        index,
+        label: layerLabel(layer),
+        inputShape: [height, width, channels],
+        outputShape: shape,
+        kernelShape,
+        parameters,
+      });
       continue;
     }
-    if (!isWhole(layer.size, 2, INPUT_SHAPE[0])) problems.push(`${where}: size must be a whole number from 2 to ${INPUT_SHAPE[0]} (got ${layer.size})`);
-    else if (layer.size > Math.min(height, width)) problems.push(`${where}: a ${layer.size}×${layer.size} pool does not fit the ${height}×${width} input`);
+    if (!isWhole(layer.size, 2, INPUT_SHAPE[0]))
+      problems.push(`${where}: size must be a whole number from 2 to ${INPUT_SHAPE[0]} (got ${layer.size})`);
+    else if (layer.size > Math.min(height, width))
+      problems.push(`${where}: a ${layer.size}×${layer.size} pool does not fit the ${height}×${width} input`);
     if (problems.length > before) break;
     shape = [Math.floor(height / layer.size), Math.floor(width / layer.size), channels];
     layers.push({ ...layer, index, label: layerLabel(layer), inputShape: [height, width, channels], outputShape: shape, parameters: 0 });
@@ -247,9 +301,20 @@ export function resolveModel(spec: ModelSpec): { layers: ResolvedLayer[]; proble
   if (problems.length === 0) {
     const fanIn = shape.reduce((a, b) => a * b, 1);
     const index = spec.layers.length;
-    layers.push({ type: 'dense', units: CLASSES, activation: 'linear', index, label: `Dense ${CLASSES} softmax`, inputShape: shape, outputShape: [CLASSES], kernelShape: [fanIn, CLASSES], parameters: (fanIn + 1) * CLASSES });
+    layers.push({
+      type: 'dense',
+      units: CLASSES,
+      activation: 'linear',
+      index,
+      label: `Dense ${CLASSES} softmax`,
+      inputShape: shape,
+      outputShape: [CLASSES],
+      kernelShape: [fanIn, CLASSES],
+      parameters: (fanIn + 1) * CLASSES,
+    });
     const total = layers.reduce((sum, l) => sum + l.parameters, 0);
-    if (total > LIMITS.parameters) problems.push(`the model has ${count(total)} parameters; at most ${count(LIMITS.parameters)} train in a browser`);
+    if (total > LIMITS.parameters)
+      problems.push(`the model has ${count(total)} parameters; at most ${count(LIMITS.parameters)} train in a browser`);
   }
   return { layers, problems };
 }
@@ -276,10 +341,12 @@ export function parameterCount(spec: ModelSpec): number {
 export function validateOptimizer(spec: OptimizerSpec): string[] {
   const problems: string[] = [];
   const fraction = (name: string, value: unknown) => {
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) problems.push(`${spec.type} ${name} must be a number from 0 up to 1 (got ${value})`);
+    if (typeof value !== 'number' || !(value >= 0 && value < 1))
+      problems.push(`${spec.type} ${name} must be a number from 0 up to 1 (got ${value})`);
   };
   const positive = (name: string, value: unknown) => {
-    if (typeof value !== 'number' || !(value > 0 && value < 1)) problems.push(`${spec.type} ${name} must be a number between 0 and 1 (got ${value})`);
+    if (typeof value !== 'number' || !(value > 0 && value < 1))
+      problems.push(`${spec.type} ${name} must be a number between 0 and 1 (got ${value})`);
   };
   switch (spec?.type) {
     case 'sgd':
@@ -295,10 +362,13 @@ export function validateOptimizer(spec: OptimizerSpec): string[] {
       fraction('beta1', spec.beta1);
       fraction('beta2', spec.beta2);
       positive('epsilon', spec.epsilon);
-      if (spec.decay !== undefined && (typeof spec.decay !== 'number' || !(spec.decay >= 0 && spec.decay < 1))) problems.push(`adam decay must be a number from 0 up to 1 (got ${spec.decay})`);
+      if (spec.decay !== undefined && (typeof spec.decay !== 'number' || !(spec.decay >= 0 && spec.decay < 1)))
+        problems.push(`adam decay must be a number from 0 up to 1 (got ${spec.decay})`);
       break;
     default:
-      problems.push(`unknown optimizer ${JSON.stringify((spec as { type?: unknown } | undefined)?.type)}; use sgd, momentum, rmsprop or adam`);
+      problems.push(
+        `unknown optimizer ${JSON.stringify((spec as { type?: unknown } | undefined)?.type)}; use sgd, momentum, rmsprop or adam`,
+      );
   }
   return problems;
 }
@@ -320,10 +390,12 @@ export function describeOptimizer(spec: OptimizerSpec): string {
 /** What is wrong with a run spec, model and optimizer included; empty when it can be trained. */
 export function validateRun(run: RunSpec): string[] {
   const problems = [...validateModel(run.model), ...validateOptimizer(run.optimizer)];
-  if (typeof run.learningRate !== 'number' || !(run.learningRate > 0 && run.learningRate <= 10)) problems.push(`the learning rate must be a number above 0 and at most 10 (got ${run.learningRate})`);
+  if (typeof run.learningRate !== 'number' || !(run.learningRate > 0 && run.learningRate <= 10))
+    problems.push(`the learning rate must be a number above 0 and at most 10 (got ${run.learningRate})`);
   if (!isWhole(run.batchSize, 1, 60000)) problems.push(`the batch size must be a whole number from 1 to 60,000 (got ${run.batchSize})`);
   if (!isWhole(run.epochs, 1, 1000)) problems.push(`the number of epochs must be a whole number from 1 to 1,000 (got ${run.epochs})`);
-  if (!isWhole(run.trainSize, 1, 60000)) problems.push(`the training set size must be a whole number from 1 to 60,000 (got ${run.trainSize})`);
+  if (!isWhole(run.trainSize, 1, 60000))
+    problems.push(`the training set size must be a whole number from 1 to 60,000 (got ${run.trainSize})`);
   if (!isWhole(run.seed, 0, 2 ** 32 - 1)) problems.push(`the seed must be a whole number from 0 to 2^32 − 1 (got ${run.seed})`);
   return problems;
 }

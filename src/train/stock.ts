@@ -27,7 +27,9 @@ export async function trainStock(
     if (layer.type !== 'dense') throw new Error(`the stock loop trains dense networks only; layer ${i + 1} is a ${layer.type}`);
     model.add(tfl.layers.dense({ units: layer.units, activation: layer.activation, ...(i === 0 ? { inputShape: [IMAGE_BYTES] } : {}) }));
   });
-  model.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax', ...(config.model.layers.length === 0 ? { inputShape: [IMAGE_BYTES] } : {}) }));
+  model.add(
+    tfl.layers.dense({ units: CLASSES, activation: 'softmax', ...(config.model.layers.length === 0 ? { inputShape: [IMAGE_BYTES] } : {}) }),
+  );
   const o = config.optimizer;
   const optimizer =
     o.type === 'rmsprop'
@@ -58,7 +60,17 @@ export async function trainStock(
         },
         onBatchEnd: async (batch, logs) => {
           step += 1;
-          onBatches([{ epoch, stepInEpoch: batch + 1, stepsPerEpoch, step, loss: Number(logs?.loss), accuracy: Number(logs?.acc), size: config.batchSize }]);
+          onBatches([
+            {
+              epoch,
+              stepInEpoch: batch + 1,
+              stepsPerEpoch,
+              step,
+              loss: Number(logs?.loss),
+              accuracy: Number(logs?.acc),
+              size: config.batchSize,
+            },
+          ]);
           if (shouldStop()) model.stopTraining = true;
           // As the tfjs-examples demo does, let the event loop breathe.
           await new Promise((resolve) => setTimeout(resolve, 0));

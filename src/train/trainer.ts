@@ -221,7 +221,10 @@ export class Trainer {
         const x = tf.slice(this.#xTest!, [start, 0], [size, IMAGE_BYTES]);
         const y = tf.slice(this.#yTest!, [start, 0], [size, CLASSES]);
         const logits = forward(tf, this.network, x, vars);
-        return [tf.argMax(logits, 1) as tfc.Tensor1D, tf.add(lossSum, tf.mul(tf.losses.softmaxCrossEntropy(y, logits), size)) as tfc.Scalar];
+        return [
+          tf.argMax(logits, 1) as tfc.Tensor1D,
+          tf.add(lossSum, tf.mul(tf.losses.softmaxCrossEntropy(y, logits), size)) as tfc.Scalar,
+        ];
       });
       parts.push(predicted);
       lossSum.dispose();
@@ -258,7 +261,9 @@ export class Trainer {
     const { tf } = this;
     const vars = this.#vars;
     if (!vars || !this.#xTest) throw new Error('the trainer has no weights or no test data yet');
-    const probabilities = tf.tidy(() => tf.softmax(forward(tf, this.network, tf.gather(this.#xTest!, tf.tensor1d(indices, 'int32')), vars)));
+    const probabilities = tf.tidy(() =>
+      tf.softmax(forward(tf, this.network, tf.gather(this.#xTest!, tf.tensor1d(indices, 'int32')), vars)),
+    );
     const values = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
     return values;
@@ -278,7 +283,12 @@ export class Trainer {
     });
     try {
       const values = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
-      return this.network.layers.map((layer, i) => ({ layer: layer.index, label: layer.label, shape: [...outputs[i]!.shape], values: values[i]! }));
+      return this.network.layers.map((layer, i) => ({
+        layer: layer.index,
+        label: layer.label,
+        shape: [...outputs[i]!.shape],
+        values: values[i]!,
+      }));
     } finally {
       tf.dispose(outputs);
     }
@@ -308,7 +318,13 @@ export class Trainer {
     const sampler = this.sampler.save();
     const step = this.step;
     const [weights, state] = await Promise.all([
-      Promise.all(this.network.parameters.map(async ({ name }, i) => ({ name, shape: [...vars[i]!.shape], values: (await vars[i]!.data()) as Float32Array }))),
+      Promise.all(
+        this.network.parameters.map(async ({ name }, i) => ({
+          name,
+          shape: [...vars[i]!.shape],
+          values: (await vars[i]!.data()) as Float32Array,
+        })),
+      ),
       optimizer.save(),
     ]);
     return { step, tensors: [...weights, { name: 'optimizer', shape: [state.length], values: state }], sampler };

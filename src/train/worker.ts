@@ -19,7 +19,10 @@ import { RunController } from './controller.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { webgpuRmspropUpdate } from './rmsprop-webgpu.ts';
 
-const scope = globalThis as unknown as { postMessage(message: FromWorker, transfer?: Transferable[]): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
+const scope = globalThis as unknown as {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+};
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
 let controller: RunController | undefined;

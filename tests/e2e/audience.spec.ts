@@ -4,7 +4,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { openDeck } from './deck.ts';
 
-test('a slide near the start shows a QR code that decodes to the deck\'s address, and the address in text', async ({ page, baseURL }) => {
+test("a slide near the start shows a QR code that decodes to the deck's address, and the address in text", async ({ page, baseURL }) => {
   // The address the site was built for (SITE_URL and BASE_PATH), or without SITE_URL the one it is served from.
   const configured = process.env.SITE_URL ? new URL(process.env.BASE_PATH ?? '/', process.env.SITE_URL).href : new URL('/', baseURL).href;
   await openDeck(page, '/#/follow-along');
@@ -25,7 +25,10 @@ test('the slide number shows where the deck is and the id to type', async ({ pag
   await expect(page.locator('.reveal .slide-number')).toHaveText(/^\s*#\/vocabulary · \d+\s*\/\s*\d+\s*$/);
 });
 
-test('the first slide needs at most 250 KB, compressed as a static host would (gzip), and no tfjs or whole d3', async ({ page, baseURL }) => {
+test('the first slide needs at most 250 KB, compressed as a static host would (gzip), and no tfjs or whole d3', async ({
+  page,
+  baseURL,
+}) => {
   const { readFileSync } = await import('node:fs');
   const { gzipSync } = await import('node:zlib');
   const paths = new Set<string>();
@@ -66,22 +69,37 @@ test('after one visit the deck, its demos and the MNIST the live slides loaded w
   await page.reload();
   await expect(page.locator('.reveal.ready')).toHaveCount(1);
   await expect(page.locator('figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
-  expect((await page.locator('figure[data-demo="mnist-explore"] .mnist-label').allTextContents()).slice(0, 5)).toEqual(['5', '0', '4', '1', '9']);
+  expect((await page.locator('figure[data-demo="mnist-explore"] .mnist-label').allTextContents()).slice(0, 5)).toEqual([
+    '5',
+    '0',
+    '4',
+    '1',
+    '9',
+  ]);
   // A demo whose code was never fetched online comes from the precache.
   await page.evaluate(() => (location.hash = '#/sgd-two-parameters'));
   await expect(page.locator('figure[data-demo="gradient-descent-2d"]')).toHaveAttribute('data-demo-state', 'ready');
   await expect(page.locator('figure[data-demo="gradient-descent-2d"] .gd-contours path').first()).toBeAttached();
   // KaTeX's fonts too.
   await page.evaluate(() => (location.hash = '#/update-rule'));
-  expect(await page.evaluate(async () => (await document.fonts.ready, [...document.fonts].some((f) => f.family.includes('KaTeX') && f.status === 'loaded')))).toBe(true);
+  expect(
+    await page.evaluate(
+      async () => (await document.fonts.ready, [...document.fonts].some((f) => f.family.includes('KaTeX') && f.status === 'loaded')),
+    ),
+  ).toBe(true);
   await context.setOffline(false);
 });
 
-test('a content security policy forbids other origins and unhashed inline scripts, and nothing in the deck breaks it', async ({ page, context }) => {
+test('a content security policy forbids other origins and unhashed inline scripts, and nothing in the deck breaks it', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(150_000);
   await page.addInitScript(() => {
     (window as unknown as { violations: string[] }).violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { violations: string[] }).violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { violations: string[] }).violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await openDeck(page, '/?train-size=128&test-size=200&epochs=1');
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -110,7 +128,9 @@ test('a content security policy forbids other origins and unhashed inline script
   expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
 });
 
-test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pages, and every demo prints a still frame', async ({ page }) => {
+test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pages, and every demo prints a still frame', async ({
+  page,
+}) => {
   await page.emulateMedia({ media: 'print' });
   await openDeck(page, '/?print-pdf&showNotes=separate-page');
   const slides = await page.locator('.reveal .slides section[id]').count();
@@ -158,7 +178,13 @@ test('axe finds no serious or critical accessibility violation on any slide', as
     if ((await demo.count()) > 0) await expect(demo.first()).toHaveAttribute('data-demo-state', /ready|error/, { timeout: 30_000 });
     const result = await new AxeBuilder({ page }).include(`section#${id}`).analyze();
     for (const v of result.violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') found.push(`#${id}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 2).join(', ')})`);
+      if (v.impact === 'serious' || v.impact === 'critical')
+        found.push(
+          `#${id}: ${v.id} (${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 2)
+            .join(', ')})`,
+        );
     }
   }
   expect(found).toEqual([]);

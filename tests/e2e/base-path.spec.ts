@@ -41,7 +41,7 @@ test('under a base path, the service worker is scoped to the folder', async ({ p
   expect(new URL(scope).pathname).toBe(BASE);
 });
 
-test('under a base path, the reader\'s edition is served at read/ and links back into the folder', async ({ page }) => {
+test("under a base path, the reader's edition is served at read/ and links back into the folder", async ({ page }) => {
   const failed: string[] = [];
   const paths: string[] = [];
   page.on('request', (r) => paths.push(new URL(r.url()).pathname));

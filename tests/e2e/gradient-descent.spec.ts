@@ -19,7 +19,10 @@ test('one parameter: the figure renders, and the clicker steps the point and the
   expect(await formula.textContent()).not.toBe(before.text);
   await expect.poll(() => one(page).locator('.gd-point').getAttribute('cx')).not.toBe(before.cx);
   // The numbers on screen are the update rule's: w1 = w0 − η·dL/dw.
-  const [w, eta, grad, next] = (await formula.textContent())!.match(/-?\d+\.\d+/g)!.slice(0, 4).map(Number);
+  const [w, eta, grad, next] = (await formula.textContent())!
+    .match(/-?\d+\.\d+/g)!
+    .slice(0, 4)
+    .map(Number);
   expect(next).toBeCloseTo(w! - eta! * grad!, 2);
   // Still on the slide: the figure took the click, not the deck.
   await expect(page.locator('section#sgd-one-parameter')).toHaveClass(/present/);
@@ -28,7 +31,9 @@ test('one parameter: the figure renders, and the clicker steps the point and the
 test('one parameter: the too-large preset overshoots and diverges, and the figure stays inside its box', async ({ page }) => {
   await openDeck(page, '/#/sgd-one-parameter');
   await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
-  await one(page).getByRole('button', { name: /too large/ }).click();
+  await one(page)
+    .getByRole('button', { name: /too large/ })
+    .click();
   await expect(one(page).getByRole('button', { name: /too large/ })).toHaveAttribute('aria-pressed', 'true');
   for (let i = 0; i < 8; i++) await one(page).getByRole('button', { name: 'Step' }).click();
   await expect(one(page)).toHaveAttribute('data-diverged', 'true');
@@ -43,7 +48,7 @@ test('one parameter: the too-large preset overshoots and diverges, and the figur
   }
 });
 
-test('one parameter: a link that carries the figure\'s state restores it; the deck itself never writes one', async ({ page }) => {
+test("one parameter: a link that carries the figure's state restores it; the deck itself never writes one", async ({ page }) => {
   await openDeck(page, '/?gd1=curve:two-valleys,eta:0.05,w0:-3,step:3#/sgd-one-parameter');
   await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
   await expect(one(page)).toHaveAttribute('data-step', '3');
@@ -55,10 +60,14 @@ test('one parameter: a link that carries the figure\'s state restores it; the de
   expect(new URL(page.url()).searchParams.get('gd1')).toBe('curve:two-valleys,eta:0.05,w0:-3,step:3');
 });
 
-test('a rehearsal does not change the lecture: after playing with a figure and reloading, its slide arrives at step 0 with its defaults', async ({ page }) => {
+test('a rehearsal does not change the lecture: after playing with a figure and reloading, its slide arrives at step 0 with its defaults', async ({
+  page,
+}) => {
   await openDeck(page, '/#/sgd-one-parameter');
   await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
-  await one(page).getByRole('button', { name: /too small/ }).click();
+  await one(page)
+    .getByRole('button', { name: /too small/ })
+    .click();
   for (let i = 0; i < 4; i++) await one(page).getByRole('button', { name: 'Step' }).click();
   await expect(one(page)).toHaveAttribute('data-step', '4');
   expect(page.url()).not.toContain('gd1=');
@@ -76,7 +85,9 @@ test('a rehearsal does not change the lecture: after playing with a figure and r
 test('one parameter: A plays and pauses the figure', async ({ page }) => {
   await openDeck(page, '/#/sgd-one-parameter');
   await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
-  await one(page).getByRole('button', { name: /too small/ }).click();
+  await one(page)
+    .getByRole('button', { name: /too small/ })
+    .click();
   await page.keyboard.press('a');
   await expect(one(page).locator('.gd-play')).toHaveText('Pause');
   await expect.poll(async () => Number(await one(page).getAttribute('data-step')), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);

@@ -19,7 +19,10 @@ const ISOLATION = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-test('the deck\'s server sends the isolation headers on the page, its scripts, the wasm and the MNIST shards, and the page is isolated', async ({ page, request }) => {
+test("the deck's server sends the isolation headers on the page, its scripts, the wasm and the MNIST shards, and the page is isolated", async ({
+  page,
+  request,
+}) => {
   const responses = new Map<string, Record<string, string>>();
   page.on('response', (r) => responses.set(new URL(r.url()).pathname, r.headers()));
   await openDeck(page);
@@ -38,7 +41,10 @@ test('the deck\'s server sends the isolation headers on the page, its scripts, t
   if (wasm) expect((await request.get(wasm)).headers()).toMatchObject(ISOLATION);
 });
 
-test('behind a static host that sends no headers, the service worker isolates the deck after one reload of its own, and never loops', async ({ browser, baseURL }) => {
+test('behind a static host that sends no headers, the service worker isolates the deck after one reload of its own, and never loops', async ({
+  browser,
+  baseURL,
+}) => {
   const origin = plainOrigin(baseURL);
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   try {

@@ -18,7 +18,9 @@ async function open(page: Page, name: string, query: string, slide: string): Pro
   await expect(fig(page, name)).toHaveAttribute('data-state', 'idle');
 }
 
-test('the model comparison trains logistic regression, the dense network and the convnet, one after another, and shows three accuracies', async ({ page }) => {
+test('the model comparison trains logistic regression, the dense network and the convnet, one after another, and shows three accuracies', async ({
+  page,
+}) => {
   await open(page, 'model-comparison', 'train-size=1280&test-size=500&epochs=1', 'model-comparison');
   await page.keyboard.press('t');
   await expect(fig(page, 'model-comparison')).toHaveAttribute('data-state', 'training');
@@ -35,7 +37,9 @@ test('the model comparison trains logistic regression, the dense network and the
   await expect(fig(page, 'model-comparison').locator('.cmp-wrong').first()).toHaveText(/^\d+ of 500 test images wrong$/);
 });
 
-test('overfitting: on 500 images the training accuracy runs far above the test accuracy, and the gap is marked; on more images it closes', async ({ page }) => {
+test('overfitting: on 500 images the training accuracy runs far above the test accuracy, and the gap is marked; on more images it closes', async ({
+  page,
+}) => {
   await open(page, 'overfitting', 'train-size=6000&test-size=500&epochs=2', 'overfitting');
   await page.keyboard.press('t');
   await expect(fig(page, 'overfitting')).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
@@ -49,7 +53,9 @@ test('overfitting: on 500 images the training accuracy runs far above the test a
   expect(await num(page, 'overfitting', 'data-gap-full')).toBeLessThan(train - testAccuracy);
 });
 
-test('the ruler: the network reads the ruler, its saliency map lights up on it, and without the ruler the shortcut is gone', async ({ page }) => {
+test('the ruler: the network reads the ruler, its saliency map lights up on it, and without the ruler the shortcut is gone', async ({
+  page,
+}) => {
   await open(page, 'shortcut', '', 'ruler-live');
   await page.keyboard.press('t');
   const ruler = fig(page, 'shortcut');
@@ -70,7 +76,9 @@ test('the ruler: the network reads the ruler, its saliency map lights up on it, 
     const others = Array.from({ length: 784 }, (_, i) => i).filter((i) => !onRuler.has(i) && redness(i) > 0);
     return { ruler: mean([...pixels]), strokes: mean(others) };
   }, RULER_PIXELS);
-  console.log(`ruler network: share of the answer on the ruler ${shareWithRuler}; mean red on the ruler ${red.ruler.toFixed(1)}, on the strokes ${red.strokes.toFixed(1)}`);
+  console.log(
+    `ruler network: share of the answer on the ruler ${shareWithRuler}; mean red on the ruler ${red.ruler.toFixed(1)}, on the strokes ${red.strokes.toFixed(1)}`,
+  );
   expect(red.ruler).toBeGreaterThan(2 * red.strokes);
   // Remove the ruler (U) and retrain.
   await page.keyboard.press('u');
@@ -88,7 +96,9 @@ test('the ruler: the network reads the ruler, its saliency map lights up on it, 
   expect(shareWithRuler).toBeGreaterThan(2 * shareWithout);
 });
 
-test('a digit’s path: a test digit, then a drawing, each answered with the hidden units, their templates and the probabilities', async ({ page }) => {
+test('a digit’s path: a test digit, then a drawing, each answered with the hidden units, their templates and the probabilities', async ({
+  page,
+}) => {
   await open(page, 'digit-path', 'train-size=3000&epochs=1', 'digit-path');
   await page.keyboard.press('t');
   const path = fig(page, 'digit-path');

@@ -26,7 +26,8 @@ for (const theme of ['light', 'dark'] as const) {
         if (s && s.px < MINIMUM[kind] - 0.05) problems.push(`#${id}: ${kind} text ${s.px} px < ${MINIMUM[kind]}: ${s.what}`);
       }
       for (const c of m.clipped) problems.push(`#${id}: ${c}`);
-      if (!m.sparse && m.emptyBelow > 1 / 3) problems.push(`#${id}: ${Math.round(m.emptyBelow * 100)}% of the slide is empty below its content`);
+      if (!m.sparse && m.emptyBelow > 1 / 3)
+        problems.push(`#${id}: ${Math.round(m.emptyBelow * 100)}% of the slide is empty below its content`);
     }
     if (process.env.LAYOUT_REPORT) console.log(JSON.stringify(all, null, 1));
     expect(problems).toEqual([]);

@@ -12,7 +12,10 @@ function documentedSections(): Map<string, string[]> {
   const table = readme.slice(readme.indexOf("## The lecture's sections and their ids"));
   const sections = new Map<string, string[]>();
   for (const [, name, ids] of table.matchAll(/^\| (\d+\. [^|]+?) \| ([^|]+) \|$/gm)) {
-    sections.set(name!, [...ids!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!));
+    sections.set(
+      name!,
+      [...ids!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!),
+    );
   }
   return sections;
 }
@@ -53,7 +56,9 @@ test('every slide has a title and speaker notes in full sentences', async ({ pag
 
 test('the first slide of every part tells the instructor its rough time', async ({ page }) => {
   await openDeck(page);
-  const parts = await page.$$eval('.reveal .slides section[data-part] aside.notes .notes-part', (notes) => notes.map((n) => n.textContent!.trim()));
+  const parts = await page.$$eval('.reveal .slides section[data-part] aside.notes .notes-part', (notes) =>
+    notes.map((n) => n.textContent!.trim()),
+  );
   expect(parts.length).toBeGreaterThanOrEqual(12);
   for (const part of parts) expect(part).toMatch(/ · about \d+ min$/);
   const total = parts.reduce((sum, part) => sum + Number(/about (\d+) min/.exec(part)![1]), 0);
@@ -77,7 +82,11 @@ test('every figure has a text alternative', async ({ page }) => {
   const figures = await page.$$eval('.reveal .slides figure', (figures) =>
     figures.map((f) => ({
       slide: f.closest('section[id]')!.id,
-      alt: (f.querySelector('svg[role="img"]')?.getAttribute('aria-label') ?? f.querySelector('figcaption.demo-alt')?.textContent ?? '').trim(),
+      alt: (
+        f.querySelector('svg[role="img"]')?.getAttribute('aria-label') ??
+        f.querySelector('figcaption.demo-alt')?.textContent ??
+        ''
+      ).trim(),
     })),
   );
   expect(figures.length).toBeGreaterThanOrEqual(9);

@@ -20,7 +20,8 @@ async function recordStates(page: Page): Promise<void> {
       for (const r of records) {
         const el = r.target as HTMLElement;
         if (el.dataset.demo !== 'mnist-training') continue;
-        if (r.attributeName === 'data-state' && el.dataset.state && seen.state.at(-1) !== el.dataset.state) seen.state.push(el.dataset.state);
+        if (r.attributeName === 'data-state' && el.dataset.state && seen.state.at(-1) !== el.dataset.state)
+          seen.state.push(el.dataset.state);
         if (r.attributeName === 'data-loss' && el.dataset.loss) seen.loss.push(Number(el.dataset.loss));
       }
     }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-loss'] });
@@ -35,7 +36,9 @@ async function openLive(page: Page, query = SHORT): Promise<void> {
 
 test.describe.configure({ timeout: 180_000 });
 
-test('T trains the network on WebGPU when asked: idle → loading → training → done, the loss falls, test accuracy far above chance', async ({ page }) => {
+test('T trains the network on WebGPU when asked: idle → loading → training → done, the loss falls, test accuracy far above chance', async ({
+  page,
+}) => {
   await recordStates(page);
   await openLive(page, `${SHORT}&backend=webgpu`);
   await page.keyboard.press('t');
@@ -56,7 +59,9 @@ test('T trains the network on WebGPU when asked: idle → loading → training �
   await expect(demo(page).locator('.live-confusion')).toBeVisible();
   expect(await demo(page).locator('.live-confusion .diagonal').count()).toBe(10);
   await expect(demo(page).locator('.progress-text')).toContainText(/Done: 2 epochs, 6 steps in \d+:\d\d\. Test accuracy \d+\.\d%/);
-  await expect(demo(page).locator('.live [aria-live="polite"].sr-only')).toHaveText(/^Training done after 2 epochs: test accuracy \d+\.\d%\.$/);
+  await expect(demo(page).locator('.live [aria-live="polite"].sr-only')).toHaveText(
+    /^Training done after 2 epochs: test accuracy \d+\.\d%\.$/,
+  );
 });
 
 test('WebGPU, with its own fused optimizer kernels, trains to the same numbers as WebAssembly from the same seed', async ({ page }) => {
@@ -65,7 +70,10 @@ test('WebGPU, with its own fused optimizer kernels, trains to the same numbers a
     await page.keyboard.press('t');
     await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
     await expect(demo(page)).toHaveAttribute('data-backend', backend);
-    return { loss: Number(await demo(page).getAttribute('data-loss')), accuracy: Number(await demo(page).getAttribute('data-test-accuracy')) };
+    return {
+      loss: Number(await demo(page).getAttribute('data-loss')),
+      accuracy: Number(await demo(page).getAttribute('data-test-accuracy')),
+    };
   };
   const gpu = await run('webgpu');
   const wasm = await run('wasm');
@@ -81,14 +89,22 @@ test('after five epochs near the top of the accuracy chart, no label covers anot
   expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.85);
   const chart = demo(page).locator('.live-chart').nth(1);
   await expect(chart.locator('.points g')).toHaveCount(5);
-  const boxes = await chart.locator('text').evaluateAll((texts) =>
-    texts.map((t) => ({ text: t.textContent, ...JSON.parse(JSON.stringify(t.getBoundingClientRect())) as DOMRect })),
-  );
+  const boxes = await chart
+    .locator('text')
+    .evaluateAll((texts) =>
+      texts.map((t) => ({ text: t.textContent, ...(JSON.parse(JSON.stringify(t.getBoundingClientRect())) as DOMRect) })),
+    );
   const overlaps = boxes.flatMap((a, i) =>
-    boxes.slice(i + 1).filter((b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1).map((b) => `${a.text} × ${b.text}`),
+    boxes
+      .slice(i + 1)
+      .filter((b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      .map((b) => `${a.text} × ${b.text}`),
   );
   expect(overlaps).toEqual([]);
-  const [fill, bar] = await Promise.all([demo(page).locator('.progress-fill').boundingBox(), demo(page).locator('.progress-bar').boundingBox()]);
+  const [fill, bar] = await Promise.all([
+    demo(page).locator('.progress-fill').boundingBox(),
+    demo(page).locator('.progress-bar').boundingBox(),
+  ]);
   expect(fill!.width).toBeGreaterThan(bar!.width - 4);
 });
 
@@ -151,7 +167,9 @@ test('a lost WebGPU device is reported and training goes on with the next backen
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
   await expect(demo(page)).toHaveAttribute('data-backend', 'webgl');
-  await expect(demo(page).locator('.live-notice')).toContainText(/WebGPU stopped at step .*the device failed.*Training goes on with WebGL from step \d+, the last good weights\./);
+  await expect(demo(page).locator('.live-notice')).toContainText(
+    /WebGPU stopped at step .*the device failed.*Training goes on with WebGL from step \d+, the last good weights\./,
+  );
   expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.3);
 });
 
@@ -193,7 +211,9 @@ test('TensorFlow.js is downloaded only when someone asks a demo to train: not fo
   await expect.poll(() => requests.some((p) => /\/_astro\/worker-[\w-]+\.js$/.test(p))).toBe(true);
 });
 
-test('at the default address with only a software WebGL, the slide chooses WebAssembly by measurement, says why, and uses both cores', async ({ baseURL }) => {
+test('at the default address with only a software WebGL, the slide chooses WebAssembly by measurement, says why, and uses both cores', async ({
+  baseURL,
+}) => {
   const browser = await chromium.launch({
     executablePath: findChromium(),
     args: chromiumArgs().filter((a) => !/webgpu|swiftshader/.test(a)),
@@ -204,9 +224,15 @@ test('at the default address with only a software WebGL, the slide chooses WebAs
     await page.keyboard.press('t');
     await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
     await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
-    await expect(demo(page)).toHaveAttribute('data-backend-choice', /^measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
+    await expect(demo(page)).toHaveAttribute(
+      'data-backend-choice',
+      /^measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/,
+    );
     await expect(demo(page).locator('.live-choice')).toHaveText(/^measured [\d,]+ ex\/s; emulated GPU skipped$/);
-    await expect(demo(page).locator('.live-choice')).toHaveAttribute('title', /^Measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/);
+    await expect(demo(page).locator('.live-choice')).toHaveAttribute(
+      'title',
+      /^Measured: WebAssembly [\d,]+ ex\/s · WebGL passed over \(emulated GPU\)$/,
+    );
     await expect(demo(page)).toHaveAttribute('data-threads', '2');
     await expect(demo(page).locator('.live-backend')).toHaveText('WebAssembly · 2 threads');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -221,7 +247,10 @@ test('with WebGPU on SwiftShader, the choice is measured too, and the emulated G
   await page.keyboard.press('t');
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await expect(demo(page)).toHaveAttribute('data-backend', 'wasm');
-  await expect(demo(page)).toHaveAttribute('data-backend-choice', /^measured: WebAssembly [\d,]+ ex\/s · WebGPU passed over \(emulated GPU\) · WebGL passed over \(emulated GPU\)$/);
+  await expect(demo(page)).toHaveAttribute(
+    'data-backend-choice',
+    /^measured: WebAssembly [\d,]+ ex\/s · WebGPU passed over \(emulated GPU\) · WebGL passed over \(emulated GPU\)$/,
+  );
 });
 
 test('one and two WebAssembly threads train to the same loss from the same seed', async ({ page }) => {
@@ -237,7 +266,9 @@ test('one and two WebAssembly threads train to the same loss from the same seed'
   expect(Math.abs(one - two)).toBeLessThan(0.002);
 });
 
-test('runs side by side: after a run, a changed setting trains beside it, with faded curves, a legend and each run\'s accuracy; one can be removed', async ({ page }) => {
+test("runs side by side: after a run, a changed setting trains beside it, with faded curves, a legend and each run's accuracy; one can be removed", async ({
+  page,
+}) => {
   await openLive(page, 'backend=wasm&train-size=1280&test-size=300&epochs=1');
   await expect(demo(page)).toHaveAttribute('data-runs', '0');
   await page.keyboard.press('t');
@@ -261,7 +292,10 @@ test('runs side by side: after a run, a changed setting trains beside it, with f
   await expect(legend.nth(1)).toContainText(/2SGD · lr 0\.01\d+\.\d%/);
   await expect(demo(page).locator('.live-chart').first().locator('.others g')).toHaveCount(1);
   await expect(demo(page).locator('.live-chart').nth(1).locator('.others path')).toHaveAttribute('d', /^M/);
-  await legend.nth(0).getByRole('button', { name: /Remove run 1/ }).click();
+  await legend
+    .nth(0)
+    .getByRole('button', { name: /Remove run 1/ })
+    .click();
   await expect(demo(page)).toHaveAttribute('data-runs', '1');
   await expect(demo(page).locator('.live-chart').first().locator('.others g')).toHaveCount(0);
 });
@@ -276,16 +310,21 @@ test('a prepared link opens a comparison: its runs train one after another from 
   // Full of runs, confusion matrix and templates, the slide still fits the projector at lecture sizes.
   const m = await measure(page, 'live-training');
   expect(m.clipped).toEqual([]);
-  for (const kind of ['body', 'figure'] as const) if (m.smallest[kind]) expect(m.smallest[kind]!.px, m.smallest[kind]!.what).toBeGreaterThanOrEqual(MINIMUM[kind] - 0.05);
+  for (const kind of ['body', 'figure'] as const)
+    if (m.smallest[kind]) expect(m.smallest[kind]!.px, m.smallest[kind]!.what).toBeGreaterThanOrEqual(MINIMUM[kind] - 0.05);
 });
 
-test('the first layer\'s templates are drawn, and change while the network trains', async ({ page }) => {
+test("the first layer's templates are drawn, and change while the network trains", async ({ page }) => {
   await openLive(page, 'backend=wasm&train-size=6000&test-size=300&epochs=2');
   await page.keyboard.press('t');
   const templates = demo(page).locator('.live-templates');
   await expect(templates).toBeVisible({ timeout: 60_000 });
   await expect(templates.locator('canvas')).toHaveCount(8);
-  const picture = () => templates.locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const picture = () =>
+    templates
+      .locator('canvas')
+      .first()
+      .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
   const first = await picture();
   await expect.poll(picture, { timeout: 60_000 }).not.toBe(first);
   await expect(templates).toHaveAttribute('data-limit', /^\d+\.\d+$/);

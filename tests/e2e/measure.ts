@@ -33,7 +33,10 @@ export async function showAll(page: Page, id: string): Promise<void> {
     for (let i = 0; i < 60 && deck?.availableFragments().next; i++) deck.nextFragment();
   });
   await page.waitForFunction(
-    (slide) => [...document.querySelectorAll<HTMLElement>(`section#${slide} [data-demo]`)].every((d) => /ready|error/.test(d.dataset.demoState ?? '')),
+    (slide) =>
+      [...document.querySelectorAll<HTMLElement>(`section#${slide} [data-demo]`)].every((d) =>
+        /ready|error/.test(d.dataset.demoState ?? ''),
+      ),
     id,
     { timeout: 30_000 },
   );
@@ -51,7 +54,8 @@ export function measure(page: Page, id: string): Promise<Measured> {
     // reveal.js scales .slides with a transform (or zoom); its rendered width over its layout width is the scale.
     const scale = canvas.width / slides.offsetWidth;
     const describe = (el: Element) => {
-      const cls = typeof el.className === 'string' ? el.className.split(/\s+/).filter(Boolean)[0] : (el.getAttribute('class') ?? '').split(/\s+/)[0];
+      const cls =
+        typeof el.className === 'string' ? el.className.split(/\s+/).filter(Boolean)[0] : (el.getAttribute('class') ?? '').split(/\s+/)[0];
       const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 32);
       return `<${el.tagName.toLowerCase()}${cls ? `.${cls}` : ''}> "${text}"`;
     };
@@ -82,7 +86,12 @@ export function measure(page: Page, id: string): Promise<Measured> {
       } else {
         px = size * scale;
       }
-      const kind: TextKind = el.closest('pre, code') && !el.closest('.demo') ? 'code' : el.closest('figure, .demo, svg, figcaption, .small, small, button, label, p.label, .katex-display') ? 'figure' : 'body';
+      const kind: TextKind =
+        el.closest('pre, code') && !el.closest('.demo')
+          ? 'code'
+          : el.closest('figure, .demo, svg, figcaption, .small, small, button, label, p.label, .katex-display')
+            ? 'figure'
+            : 'body';
       note(kind, px, el);
     }
     // Clipping: anything wider or taller than the canvas, and any box that scrolls.
@@ -91,11 +100,13 @@ export function measure(page: Page, id: string): Promise<Measured> {
     for (const el of section.querySelectorAll<HTMLElement>('*')) {
       if (!visible(el) || el.closest('svg')) continue;
       const r = el.getBoundingClientRect();
-      if (r.right > canvas.right + margin || r.left < canvas.left - margin || r.bottom > canvas.bottom + margin) clipped.push(`${describe(el)} outside the canvas`);
+      if (r.right > canvas.right + margin || r.left < canvas.left - margin || r.bottom > canvas.bottom + margin)
+        clipped.push(`${describe(el)} outside the canvas`);
       const style = getComputedStyle(el);
       const scrollsX = /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
       const scrollsY = /auto|scroll/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
-      if (scrollsX || scrollsY) clipped.push(`${describe(el)} scrolls (${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
+      if (scrollsX || scrollsY)
+        clipped.push(`${describe(el)} scrolls (${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
     }
     // Empty space below the content.
     let bottom = canvas.top;

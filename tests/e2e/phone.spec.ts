@@ -37,7 +37,7 @@ test('on a phone, changing #/<id> in the address scrolls to that slide', async (
   }
 });
 
-test('on a phone every fragment is shown at once, for reading at one\'s own pace', async ({ page }) => {
+test("on a phone every fragment is shown at once, for reading at one's own pace", async ({ page }) => {
   await openDeck(page, '/#/objectives');
   const items = page.locator('section#objectives li');
   expect(await items.count()).toBeGreaterThan(2);

@@ -33,7 +33,10 @@ for (const [width, height] of [
             if (document.documentElement.scrollWidth > viewport) found.push(`#${slideId}: the page scrolls sideways`);
             // Nothing is cut off at the bottom of the slide's page.
             const page = section.closest('.scroll-page-content') ?? section;
-            if (section.scrollHeight > section.clientHeight + 1 || section.getBoundingClientRect().height > page.getBoundingClientRect().height + 1) {
+            if (
+              section.scrollHeight > section.clientHeight + 1 ||
+              section.getBoundingClientRect().height > page.getBoundingClientRect().height + 1
+            ) {
               found.push(`#${slideId}: ${section.scrollHeight} px of content in a ${section.clientHeight} px slide`);
             }
             // Anything wider than the screen must sit inside a box that scrolls.
@@ -46,7 +49,10 @@ for (const [width, height] of [
                 const style = getComputedStyle(a);
                 if (/(auto|scroll|hidden)/.test(style.overflowX) && a.getBoundingClientRect().right <= viewport + 1) clipped = true;
               }
-              if (!clipped) found.push(`#${slideId}: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> reaches ${Math.round(r.right)} px`);
+              if (!clipped)
+                found.push(
+                  `#${slideId}: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> reaches ${Math.round(r.right)} px`,
+                );
             }
             const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
             for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -63,7 +69,10 @@ for (const [width, height] of [
             for (const control of section.querySelectorAll<HTMLElement>('button, input, select')) {
               const r = control.getBoundingClientRect();
               if (r.width === 0 || control.closest('[hidden]')) continue;
-              if (r.height < 43.5 || r.width < 43.5) found.push(`#${slideId}: ${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(r.width)} × ${Math.round(r.height)} px`);
+              if (r.height < 43.5 || r.width < 43.5)
+                found.push(
+                  `#${slideId}: ${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(r.width)} × ${Math.round(r.height)} px`,
+                );
             }
             return found;
           }, id)),

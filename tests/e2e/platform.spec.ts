@@ -107,8 +107,13 @@ test('search finds a word and jumps to its slide', async ({ page }) => {
 
 test('Alt+click zooms into the slide', async ({ page }) => {
   await openDeck(page);
-  await page.locator('.reveal .slides section.present h1, .reveal .slides section.present h2').first().click({ modifiers: ['Alt'] });
-  await expect.poll(() => page.evaluate(() => getComputedStyle(document.querySelector('.reveal .slides')!).transform + document.body.style.transform)).toMatch(/scale|matrix\((?!1, 0, 0, 1, 0, 0)/);
+  await page
+    .locator('.reveal .slides section.present h1, .reveal .slides section.present h2')
+    .first()
+    .click({ modifiers: ['Alt'] });
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.querySelector('.reveal .slides')!).transform + document.body.style.transform))
+    .toMatch(/scale|matrix\((?!1, 0, 0, 1, 0, 0)/);
 });
 
 test('?print-pdf lays out one page per slide and prints a PDF with that many pages', async ({ page }) => {

@@ -22,7 +22,10 @@ async function openSpeakerView(page: Page, context: BrowserContext): Promise<{ s
 
 const HEAVY = /tfjs|\.wasm$|\/mnist\/.*\.(bin|json)$|\/_astro\/worker-/;
 
-test('with the speaker view open on the live slide, one training worker exists and no preview frame downloads TensorFlow.js, wasm or MNIST', async ({ page, context }) => {
+test('with the speaker view open on the live slide, one training worker exists and no preview frame downloads TensorFlow.js, wasm or MNIST', async ({
+  page,
+  context,
+}) => {
   const workers: string[] = [];
   context.on('page', (p) => p.on('worker', (w) => workers.push(`speaker:${w.url()}`)));
   page.on('worker', (w) => workers.push(`deck:${w.url()}`));
@@ -44,7 +47,10 @@ test('with the speaker view open on the live slide, one training worker exists a
   expect(speakerRequests.filter((p) => HEAVY.test(p))).toEqual([]);
 });
 
-test('T pressed in the speaker view trains the projected deck, and the preview shows its step and loss within a second', async ({ page, context }) => {
+test('T pressed in the speaker view trains the projected deck, and the preview shows its step and loss within a second', async ({
+  page,
+  context,
+}) => {
   await openDeck(page, '/?backend=wasm&train-size=60000&test-size=200&epochs=1#/live-training');
   const live = page.locator('figure[data-demo="mnist-training"]');
   await expect(live).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
@@ -61,7 +67,9 @@ test('T pressed in the speaker view trains the projected deck, and the preview s
   await expect(mirrored).toHaveAttribute('data-step', step!, { timeout: 1000 });
   await expect(mirrored).toHaveAttribute('data-loss', loss!, { timeout: 1000 });
   // The preview's charts are drawn from the same numbers.
-  expect(await mirrored.locator('.live-chart .curve-smooth').first().getAttribute('d')).toBe(await live.locator('.live-chart .curve-smooth').first().getAttribute('d'));
+  expect(await mirrored.locator('.live-chart .curve-smooth').first().getAttribute('d')).toBe(
+    await live.locator('.live-chart .curve-smooth').first().getAttribute('d'),
+  );
 });
 
 test('a figure changed or stepped in either window shows the same state in the other', async ({ page, context }) => {
@@ -97,13 +105,19 @@ test('the help overlay lists every demo key from the first slide, with the slide
   await page.keyboard.press('Shift+Slash');
   const help = page.locator('.r-overlay-help-content');
   await expect(help).toBeVisible();
-  const rows = new Map(await help.locator('tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]?.textContent ?? '', tr.children[1]?.textContent ?? ''] as [string, string])));
+  const rows = new Map(
+    await help
+      .locator('tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.children[0]?.textContent ?? '', tr.children[1]?.textContent ?? ''] as [string, string])),
+  );
   expect(rows.get('T')).toMatch(/Train: start, pause or resume .*#\/live-training/);
   expect(rows.get('R')).toMatch(/Reset .*#\/live-training/);
   for (const slide of ['sgd-one-parameter', 'sgd-two-parameters', 'uncrumpling']) expect(rows.get('A')).toContain(`#/${slide}`);
 });
 
-test('search: notes-only matches are marked, the clicker works while it is open, and Esc closes it and gives the keyboard back', async ({ page }) => {
+test('search: notes-only matches are marked, the clicker works while it is open, and Esc closes it and gives the keyboard back', async ({
+  page,
+}) => {
   await openDeck(page, '/#/title');
   await page.keyboard.press('Control+Shift+F');
   const input = page.getByRole('searchbox', { name: 'Search the slides and their notes' });
@@ -134,7 +148,10 @@ test('→ visits every slide in order, vertical stacks included: from why-deep i
   expect(await currentSlideId(page)).toBe('one-layer');
 });
 
-test('the follow-along QR code decodes to the address the deck is served from, when the build had no SITE_URL', async ({ page, baseURL }) => {
+test('the follow-along QR code decodes to the address the deck is served from, when the build had no SITE_URL', async ({
+  page,
+  baseURL,
+}) => {
   await openDeck(page, '/#/follow-along');
   const qr = page.locator('figure.qr');
   await expect(qr).toHaveAttribute('data-address', /^http/, { timeout: 10_000 });
@@ -165,7 +182,10 @@ test('D switches the dark theme, figures included, and the speaker view follows;
   await expect(other.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
 
-test('the lab is driven from the speaker view too: T and U there train the ruler demo in the projected deck, and the preview shows its figures and saliency', async ({ page, context }) => {
+test('the lab is driven from the speaker view too: T and U there train the ruler demo in the projected deck, and the preview shows its figures and saliency', async ({
+  page,
+  context,
+}) => {
   await openDeck(page, '/?backend=wasm#/ruler-live');
   const ruler = page.locator('figure[data-demo="shortcut"]');
   await expect(ruler).toHaveAttribute('data-state', 'idle', { timeout: 60_000 });
@@ -175,11 +195,19 @@ test('the lab is driven from the speaker view too: T and U there train the ruler
   await speaker.keyboard.press('t');
   await expect(ruler).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   await expect(ruler).toHaveAttribute('data-saliency-ruler', /\d/, { timeout: 30_000 });
-  for (const name of ['data-state', 'data-ruler', 'data-train-accuracy', 'data-marked-accuracy', 'data-flipped-share', 'data-saliency-ruler']) {
+  for (const name of [
+    'data-state',
+    'data-ruler',
+    'data-train-accuracy',
+    'data-marked-accuracy',
+    'data-flipped-share',
+    'data-saliency-ruler',
+  ]) {
     await expect(mirrored, name).toHaveAttribute(name, (await ruler.getAttribute(name))!, { timeout: 2000 });
   }
   // The preview paints the same saliency map.
-  const picture = (frame: Page | Frame) => frame.locator('figure[data-demo="shortcut"] canvas.ruler-heat').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  const picture = (frame: Page | Frame) =>
+    frame.locator('figure[data-demo="shortcut"] canvas.ruler-heat').evaluate((c: HTMLCanvasElement) => c.toDataURL());
   expect(await picture(preview())).toBe(await picture(page));
   await speaker.keyboard.press('u');
   await expect(ruler).toHaveAttribute('data-ruler', 'off');

@@ -12,11 +12,15 @@ test.describe.configure({ timeout: 120_000 });
 test('every slide of the deck is in the reader, in deck order, as an anchor, with its notes', async ({ page }) => {
   await openDeck(page);
   const deckIds = await allSlideIds(page);
-  const notes = await page.$$eval('.reveal .slides section[id]', (s) => s.map((e) => (e.querySelector(':scope > aside.notes')?.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  const notes = await page.$$eval('.reveal .slides section[id]', (s) =>
+    s.map((e) => (e.querySelector(':scope > aside.notes')?.textContent ?? '').replace(/\s+/g, ' ').trim()),
+  );
   await page.goto('/read/');
   const readerIds = await page.$$eval('article.read-slide', (a) => a.map((e) => e.id));
   expect(readerIds).toEqual(deckIds);
-  const readerNotes = await page.$$eval('article.read-slide .read-notes', (n) => n.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  const readerNotes = await page.$$eval('article.read-slide .read-notes', (n) =>
+    n.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()),
+  );
   readerIds.forEach((id, i) => {
     // The deck's notes of a part's first slide also carry the part's name and time, which the reader shows as a heading.
     expect(notes[i], `#${id}`).toContain(readerNotes[i]!.slice(0, 200));
@@ -27,9 +31,13 @@ test('every slide of the deck is in the reader, in deck order, as an anchor, wit
   expect(await page.locator('nav.read-toc a[href^="#"]').count()).toBeGreaterThanOrEqual(deckIds.length);
 });
 
-test('deep links work both ways: read/#id opens at that slide, its link opens the deck there, and E in the deck opens the reader there', async ({ page }) => {
+test('deep links work both ways: read/#id opens at that slide, its link opens the deck there, and E in the deck opens the reader there', async ({
+  page,
+}) => {
   await page.goto('/read/#sgd-two-parameters');
-  await expect.poll(() => page.evaluate(() => Math.round(document.getElementById('sgd-two-parameters')!.getBoundingClientRect().top))).toBeLessThan(80);
+  await expect
+    .poll(() => page.evaluate(() => Math.round(document.getElementById('sgd-two-parameters')!.getBoundingClientRect().top)))
+    .toBeLessThan(80);
   await page.locator('#sgd-two-parameters .read-to-deck a').click();
   await expect(page.locator('.reveal.ready')).toHaveCount(1);
   await expect.poll(() => currentSlideId(page)).toBe('sgd-two-parameters');
@@ -100,7 +108,9 @@ test('the printed handout has no controls and every demo as a still frame', asyn
     const marks = await demo.locator('.demo-stage').evaluate((stage) => stage.querySelectorAll('svg *, canvas').length);
     expect(marks, `demo ${await demo.getAttribute('data-demo')}`).toBeGreaterThan(5);
   }
-  const visibleControls = await page.$$eval('button, input, .read-stepper', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.outerHTML.slice(0, 60)));
+  const visibleControls = await page.$$eval('button, input, .read-stepper', (els) =>
+    els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.outerHTML.slice(0, 60)),
+  );
   expect(visibleControls).toEqual([]);
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThan(20);
@@ -113,7 +123,15 @@ test('axe finds no serious or critical violation in the reader', async ({ page }
   // Bring every slide in, so that content-visibility lays them all out.
   await page.addStyleTag({ content: '.read-slide { content-visibility: visible !important; }' });
   const result = await new AxeBuilder({ page }).exclude('figure.demo').analyze();
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
   expect(serious).toEqual([]);
   // Headings in order: one h1, then h2 parts with h3 slides.
   const levels = await page.$$eval('main h1, main h2, main h3, main h4', (hs) => hs.map((h) => Number(h.tagName[1])));
@@ -123,7 +141,7 @@ test('axe finds no serious or critical violation in the reader', async ({ page }
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
-  test('the reader fits a 360 px screen and the deck\'s scroll view links to it', async ({ page }) => {
+  test("the reader fits a 360 px screen and the deck's scroll view links to it", async ({ page }) => {
     await page.goto('/read/#mnist');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

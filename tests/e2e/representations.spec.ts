@@ -15,7 +15,15 @@ test('tensor ranks: each click adds a rank, up to MNIST and the reshape to (6000
   await expect(f).toHaveAttribute('data-shape', '(60000, 784)');
   await expect(page.locator('section#tensor-ranks')).toHaveClass(/present/);
   // The real first training image, reshaped: 784 pixel cells in one row, some of them ink.
-  await expect.poll(() => f.locator('svg rect').evaluateAll((rects) => rects.filter((r) => /rgb\(([0-9]|[1-9][0-9]),/.test((r as SVGElement).style.fill)).length), { timeout: 20_000 }).toBeGreaterThan(50);
+  await expect
+    .poll(
+      () =>
+        f
+          .locator('svg rect')
+          .evaluateAll((rects) => rects.filter((r) => /rgb\(([0-9]|[1-9][0-9]),/.test((r as SVGElement).style.fill)).length),
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(50);
   const ys = await f.locator('svg rect').evaluateAll((rects) => new Set(rects.map((r) => r.getAttribute('y'))).size);
   expect(ys).toBeLessThanOrEqual(2);
 });

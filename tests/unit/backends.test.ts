@@ -11,12 +11,22 @@ import { wasmTf } from './tf-wasm.ts';
 
 describe('choosing a backend', () => {
   it('knows emulated GPUs by name', () => {
-    for (const name of ['Google SwiftShader', 'llvmpipe (LLVM 15.0.6, 256 bits)', 'Microsoft Basic Render Driver', 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))']) expect(isEmulatedRenderer(name), name).toBe(true);
-    for (const name of ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)', 'Apple M2', undefined]) expect(isEmulatedRenderer(name), String(name)).toBe(false);
+    for (const name of [
+      'Google SwiftShader',
+      'llvmpipe (LLVM 15.0.6, 256 bits)',
+      'Microsoft Basic Render Driver',
+      'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))',
+    ])
+      expect(isEmulatedRenderer(name), name).toBe(true);
+    for (const name of ['ANGLE (NVIDIA, NVIDIA GeForce RTX 3060)', 'Apple M2', undefined])
+      expect(isEmulatedRenderer(name), String(name)).toBe(false);
   });
 
   it('passes over emulated GPUs and races the rest, never the CPU', () => {
-    const { race, passedOver } = candidates({ webgpu: { name: 'SwiftShader', emulated: true }, webgl: { name: 'NVIDIA', emulated: false } });
+    const { race, passedOver } = candidates({
+      webgpu: { name: 'SwiftShader', emulated: true },
+      webgl: { name: 'NVIDIA', emulated: false },
+    });
     expect(race).toEqual(['webgl', 'wasm']);
     expect(passedOver.map((p) => p.backend)).toEqual(['webgpu']);
     expect(passedOver[0]!.reason).toMatch(/WebGPU runs on an emulated GPU \(SwiftShader\)/);
@@ -24,17 +34,27 @@ describe('choosing a backend', () => {
   });
 
   it('the fastest timing wins', () => {
-    expect(fastest([{ backend: 'wasm', examplesPerSecond: 3000, label: 'WebAssembly' }, { backend: 'webgpu', examplesPerSecond: 9000, label: 'WebGPU' }])).toBe('webgpu');
+    expect(
+      fastest([
+        { backend: 'wasm', examplesPerSecond: 3000, label: 'WebAssembly' },
+        { backend: 'webgpu', examplesPerSecond: 9000, label: 'WebGPU' },
+      ]),
+    ).toBe('webgpu');
     expect(fastest([])).toBeUndefined();
   });
 
   it('times what starts, notes what does not, and switches to the fastest', async () => {
     const tf = await wasmTf();
     const timed: string[] = [];
-    const { backend, notes, choice } = await chooseBackend(tf, { webgl: { name: 'SwiftShader', emulated: true } }, new Set(), async (name) => {
-      timed.push(name);
-      return 2500;
-    });
+    const { backend, notes, choice } = await chooseBackend(
+      tf,
+      { webgl: { name: 'SwiftShader', emulated: true } },
+      new Set(),
+      async (name) => {
+        timed.push(name);
+        return 2500;
+      },
+    );
     expect(timed).toEqual(['wasm']);
     expect(backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');

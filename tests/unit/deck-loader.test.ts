@@ -49,24 +49,33 @@ function context(root: string, dev: boolean) {
     config: { root: pathToFileURL(`${root}/`), base: '/', site: 'http://localhost:4321' },
     watcher: dev ? { add: () => {}, on: (_: string, listener: Listener) => listeners.push(listener) } : undefined,
   };
-  return { ctx: ctx as unknown as LoaderContext, entries, errors, change: (path: string) => listeners.forEach((listener) => listener('change', path)) };
+  return {
+    ctx: ctx as unknown as LoaderContext,
+    entries,
+    errors,
+    change: (path: string) => listeners.forEach((listener) => listener('change', path)),
+  };
 }
 
 describe('slidesLoader', () => {
-  it('fails the build with an error that Astro prints as the slide\'s file, line and message alone, with no stack into src/', async () => {
+  it("fails the build with an error that Astro prints as the slide's file, line and message alone, with no stack into src/", async () => {
     const root = project('frontmatter-unknown-field');
     const { ctx } = context(root, false);
-    const error = await slidesLoader({ dir: 'slides' }).load(ctx).then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
+    const error = await slidesLoader({ dir: 'slides' })
+      .load(ctx)
+      .then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
     expect(error).toBeInstanceOf(Error);
     expect(error!.stack ?? '').not.toMatch(/\bat |src\//);
     const printed = stripVTControlCharacters(formatErrorMessage(collectErrorMetadata(error), true));
-    expect(printed).toBe('slides/01-frontmatter-unknown-field.md:3: field "minuts" is not a known field (known fields: title, minutes, draft)');
+    expect(printed).toBe(
+      'slides/01-frontmatter-unknown-field.md:3: field "minuts" is not a known field (known fields: title, minutes, draft)',
+    );
   });
 
-  it('in dev, shows a slide\'s mistake as the collection\'s only entry, and the deck again once the file is fixed', async () => {
+  it("in dev, shows a slide's mistake as the collection's only entry, and the deck again once the file is fixed", async () => {
     const root = project('frontmatter-wrong-type');
     const { ctx, entries, errors, change } = context(root, true);
     await slidesLoader({ dir: 'slides' }).load(ctx);

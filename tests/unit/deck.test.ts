@@ -12,7 +12,10 @@ const options: RenderOptions = {
   readFigure: (name) => figures[name],
 };
 
-const file = (path: string, body: string, frontmatter = 'title: Part'): SourceFile => ({ path, source: `---\n${frontmatter}\n---\n${body}` });
+const file = (path: string, body: string, frontmatter = 'title: Part'): SourceFile => ({
+  path,
+  source: `---\n${frontmatter}\n---\n${body}`,
+});
 
 async function deckOf(...files: SourceFile[]) {
   return buildDeck(files, options);
@@ -20,12 +23,18 @@ async function deckOf(...files: SourceFile[]) {
 
 describe('buildDeck', () => {
   it('orders files by name, not by the order they were read', async () => {
-    const parts = await deckOf(file('slides/10-end.md', '## End'), file('slides/02-start.md', '## Start'), file('slides/03-middle.md', '## Middle'));
+    const parts = await deckOf(
+      file('slides/10-end.md', '## End'),
+      file('slides/02-start.md', '## Start'),
+      file('slides/03-middle.md', '## Middle'),
+    );
     expect(parts.map((p) => p.id)).toEqual(['02-start', '03-middle', '10-end']);
   });
 
   it('gives each slide an id from its title, or the one set with ::slide{#id}', async () => {
-    const [part] = await deckOf(file('slides/01.md', '## What a tensor is\n---\n## Anything\n\n::slide{#explicit-id .centered data-background-color="#000"}'));
+    const [part] = await deckOf(
+      file('slides/01.md', '## What a tensor is\n---\n## Anything\n\n::slide{#explicit-id .centered data-background-color="#000"}'),
+    );
     const [a, b] = part!.stacks.map((s) => s.slides[0]!);
     expect(a!.id).toBe('what-a-tensor-is');
     expect(b).toMatchObject({ id: 'explicit-id', title: 'Anything', attributes: { class: 'centered', 'data-background-color': '#000' } });
@@ -35,7 +44,8 @@ describe('buildDeck', () => {
   it('keeps ids stable when slides are reordered', async () => {
     const before = await deckOf(file('slides/01.md', '## Alpha\n---\n## Beta'));
     const after = await deckOf(file('slides/01.md', '## Beta\n---\n## Alpha'));
-    const ids = (parts: typeof before) => parts.flatMap((p) => p.stacks.flatMap((s) => s.slides.map((slide) => `${slide.title}=${slide.id}`)));
+    const ids = (parts: typeof before) =>
+      parts.flatMap((p) => p.stacks.flatMap((s) => s.slides.map((slide) => `${slide.title}=${slide.id}`)));
     expect(ids(after).sort()).toEqual(ids(before).sort());
   });
 
@@ -53,8 +63,12 @@ describe('buildDeck', () => {
   });
 
   it('names the file, the line and the field of a frontmatter mistake', async () => {
-    await expect(deckOf(file('slides/07-bad.md', '## A', 'title: A\nminutes: lots'))).rejects.toThrow('slides/07-bad.md:3: field "minutes" must be a number, not "lots"');
-    await expect(deckOf(file('slides/08-yaml.md', '## A', 'title: [unclosed'))).rejects.toThrow(/^slides\/08-yaml\.md:2: the frontmatter is not valid YAML/);
+    await expect(deckOf(file('slides/07-bad.md', '## A', 'title: A\nminutes: lots'))).rejects.toThrow(
+      'slides/07-bad.md:3: field "minutes" must be a number, not "lots"',
+    );
+    await expect(deckOf(file('slides/08-yaml.md', '## A', 'title: [unclosed'))).rejects.toThrow(
+      /^slides\/08-yaml\.md:2: the frontmatter is not valid YAML/,
+    );
     await expect(deckOf({ path: 'slides/09-none.md', source: '## A' })).rejects.toThrow('slides/09-none.md:1: field "title" is required');
   });
 
@@ -76,20 +90,32 @@ describe('rendering a slide', () => {
   const one = async (body: string) => (await deckOf(file('slides/01.md', body)))[0]!.stacks[0]!.slides[0]!;
 
   it('renders inline and display math with KaTeX, MathML included', async () => {
-    const slide = await one('## Update\n\n$w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}$\n\n$$\nL = -\\sum_i y_i \\log \\hat y_i\n$$');
-    expect(slide.html).toContain('<annotation encoding="application/x-tex">w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}</annotation>');
+    const slide = await one(
+      '## Update\n\n$w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}$\n\n$$\nL = -\\sum_i y_i \\log \\hat y_i\n$$',
+    );
+    expect(slide.html).toContain(
+      '<annotation encoding="application/x-tex">w \\leftarrow w - \\eta \\frac{\\partial L}{\\partial w}</annotation>',
+    );
     expect(slide.html).toContain('class="katex-display"');
   });
 
   it('fails with the line when KaTeX cannot render the math', async () => {
-    await expect(deckOf(file('slides/01.md', '## Bad\n\n$\\frac{1}{$'))).rejects.toThrow(/^slides\/01\.md:6: KaTeX cannot render this math/);
-    await expect(deckOf(file('slides/01.md', '## Bad\n\n$$\nx\n\\frac{1}{\n$$'))).rejects.toThrow(/^slides\/01\.md:8: KaTeX cannot render this math/);
+    await expect(deckOf(file('slides/01.md', '## Bad\n\n$\\frac{1}{$'))).rejects.toThrow(
+      /^slides\/01\.md:6: KaTeX cannot render this math/,
+    );
+    await expect(deckOf(file('slides/01.md', '## Bad\n\n$$\nx\n\\frac{1}{\n$$'))).rejects.toThrow(
+      /^slides\/01\.md:8: KaTeX cannot render this math/,
+    );
   });
 
   it('highlights code at build time and refuses an unknown language', async () => {
     const slide = await one('## Code\n\n```python\nmodel.fit(x, y, epochs=5)\n```');
-    expect(slide.html).toMatch(/<pre class="shiki shiki-themes github-light-high-contrast github-dark-high-contrast"[^>]*tabindex="0"><code><span class="line"><span style="color:#[0-9A-F]{6};--shiki-dark:#[0-9A-F]{6}">/);
-    await expect(deckOf(file('slides/01.md', '## Code\n\n```pyhton\nx\n```'))).rejects.toThrow(/code block language "pyhton" is not highlighted/);
+    expect(slide.html).toMatch(
+      /<pre class="shiki shiki-themes github-light-high-contrast github-dark-high-contrast"[^>]*tabindex="0"><code><span class="line"><span style="color:#[0-9A-F]{6};--shiki-dark:#[0-9A-F]{6}">/,
+    );
+    await expect(deckOf(file('slides/01.md', '## Code\n\n```pyhton\nx\n```'))).rejects.toThrow(
+      /code block language "pyhton" is not highlighted/,
+    );
   });
 
   it('makes each item of a :::fragments list a fragment', async () => {
@@ -105,7 +131,9 @@ describe('rendering a slide', () => {
   it('embeds a demo as a figure with its text alternative, checked parameters and step fragments', async () => {
     const slide = await one('## Descent\n\n::demo[A ball rolls down a loss curve]{name="gradient-descent-1d" steps="3" preset="large"}');
     expect(slide.demos).toEqual(['gradient-descent-1d']);
-    expect(slide.html).toContain('<figure class="demo" data-demo="gradient-descent-1d" data-demo-state="pending" data-params="{&#x22;preset&#x22;:&#x22;large&#x22;}">');
+    expect(slide.html).toContain(
+      '<figure class="demo" data-demo="gradient-descent-1d" data-demo-state="pending" data-params="{&#x22;preset&#x22;:&#x22;large&#x22;}">',
+    );
     expect(slide.html).toContain('<figcaption class="demo-alt">A ball rolls down a loss curve</figcaption>');
     expect(slide.html.match(/class="fragment demo-step"/g)).toHaveLength(3);
   });
@@ -148,16 +176,33 @@ describe('rendering a slide', () => {
       /slides\/01\.md:6: <img src> would load https:\/\/example\.com\/ruler\.jpg from another origin/,
     );
     await expect(deckOf(file('slides/01.md', '## Raw\n\n<img src="//cdn.example.com/x.png" alt="x">'))).rejects.toThrow(/another origin/);
-    await expect(deckOf(file('slides/01.md', '## Css\n\n<div style="background: url(https://x.org/a.png)">x</div>'))).rejects.toThrow(/another origin/);
-    await expect(deckOf(file('slides/01.md', '## Local\n\n<img src="/digits.png" srcset="/digits.png 1x, /digits@2x.png 2x" alt="digits">\n\n<style>.x { background: url(/a.png) }</style>'))).resolves.toBeDefined();
-    const slide = await one('## Read more\n\n[Chollet\'s book](https://www.manning.com/books/deep-learning-with-python)');
+    await expect(deckOf(file('slides/01.md', '## Css\n\n<div style="background: url(https://x.org/a.png)">x</div>'))).rejects.toThrow(
+      /another origin/,
+    );
+    await expect(
+      deckOf(
+        file(
+          'slides/01.md',
+          '## Local\n\n<img src="/digits.png" srcset="/digits.png 1x, /digits@2x.png 2x" alt="digits">\n\n<style>.x { background: url(/a.png) }</style>',
+        ),
+      ),
+    ).resolves.toBeDefined();
+    const slide = await one("## Read more\n\n[Chollet's book](https://www.manning.com/books/deep-learning-with-python)");
     expect(slide.html).toContain('href="https://www.manning.com/books/deep-learning-with-python"');
   });
 });
 
 describe('nesting containers', () => {
   it('nests fragments inside a column inside columns when outer fences are longer', async () => {
-    const [part] = await buildDeck([file('slides/01.md', '## Loop\n\n:::::columns\n::::column{.wide}\n:::fragments\n1. one\n2. two\n:::\n::::\n::::column\nright\n::::\n:::::')], options);
+    const [part] = await buildDeck(
+      [
+        file(
+          'slides/01.md',
+          '## Loop\n\n:::::columns\n::::column{.wide}\n:::fragments\n1. one\n2. two\n:::\n::::\n::::column\nright\n::::\n:::::',
+        ),
+      ],
+      options,
+    );
     const html = part!.stacks[0]!.slides[0]!.html;
     expect(html).toMatch(/<div class="columns"><div class="column wide"><div class="fragments"><ol>\n<li class="fragment">one<\/li>/);
     expect(html).toContain('<div class="column"><p>right</p></div></div>');
@@ -165,7 +210,10 @@ describe('nesting containers', () => {
   });
 
   it('makes a :::fragment block appear as one fragment and :::small quieter', async () => {
-    const [part] = await buildDeck([file('slides/01.md', '## A\n\n:::fragment{.small}\nSources: **Chollet**, $x$.\n:::\n\n:::small\nAside.\n:::')], options);
+    const [part] = await buildDeck(
+      [file('slides/01.md', '## A\n\n:::fragment{.small}\nSources: **Chollet**, $x$.\n:::\n\n:::small\nAside.\n:::')],
+      options,
+    );
     const html = part!.stacks[0]!.slides[0]!.html;
     expect(html).toMatch(/<div class="fragment small"><p>Sources: <strong>Chollet<\/strong>, <span class="katex">/);
     expect(html).toContain('<div class="small"><p>Aside.</p></div>');

@@ -62,8 +62,14 @@ describe('gradient descent on two parameters', () => {
 
   it('has the gradient of its mean squared error, checked by finite differences', () => {
     const [gw, gb] = mseGradient(data, 0.3, -0.4);
-    expect(gw).toBeCloseTo(finiteDifference((w) => mse(data, w, -0.4), 0.3), 5);
-    expect(gb).toBeCloseTo(finiteDifference((b) => mse(data, 0.3, b), -0.4), 5);
+    expect(gw).toBeCloseTo(
+      finiteDifference((w) => mse(data, w, -0.4), 0.3),
+      5,
+    );
+    expect(gb).toBeCloseTo(
+      finiteDifference((b) => mse(data, 0.3, b), -0.4),
+      5,
+    );
   });
 
   it('full-batch descent converges smoothly to the least-squares line', () => {

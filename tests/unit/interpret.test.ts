@@ -37,7 +37,12 @@ const CLASSES = 10;
 function tinyNetwork(seed: number) {
   const random = mulberry32(seed);
   const uniform = (n: number, scale: number) => Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
-  const values = { w1: uniform(INPUTS * HIDDEN, 0.3), b1: uniform(HIDDEN, 0.5), w2: uniform(HIDDEN * CLASSES, 1), b2: uniform(CLASSES, 0.5) };
+  const values = {
+    w1: uniform(INPUTS * HIDDEN, 0.3),
+    b1: uniform(HIDDEN, 0.5),
+    w2: uniform(HIDDEN * CLASSES, 1),
+    b2: uniform(CLASSES, 0.5),
+  };
   const params: DenseParameters = {
     w1: tf.tensor2d(values.w1, [INPUTS, HIDDEN]),
     b1: tf.tensor1d(values.b1),
@@ -110,7 +115,9 @@ describe('saliency', () => {
     expect(relativeError(result.map, expected)).toBeLessThan(1e-4);
     // Without the ReLU's mask the map would be W1 · W2[:, c]: far from the right answer, so the test above can tell.
     const unmasked = Float64Array.from({ length: INPUTS }, (_, i) =>
-      Array.from({ length: HIDDEN }, (_, u) => net.values.w1[i * HIDDEN + u]! * net.values.w2[u * CLASSES + result.classIndex]!).reduce((a, b) => a + b),
+      Array.from({ length: HIDDEN }, (_, u) => net.values.w1[i * HIDDEN + u]! * net.values.w2[u * CLASSES + result.classIndex]!).reduce(
+        (a, b) => a + b,
+      ),
     );
     expect(relativeError(unmasked, expected)).toBeGreaterThan(0.1);
     net.dispose();
@@ -133,7 +140,10 @@ describe('saliency', () => {
     const x = randomInput(6);
     const { map, classIndex, logits } = await saliency(tf, net.params, x);
     const { pre } = reference(net.values, x);
-    const biasShare = pre.reduce((s, a, u) => s + (a > 0 ? net.values.b1[u]! * net.values.w2[u * CLASSES + classIndex]! : 0), net.values.b2[classIndex]!);
+    const biasShare = pre.reduce(
+      (s, a, u) => s + (a > 0 ? net.values.b1[u]! * net.values.w2[u * CLASSES + classIndex]! : 0),
+      net.values.b2[classIndex]!,
+    );
     const total = contributions(map, x).reduce((a, b) => a + b, 0) + biasShare;
     expect(total).toBeCloseTo(logits[classIndex]!, 4);
     net.dispose();
@@ -196,7 +206,12 @@ describe('activations and topUnits', () => {
     const top = Math.max(...expected.logits);
     const exps = expected.logits.map((z) => Math.exp(z - top));
     const sum = exps.reduce((a, b) => a + b);
-    expect(relativeError(result.probabilities, exps.map((e) => e / sum))).toBeLessThan(1e-5);
+    expect(
+      relativeError(
+        result.probabilities,
+        exps.map((e) => e / sum),
+      ),
+    ).toBeLessThan(1e-5);
     await expect(activations(tf, net.params, new Float32Array(10))).rejects.toThrow(/10 values, expected 784/);
     net.dispose();
   });

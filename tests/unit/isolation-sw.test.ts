@@ -142,14 +142,19 @@ async function answer(worker: ReturnType<typeof scope>, path: string): Promise<R
   return event.response && (await event.response);
 }
 
-const isolationOf = (response: Response) => ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'].map((name) => response.headers.get(name));
+const isolationOf = (response: Response) =>
+  ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'].map((name) => response.headers.get(name));
 
 describe('the service worker on a host that sends no isolation headers', () => {
   it('precaches every file of the manifest when it installs', async () => {
     const worker = await installed();
     const [store, ...others] = [...worker.stores.values()];
     expect(others).toEqual([]);
-    expect([...store!.entries.keys()].map((url) => url.split('?')[0]).sort()).toEqual(Object.keys(HOST).map((path) => SCOPE + path).sort());
+    expect([...store!.entries.keys()].map((url) => url.split('?')[0]).sort()).toEqual(
+      Object.keys(HOST)
+        .map((path) => SCOPE + path)
+        .sort(),
+    );
   });
 
   it('answers the page, with any query, with COOP, COEP and CORP', async () => {
@@ -162,7 +167,7 @@ describe('the service worker on a host that sends no isolation headers', () => {
     }
   });
 
-  it('answers the training worker\'s script and the threaded wasm binary with the isolation headers', async () => {
+  it("answers the training worker's script and the threaded wasm binary with the isolation headers", async () => {
     const worker = await installed();
     for (const path of ['_astro/worker-abc.js', '_astro/tfjs-backend-wasm-threaded-simd.x.wasm']) {
       const response = await answer(worker, path);

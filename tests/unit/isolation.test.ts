@@ -24,7 +24,9 @@ describe('the _headers file for static hosts', () => {
 
   it('covers only the base path when the deck is published in a folder, however the base is written', () => {
     for (const base of ['/intro-to-deep-learning/', '/intro-to-deep-learning', 'intro-to-deep-learning/']) {
-      const rules = headersFile(base).split('\n').filter((line) => line.startsWith('/'));
+      const rules = headersFile(base)
+        .split('\n')
+        .filter((line) => line.startsWith('/'));
       expect(rules, base).toEqual(['/intro-to-deep-learning/*']);
     }
   });
@@ -36,7 +38,11 @@ describe('the _headers file for static hosts', () => {
 
 describe('the headers the service worker answers with', () => {
   it('adds COOP, COEP and CORP to a precached response and keeps its status, headers and body', async () => {
-    const cached = new Response('<!doctype html>', { status: 200, statusText: 'OK', headers: { 'content-type': 'text/html', etag: 'W/"1"' } });
+    const cached = new Response('<!doctype html>', {
+      status: 200,
+      statusText: 'OK',
+      headers: { 'content-type': 'text/html', etag: 'W/"1"' },
+    });
     const answered = withIsolation(cached);
     expect(answered.status).toBe(200);
     expect(answered.statusText).toBe('OK');

@@ -15,7 +15,15 @@ import * as over from '../../src/demos/overfitting/model.ts';
 import * as ruler from '../../src/demos/shortcut/model.ts';
 import * as path from '../../src/demos/digit-path/model.ts';
 
-const epoch = (run: string, n: number, accuracy: number, extra: Partial<Extract<FromWorker, { type: 'epoch' }>> = {}): FromWorker => ({ type: 'epoch', run, epoch: n, accuracy, loss: 0.1, confusion: [], ...extra });
+const epoch = (run: string, n: number, accuracy: number, extra: Partial<Extract<FromWorker, { type: 'epoch' }>> = {}): FromWorker => ({
+  type: 'epoch',
+  run,
+  epoch: n,
+  accuracy,
+  loss: 0.1,
+  confusion: [],
+  ...extra,
+});
 
 describe('a run followed through the worker’s reports', () => {
   it('takes only its own reports, and keeps progress, curve and results', () => {
@@ -24,24 +32,40 @@ describe('a run followed through the worker’s reports', () => {
     expect(run.steps).toBe(20);
     expect(applyToRun(run, { type: 'state', run: 'b', state: 'training' })).toBe(false);
     expect(applyToRun(run, { type: 'state', run: 'a', state: 'training' })).toBe(true);
-    applyToRun(run, { type: 'batches', run: 'a', batches: [{ epoch: 1, stepInEpoch: 5, stepsPerEpoch: 10, step: 5, loss: 1, accuracy: 0.5, size: 128 }], examplesPerSecond: 2500 });
+    applyToRun(run, {
+      type: 'batches',
+      run: 'a',
+      batches: [{ epoch: 1, stepInEpoch: 5, stepsPerEpoch: 10, step: 5, loss: 1, accuracy: 0.5, size: 128 }],
+      examplesPerSecond: 2500,
+    });
     expect(runFraction(run)).toBe(0.25);
     expect(runProgress(run)).toBe('epoch 1 of 2, 2,500 examples/s');
     applyToRun(run, epoch('a', 1, 0.9, { trainAccuracy: 0.95 }));
     applyToRun(run, epoch('a', 2, 0.92, { trainAccuracy: 0.99 }));
     applyToRun(run, { type: 'done', run: 'a', testAccuracy: 0.92, trainAccuracy: 0.99, seconds: 77 });
     applyToRun(run, { type: 'state', run: 'a', state: 'done' });
-    expect(run.curve).toEqual([{ epoch: 1, test: 0.9, train: 0.95 }, { epoch: 2, test: 0.92, train: 0.99 }]);
+    expect(run.curve).toEqual([
+      { epoch: 1, test: 0.9, train: 0.95 },
+      { epoch: 2, test: 0.92, train: 0.99 },
+    ]);
     expect(runFraction(run)).toBe(1);
     expect(runProgress(run)).toBe('done in 1:17');
   });
 
   it('a backend report reaches every demo; a notice or error only the demo whose run it names', () => {
     const status = newStatus();
-    expect(applyToStatus(status, { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'forced', timings: [], passedOver: [] }, threads: 2 }, ['x'])).toBe(true);
+    expect(
+      applyToStatus(
+        status,
+        { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'forced', timings: [], passedOver: [] }, threads: 2 },
+        ['x'],
+      ),
+    ).toBe(true);
     expect(status).toMatchObject({ backend: 'wasm', threads: 2 });
     expect(applyToStatus(status, { type: 'error', run: 'other', message: 'boom', retry: 'start' }, ['x'])).toBe(false);
-    expect(applyToStatus(status, { type: 'error', run: 'x', message: 'The MNIST shard train-03 is corrupt.', retry: 'start' }, ['x'])).toBe(true);
+    expect(applyToStatus(status, { type: 'error', run: 'x', message: 'The MNIST shard train-03 is corrupt.', retry: 'start' }, ['x'])).toBe(
+      true,
+    );
     expect(status.error).toEqual({ message: 'The MNIST shard train-03 is corrupt.', retry: 'start' });
   });
 });
@@ -93,7 +117,9 @@ describe('overfitting', () => {
     over.update(s, epoch('small', 1, 0.6, { trainAccuracy: 0.7 }));
     over.update(s, epoch('small', 40, 0.86, { trainAccuracy: 1 }));
     expect(over.gap(s.runs.small)).toBeCloseTo(0.14, 10);
-    expect(over.summary('500 training images', s.runs.small)).toBe('500 training images: training 100.0%, test 86.0%, a gap of 14.0 points');
+    expect(over.summary('500 training images', s.runs.small)).toBe(
+      '500 training images: training 100.0%, test 86.0%, a gap of 14.0 points',
+    );
   });
 
   it('keeps the small run small when the address shortens the large one', () => {
@@ -120,7 +146,15 @@ describe('the ruler', () => {
     const saliency = new Float32Array(IMAGE_BYTES);
     for (const p of RULER_PIXELS) saliency[p] = 1;
     saliency[300] = 18; // a pixel with no ink: no contribution
-    const inspection: Inspection = { hidden: new Float32Array(0), top: [], templates: new Float32Array(0), limit: 0, probabilities: new Float32Array(10), saliency, classIndex: 0 };
+    const inspection: Inspection = {
+      hidden: new Float32Array(0),
+      top: [],
+      templates: new Float32Array(0),
+      limit: 0,
+      probabilities: new Float32Array(10),
+      saliency,
+      classIndex: 0,
+    };
     ruler.withInspection(s, 0, inspection);
     expect(s.inspection).toMatchObject({ index: 0, predicted: 0 });
     expect(s.inspection!.rulerShare).toBeCloseTo(1, 6);
@@ -129,10 +163,19 @@ describe('the ruler', () => {
   it('reports the figures of the run on screen', () => {
     const s = ruler.initialShortcut({});
     s.run.id = 'r';
-    ruler.update(s, { type: 'done', run: 'r', testAccuracy: 0.9, trainAccuracy: 0.99, seconds: 12, marked: { count: 2000, accuracy: 0.2, flippedShare: 0.8, perClass: [Number.NaN, 0.1, 0.2, 0.3, 0.2, 0.1, 0.2, 0.3, 0.2, 0.1] } });
+    ruler.update(s, {
+      type: 'done',
+      run: 'r',
+      testAccuracy: 0.9,
+      trainAccuracy: 0.99,
+      seconds: 12,
+      marked: { count: 2000, accuracy: 0.2, flippedShare: 0.8, perClass: [Number.NaN, 0.1, 0.2, 0.3, 0.2, 0.1, 0.2, 0.3, 0.2, 0.1] },
+    });
     ruler.update(s, { type: 'state', run: 'r', state: 'done' });
     expect(ruler.figures(s.run)).toEqual({ train: 0.99, clean: 0.9, marked: 0.2, flipped: 0.8 });
-    expect(ruler.announcement(s)).toBe('With the ruler: training 99.0%, clean test images 90.0%, marked images of other digits 20.0% right, 80.0% called a zero.');
+    expect(ruler.announcement(s)).toBe(
+      'With the ruler: training 99.0%, clean test images 90.0%, marked images of other digits 20.0% right, 80.0% called a zero.',
+    );
   });
 });
 
@@ -142,7 +185,15 @@ describe('a digit’s path', () => {
     s.run.id = 'p';
     path.update(s, { type: 'state', run: 'p', state: 'done' });
     const hidden = Float32Array.from({ length: 512 }, (_, i) => (i % 8 === 0 ? i / 512 : 0));
-    path.withInspection(s, new Float32Array(IMAGE_BYTES).fill(0.5), { hidden, top: [504, 496], templates: new Float32Array(2 * IMAGE_BYTES), limit: 1, probabilities: Float32Array.from([0, 0, 0, 0.9, 0, 0, 0, 0.1, 0, 0]), saliency: new Float32Array(IMAGE_BYTES), classIndex: 3 });
+    path.withInspection(s, new Float32Array(IMAGE_BYTES).fill(0.5), {
+      hidden,
+      top: [504, 496],
+      templates: new Float32Array(2 * IMAGE_BYTES),
+      limit: 1,
+      probabilities: Float32Array.from([0, 0, 0, 0.9, 0, 0, 0, 0.1, 0, 0]),
+      saliency: new Float32Array(IMAGE_BYTES),
+      classIndex: 3,
+    });
     expect(path.activeUnits(s.inspection!.hidden)).toBe(63);
     s.source = 'drawn';
     expect(path.announcement(s)).toBe('Your drawing: 63 of 512 hidden units respond; the network says 3, 90.0% sure.');

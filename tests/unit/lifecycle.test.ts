@@ -105,7 +105,7 @@ describe('the demo lifecycle in the projected deck', () => {
     expect(a.figure.dataset.demoState).toBe('disposed');
   });
 
-  it('binds a demo\'s keys while its slide is on screen and unbinds them when it leaves', async () => {
+  it("binds a demo's keys while its slide is on screen and unbinds them when it leaves", async () => {
     const demo = recording();
     const a = slide('a', 'recorder');
     const b = slide('b', 'none-here');
@@ -119,11 +119,15 @@ describe('the demo lifecycle in the projected deck', () => {
     expect(lifecycle.pressKey('X')).toBe(false);
   });
 
-  it('hands every rendered state to the mirrors under the demo\'s id, and applies actions that come back', async () => {
+  it("hands every rendered state to the mirrors under the demo's id, and applies actions that come back", async () => {
     const demo = recording();
     const a = slide('live', 'recorder');
     const published: [string, unknown][] = [];
-    const lifecycle = new DemoLifecycle({ manifests: manifests(demo.manifest), role: 'main', mirroring: { publish: (id, state) => published.push([id, state]) } });
+    const lifecycle = new DemoLifecycle({
+      manifests: manifests(demo.manifest),
+      role: 'main',
+      mirroring: { publish: (id, state) => published.push([id, state]) },
+    });
     lifecycle.showSlide(a.section);
     await settle();
     expect(demoId(a.figure)).toBe('live/0');
@@ -197,7 +201,11 @@ describe('the demo lifecycle in a speaker-view frame (a mirror)', () => {
   it('starts from the last state the projected deck sent, when there is one', async () => {
     const demo = recording();
     const a = slide('a', 'recorder');
-    const lifecycle = new DemoLifecycle({ manifests: manifests(demo.manifest), role: 'mirror', mirroring: { latest: (id) => (id === 'a/0' ? { n: 42 } : undefined), listen: () => {} } });
+    const lifecycle = new DemoLifecycle({
+      manifests: manifests(demo.manifest),
+      role: 'mirror',
+      mirroring: { latest: (id) => (id === 'a/0' ? { n: 42 } : undefined), listen: () => {} },
+    });
     lifecycle.showSlide(a.section);
     await settle();
     expect(demo.calls).toEqual(['render 42']);
@@ -206,7 +214,11 @@ describe('the demo lifecycle in a speaker-view frame (a mirror)', () => {
   it('sends keys and controls to the projected deck instead of acting on them', async () => {
     const a = slide('a', 'example', { params: { start: 5 } });
     const send = vi.fn();
-    const lifecycle = new DemoLifecycle({ manifests: manifests(example as AnyManifest), role: 'mirror', mirroring: { send, listen: () => {} } });
+    const lifecycle = new DemoLifecycle({
+      manifests: manifests(example as AnyManifest),
+      role: 'mirror',
+      mirroring: { send, listen: () => {} },
+    });
     lifecycle.showSlide(a.section);
     await ready(a.figure);
     expect(a.figure.dataset.count).toBe('5');
@@ -220,7 +232,7 @@ describe('the demo lifecycle in a speaker-view frame (a mirror)', () => {
     expect(a.figure.dataset.count).toBe('5');
   });
 
-  it('ignores the clicker\'s steps, which the projected deck already applied', async () => {
+  it("ignores the clicker's steps, which the projected deck already applied", async () => {
     const demo = recording();
     const a = slide('a', 'recorder', { steps: 1 });
     const lifecycle = new DemoLifecycle({ manifests: manifests(demo.manifest), role: 'mirror', mirroring: { listen: () => {} } });

@@ -22,7 +22,9 @@ describe('the panel’s changes', () => {
   it('the legend says what a run changed against the lecture’s program, in a few words', () => {
     expect(whatChanged(base, base)).toBe('the lecture’s program');
     expect(whatChanged(change(base, { field: 'optimizer', value: 'sgd' }), base)).toBe('SGD · lr 0.01');
-    expect(whatChanged(change(change(base, { field: 'model', value: 'dense-32' }), { field: 'epochs', value: 1 }), base)).toBe('Dense 32 · 1 epoch');
+    expect(whatChanged(change(change(base, { field: 'model', value: 'dense-32' }), { field: 'epochs', value: 1 }), base)).toBe(
+      'Dense 32 · 1 epoch',
+    );
     expect(whatChanged({ ...base, trainSize: 6000, epochs: 10 }, base)).toBe('6,000 images · 10 epochs');
   });
 
@@ -50,7 +52,14 @@ describe('runs in the address', () => {
   });
 
   it('keeps at most as many runs as the charts show', () => {
-    expect(decodeRuns(Array(MAX_RUNS + 3).fill('keras').join('~'), base).runs).toHaveLength(MAX_RUNS);
+    expect(
+      decodeRuns(
+        Array(MAX_RUNS + 3)
+          .fill('keras')
+          .join('~'),
+        base,
+      ).runs,
+    ).toHaveLength(MAX_RUNS);
   });
 
   it('writes what it reads: every run survives the round trip, the optimizer’s own learning rate included', () => {
@@ -87,7 +96,12 @@ describe('Reset', () => {
   const trained = (s: LiveState, id: string, state: 'training' | 'done') => {
     beginRun(s, id, s.next);
     update(s, { type: 'state', run: id, state: 'training' });
-    update(s, { type: 'batches', run: id, batches: [{ epoch: 1, stepInEpoch: 1, stepsPerEpoch: 10, step: 1, loss: 2.2, accuracy: 0.2, size: 128 }], examplesPerSecond: 1000 });
+    update(s, {
+      type: 'batches',
+      run: id,
+      batches: [{ epoch: 1, stepInEpoch: 1, stepsPerEpoch: 10, step: 1, loss: 2.2, accuracy: 0.2, size: 128 }],
+      examplesPerSecond: 1000,
+    });
     if (state === 'done') {
       update(s, { type: 'epoch', run: id, epoch: 1, accuracy: 0.9, loss: 0.3, confusion: [] });
       update(s, { type: 'state', run: id, state: 'done' });
@@ -108,7 +122,12 @@ describe('Reset', () => {
 
   it('a late report from the cancelled run changes nothing', () => {
     const s = discardRun(trained(initialState(config), 'a', 'training'));
-    update(s, { type: 'batches', run: 'a', batches: [{ epoch: 1, stepInEpoch: 2, stepsPerEpoch: 10, step: 2, loss: 2.1, accuracy: 0.3, size: 128 }], examplesPerSecond: 1000 });
+    update(s, {
+      type: 'batches',
+      run: 'a',
+      batches: [{ epoch: 1, stepInEpoch: 2, stepsPerEpoch: 10, step: 2, loss: 2.1, accuracy: 0.3, size: 128 }],
+      examplesPerSecond: 1000,
+    });
     expect(s.steps).toEqual([]);
   });
 });

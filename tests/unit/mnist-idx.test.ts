@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseIdx, writeIdx } from '../../src/mnist/idx.ts';
 
-const images = (n: number) => writeIdx([n, 28, 28], new Uint8Array(n * 784).map((_, i) => i % 256));
+const images = (n: number) =>
+  writeIdx(
+    [n, 28, 28],
+    new Uint8Array(n * 784).map((_, i) => i % 256),
+  );
 const labels = (values: number[]) => writeIdx([values.length], Uint8Array.from(values));
 
 describe('parseIdx', () => {
@@ -13,7 +17,9 @@ describe('parseIdx', () => {
   });
 
   it('reads a valid label file', () => {
-    expect([...parseIdx(labels([5, 0, 4, 1, 9]), { name: 'lbls', magic: 0x801, dims: [5], maxValueExclusive: 10 }).data]).toEqual([5, 0, 4, 1, 9]);
+    expect([...parseIdx(labels([5, 0, 4, 1, 9]), { name: 'lbls', magic: 0x801, dims: [5], maxValueExclusive: 10 }).data]).toEqual([
+      5, 0, 4, 1, 9,
+    ]);
   });
 
   it('names the file and both magic numbers when the magic is wrong', () => {
@@ -42,6 +48,8 @@ describe('parseIdx', () => {
   });
 
   it('refuses a file too short to have a header', () => {
-    expect(() => parseIdx(new Uint8Array(2), { name: 'x', magic: 0x801, dims: [1] })).toThrow('x: expected an IDX file, found only 2 bytes');
+    expect(() => parseIdx(new Uint8Array(2), { name: 'x', magic: 0x801, dims: [1] })).toThrow(
+      'x: expected an IDX file, found only 2 bytes',
+    );
   });
 });

@@ -108,7 +108,12 @@ describe('the shard writer', () => {
   it('writes a manifest that validates, with content-addressed file names', () => {
     expect(validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')))).toEqual(manifest);
     expect(manifest.counts).toEqual({ train: 250, test: 100 });
-    expect(manifest.shards.map((s) => s.file)).toEqual(expect.arrayContaining([expect.stringMatching(/^train-00\.[0-9a-f]{10}\.bin$/), expect.stringMatching(/^test-00\.[0-9a-f]{10}\.bin$/)]));
+    expect(manifest.shards.map((s) => s.file)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^train-00\.[0-9a-f]{10}\.bin$/),
+        expect.stringMatching(/^test-00\.[0-9a-f]{10}\.bin$/),
+      ]),
+    );
     for (const shard of manifest.shards) expect(readFileSync(join(dir, shard.file)).length).toBe(shard.bytes);
   });
 
@@ -159,11 +164,15 @@ describe('MnistLoader', () => {
     const error = await failure(loaderWith(fetch).split('train'));
     expect(error.kind).toBe('network');
     expect(error.file).toMatch(/^train-01\./);
-    expect(error.message).toMatch(/Could not download the MNIST shard train-01\.\w+\.bin \(Failed to fetch\)\. Check the network connection and try again\./);
+    expect(error.message).toMatch(
+      /Could not download the MNIST shard train-01\.\w+\.bin \(Failed to fetch\)\. Check the network connection and try again\./,
+    );
   });
 
   it('names the shard and the status on an HTTP error', async () => {
-    const { fetch } = serve((file) => (file.startsWith('test-00') ? new Response('gone', { status: 404, statusText: 'Not Found' }) : undefined));
+    const { fetch } = serve((file) =>
+      file.startsWith('test-00') ? new Response('gone', { status: 404, statusText: 'Not Found' }) : undefined,
+    );
     const error = await failure(loaderWith(fetch).split('test'));
     expect(error).toMatchObject({ kind: 'http' });
     expect(error.message).toMatch(/answered 404 Not Found for the MNIST shard test-00\./);
@@ -213,8 +222,12 @@ describe('MnistLoader', () => {
     const notJson = serve((file) => (file === 'manifest.json' ? new Response('<html>oops</html>') : undefined));
     const error = await failure(loaderWith(notJson.fetch).manifest());
     expect(error).toMatchObject({ kind: 'manifest', file: 'manifest.json' });
-    const wrongCount = serve((file) => (file === 'manifest.json' ? new Response(JSON.stringify({ ...manifest, counts: { train: 251, test: 100 } })) : undefined));
-    expect((await failure(loaderWith(wrongCount.fetch).manifest())).message).toMatch(/the train shards hold 250 examples, the counts say 251/);
+    const wrongCount = serve((file) =>
+      file === 'manifest.json' ? new Response(JSON.stringify({ ...manifest, counts: { train: 251, test: 100 } })) : undefined,
+    );
+    expect((await failure(loaderWith(wrongCount.fetch).manifest())).message).toMatch(
+      /the train shards hold 250 examples, the counts say 251/,
+    );
   });
 
   it('stops with an "aborted" error when its signal is aborted', async () => {
@@ -254,7 +267,9 @@ describe('MnistLoader', () => {
   it('never caches what failed verification, and a retry starts cleanly', async () => {
     const caches = memoryCaches();
     let broken = true;
-    const { fetch } = serve((file, bytes) => (broken && file.startsWith('train-01') ? bytes.map((b, i) => (i > 30 ? b ^ 0x55 : b)) : undefined));
+    const { fetch } = serve((file, bytes) =>
+      broken && file.startsWith('train-01') ? bytes.map((b, i) => (i > 30 ? b ^ 0x55 : b)) : undefined,
+    );
     const loader = loaderWith(fetch, { caches });
     expect((await failure(loader.split('train'))).kind).toBe('corrupt');
     const store = caches.stores.get(`${CACHE_PREFIX}${manifest.version}`)!;

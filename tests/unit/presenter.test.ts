@@ -36,7 +36,7 @@ afterEach(() => {
 });
 
 describe('the mirror hub of the projected deck', () => {
-  it('sends a frame that subscribes every demo\'s latest state at once, then each new one', () => {
+  it("sends a frame that subscribes every demo's latest state at once, then each new one", () => {
     const main = new FakeWindow();
     const frame = new FakeWindow();
     const hub = new MirrorHub(main, () => {});
@@ -108,7 +108,13 @@ describe('the mirror link of a speaker-view frame', () => {
 
 describe('demo keys in the help overlay', () => {
   const manifest = (name: string, keys: { key: string; description: string }[]) =>
-    defineDemo({ name, keys: keys.map((k) => ({ ...k, action: null })), params: z.object({}), needs: { worker: false, tfjs: false }, load: async () => ({}) as never }) as AnyManifest;
+    defineDemo({
+      name,
+      keys: keys.map((k) => ({ ...k, action: null })),
+      params: z.object({}),
+      needs: { worker: false, tfjs: false },
+      load: async () => ({}) as never,
+    }) as AnyManifest;
   const manifests = new Map([
     ['live', manifest('live', [{ key: 'T', description: 'Train' }])],
     ['gd1', manifest('gd1', [{ key: 'a', description: 'Play one' }])],
@@ -151,16 +157,18 @@ describe('search', () => {
     expect(findSlides(slides, 'CORTÈS').map((m) => m.id)).toEqual(['mnist']);
   });
 
-  it('reads a slide\'s visible text apart from its notes and from KaTeX\'s MathML copy', () => {
+  it("reads a slide's visible text apart from its notes and from KaTeX's MathML copy", () => {
     document.body.innerHTML = `<div class="slides"><section id="rule"><h2>The update rule</h2><p>Move <span class="katex-mathml">wmath</span> downhill</p><aside class="notes">Say learning rate</aside></section></div>`;
-    expect(slideTexts(document)).toEqual([{ id: 'rule', title: 'The update rule', text: 'the update rulemove  downhill', notes: 'say learning rate' }]);
+    expect(slideTexts(document)).toEqual([
+      { id: 'rule', title: 'The update rule', text: 'the update rulemove  downhill', notes: 'say learning rate' },
+    ]);
   });
 });
 
 describe('the follow-along address', () => {
   const at = (href: string) => new URL(href) as unknown as Location;
 
-  it('is the page\'s own origin and base path when it is served to the room', async () => {
+  it("is the page's own origin and base path when it is served to the room", async () => {
     const fetcher = vi.fn();
     expect(await publicAddress(at('http://192.168.1.20:4321/x'), '/', fetcher)).toBe('http://192.168.1.20:4321/');
     expect(await publicAddress(at('https://example.org/intro/'), '/intro/', fetcher)).toBe('https://example.org/intro/');

@@ -23,7 +23,7 @@ const problems = (input: Record<string, string>, options?: { partial?: boolean }
 };
 
 describe('parseDemoParams', () => {
-  it('turns attribute strings into the schema\'s values and fills in defaults', () => {
+  it("turns attribute strings into the schema's values and fills in defaults", () => {
     expect(parseDemoParams(params, { rate: '0.5', momentum: 'on' })).toEqual({
       success: true,
       data: { rate: 0.5, batch: 8, momentum: true, curve: 'valley' },
@@ -37,13 +37,18 @@ describe('parseDemoParams', () => {
       'field "momentum" must be "true" or "false", not "maybe"',
       'field "curve" must be one of "valley", "two-valleys", not "bowl"',
     ]);
-    expect(problems({ rate: '3', batch: '0' })).toEqual(['field "rate" must be at most 2, not "3"', 'field "batch" must be at least 1, not "0"']);
+    expect(problems({ rate: '3', batch: '0' })).toEqual([
+      'field "rate" must be at most 2, not "3"',
+      'field "batch" must be at least 1, not "0"',
+    ]);
   });
 
-  it('refuses unknown parameters even when the demo\'s schema is not strict', () => {
+  it("refuses unknown parameters even when the demo's schema is not strict", () => {
     expect(problems({ rat: '0.5' })).toEqual(['field "rat" is not a known parameter (known: rate, batch, momentum, curve)']);
     const none = parseDemoParams(z.object({}).strict(), { preset: 'good' });
-    expect(none.success ? [] : none.problems).toEqual([{ field: 'preset', message: 'field "preset" is not a known parameter (known: none)' }]);
+    expect(none.success ? [] : none.problems).toEqual([
+      { field: 'preset', message: 'field "preset" is not a known parameter (known: none)' },
+    ]);
   });
 
   it('checks only the parameters given when partial, as for a link that overrides some, and adds no defaults', () => {
@@ -56,7 +61,7 @@ describe('parseDemoParams', () => {
 });
 
 describe('assertDemoSpec', () => {
-  it('refuses a demo whose parameters would be shadowed by the deck\'s own name and steps', () => {
+  it("refuses a demo whose parameters would be shadowed by the deck's own name and steps", () => {
     expect(() => assertDemoSpec('x', { params: z.object({ steps: z.coerce.number() }), keys: [] })).toThrow(
       'demo "x": its parameters may not include "steps", which ::demo keeps for the deck; rename the parameter in the demo\'s manifest',
     );

@@ -159,7 +159,7 @@ describe('demo parameters', () => {
     );
   });
 
-  it('refuses a misspelt parameter and lists the demo\'s parameters', async () => {
+  it("refuses a misspelt parameter and lists the demo's parameters", async () => {
     expect((await failure('demo-misspelt-param')).message).toBe(
       'slides/demo-misspelt-param.md:7: ::demo{name="gradient-descent-1d"}: field "presett" is not a known parameter (known: preset, curve)',
     );
@@ -172,7 +172,9 @@ describe('demo parameters', () => {
   });
 
   it('refuses a demo without a required parameter', async () => {
-    expect((await failure('demo-missing-param')).message).toBe('slides/demo-missing-param.md:7: ::demo{name="mnist-training"}: field "epochs" is required');
+    expect((await failure('demo-missing-param')).message).toBe(
+      'slides/demo-missing-param.md:7: ::demo{name="mnist-training"}: field "epochs" is required',
+    );
   });
 
   it('refuses two demos on one slide that bind the same key, whatever its case, naming both', async () => {
@@ -184,9 +186,15 @@ describe('demo parameters', () => {
   it('writes the checked parameters, defaults included, to the figure as JSON in data-params', async () => {
     const [part] = await build('demo-valid');
     const html = part!.stacks[0]!.slides[0]!.html;
-    const attribute = /<figure class="demo" data-demo="gradient-descent-2d" data-demo-state="pending" data-params="([^"]*)">/.exec(html)?.[1];
+    const attribute = /<figure class="demo" data-demo="gradient-descent-2d" data-demo-state="pending" data-params="([^"]*)">/.exec(
+      html,
+    )?.[1];
     expect(attribute).toBeDefined();
-    const json = attribute!.replace(/&#x22;/g, '"').replace(/&#x26;/g, '&').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const json = attribute!
+      .replace(/&#x22;/g, '"')
+      .replace(/&#x26;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
     expect(JSON.parse(json)).toEqual({ rate: 0.5, batch: 8, momentum: true });
     expect(html).not.toMatch(/data-(rate|momentum)=/);
   });

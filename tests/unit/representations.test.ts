@@ -56,7 +56,10 @@ describe('the change of coordinates', () => {
       for (let k = 0; k <= values.length; k++) {
         const left = values.slice(0, k);
         const right = values.slice(k);
-        const correct = Math.max(left.filter((x) => !x.black).length + right.filter((x) => x.black).length, left.filter((x) => x.black).length + right.filter((x) => !x.black).length);
+        const correct = Math.max(
+          left.filter((x) => !x.black).length + right.filter((x) => x.black).length,
+          left.filter((x) => x.black).length + right.filter((x) => !x.black).length,
+        );
         best = Math.max(best, correct);
       }
       expect(best).toBeLessThan(points.length);
@@ -66,7 +69,14 @@ describe('the change of coordinates', () => {
 
 describe('the tensor ranks', () => {
   it('builds up from rank 0 to rank 5, then MNIST and the reshape to (60000, 784)', () => {
-    expect(STAGES.map((s) => s.shape).slice(0, 6)).toEqual(['()', '(5,)', '(4, 5)', '(3, 4, 5)', '(3, 28, 28, 3) or (3, 3, 28, 28)', '(2, 3, 28, 28, 3)']);
+    expect(STAGES.map((s) => s.shape).slice(0, 6)).toEqual([
+      '()',
+      '(5,)',
+      '(4, 5)',
+      '(3, 4, 5)',
+      '(3, 28, 28, 3) or (3, 3, 28, 28)',
+      '(2, 3, 28, 28, 3)',
+    ]);
     expect(STAGES.at(-1)!.shape).toBe('(60000, 784)');
   });
 

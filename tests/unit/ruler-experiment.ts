@@ -163,9 +163,16 @@ export interface ExperimentResult {
 }
 
 /** Trains with the ruler, evaluates clean and marked, retrains without, evaluates again. */
-export async function rulerExperiment(tf: TF, source: { train: LabelledImages; test: LabelledImages }, s: ExperimentSettings): Promise<ExperimentResult> {
+export async function rulerExperiment(
+  tf: TF,
+  source: { train: LabelledImages; test: LabelledImages },
+  s: ExperimentSettings,
+): Promise<ExperimentResult> {
   const t0 = performance.now();
-  const train = { labels: source.train.labels.subarray(0, s.trainSize), images: source.train.images.subarray(0, s.trainSize * IMAGE_BYTES) };
+  const train = {
+    labels: source.train.labels.subarray(0, s.trainSize),
+    images: source.train.images.subarray(0, s.trainSize * IMAGE_BYTES),
+  };
   const test = { labels: source.test.labels.subarray(0, s.testSize), images: source.test.images.subarray(0, s.testSize * IMAGE_BYTES) };
   const planted = rulerTrainingSet(train, { classes: s.classes, rate: s.rate, seed: s.seed });
   const marked = markedTestSet(test, { classes: s.classes });

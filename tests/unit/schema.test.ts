@@ -6,7 +6,11 @@ const lineOf = (field: string) => lines[field];
 
 describe('parseFrontmatter', () => {
   it('accepts a title, minutes and draft, and defaults draft to false', () => {
-    expect(parseFrontmatter({ title: 'Context', minutes: 6 }, 'slides/02-context.md')).toEqual({ title: 'Context', minutes: 6, draft: false });
+    expect(parseFrontmatter({ title: 'Context', minutes: 6 }, 'slides/02-context.md')).toEqual({
+      title: 'Context',
+      minutes: 6,
+      draft: false,
+    });
   });
 
   it('names the file, the line and the field when a field has the wrong type, quoting what was written', () => {
@@ -16,7 +20,9 @@ describe('parseFrontmatter', () => {
   });
 
   it('says a required field is missing, on the line where the frontmatter opens', () => {
-    expect(() => parseFrontmatter({}, 'slides/03-x.md')).toThrowErrorMatchingInlineSnapshot(`[SlideError: slides/03-x.md:1: field "title" is required]`);
+    expect(() => parseFrontmatter({}, 'slides/03-x.md')).toThrowErrorMatchingInlineSnapshot(
+      `[SlideError: slides/03-x.md:1: field "title" is required]`,
+    );
   });
 
   it('refuses a misspelt field on its line and lists the known ones', () => {
@@ -31,6 +37,8 @@ describe('parseFrontmatter', () => {
       slides/05.md:3: field "minutes" must be more than 0, not 0
       slides/05.md:4: field "draft" must be true or false, not "yes"]
     `);
-    expect(() => parseFrontmatter({ title: 'A', minutes: 300 }, 'slides/05.md', lineOf)).toThrow('slides/05.md:3: field "minutes" must be at most 240, not 300');
+    expect(() => parseFrontmatter({ title: 'A', minutes: 300 }, 'slides/05.md', lineOf)).toThrow(
+      'slides/05.md:3: field "minutes" must be at most 240, not 300',
+    );
   });
 });

@@ -24,7 +24,15 @@ const INTERFACES: Record<string, NetworkInterfaceInfo[]> = {
   lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
   wlan0: [
     { address: '192.168.1.5', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.5/24' },
-    { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
+    {
+      address: 'fe80::1',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      family: 'IPv6',
+      mac: '02:00:00:00:00:01',
+      internal: false,
+      cidr: 'fe80::1/64',
+      scopeid: 2,
+    },
   ],
   eth0: [{ address: '10.0.0.7', netmask: '255.0.0.0', family: 'IPv4', mac: '02:00:00:00:00:02', internal: false, cidr: '10.0.0.7/8' }],
 };
@@ -47,7 +55,14 @@ afterEach(async () => {
   running = undefined;
 });
 
-const options = (overrides: Partial<ServeOptions> = {}): ServeOptions => ({ dir, base: '/', port: 0, host: false, isolation: true, ...overrides });
+const options = (overrides: Partial<ServeOptions> = {}): ServeOptions => ({
+  dir,
+  base: '/',
+  port: 0,
+  host: false,
+  isolation: true,
+  ...overrides,
+});
 
 async function start(overrides: Partial<ServeOptions> = {}): Promise<RunningServer> {
   running = await serve(options(overrides), INTERFACES);
@@ -57,9 +72,13 @@ async function start(overrides: Partial<ServeOptions> = {}): Promise<RunningServ
 const isolationOf = (response: Response) => Object.fromEntries(Object.keys(ISOLATION).map((name) => [name, response.headers.get(name)]));
 
 describe('the static server', () => {
-  it('sends COOP, COEP and CORP with the page, the training worker\'s script and the wasm binary', async () => {
+  it("sends COOP, COEP and CORP with the page, the training worker's script and the wasm binary", async () => {
     const { local } = await start();
-    for (const [path, type] of [['', 'text/html'], ['_astro/worker-abc.js', 'javascript'], ['_astro/tfjs-backend-wasm-threaded-simd.x.wasm', 'application/wasm']] as const) {
+    for (const [path, type] of [
+      ['', 'text/html'],
+      ['_astro/worker-abc.js', 'javascript'],
+      ['_astro/tfjs-backend-wasm-threaded-simd.x.wasm', 'application/wasm'],
+    ] as const) {
       const response = await fetch(new URL(path, local));
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type'), path).toContain(type);
@@ -78,7 +97,11 @@ describe('the static server', () => {
     const { local } = await start({ isolation: false });
     const response = await fetch(local);
     expect(response.status).toBe(200);
-    expect(isolationOf(response)).toEqual({ 'cross-origin-opener-policy': null, 'cross-origin-embedder-policy': null, 'cross-origin-resource-policy': null });
+    expect(isolationOf(response)).toEqual({
+      'cross-origin-opener-policy': null,
+      'cross-origin-embedder-policy': null,
+      'cross-origin-resource-policy': null,
+    });
   });
 
   it('serves the site under its base path only, and redirects the base path without its slash', async () => {
@@ -110,7 +133,9 @@ describe('the static server', () => {
   });
 
   it('says to build the site when the folder holds no build', async () => {
-    await expect(serve(options({ dir: join(dir, 'nothing-here') }))).rejects.toThrow(/does not exist: build the site first with `npm run build`/);
+    await expect(serve(options({ dir: join(dir, 'nothing-here') }))).rejects.toThrow(
+      /does not exist: build the site first with `npm run build`/,
+    );
   });
 
   it('says which port is taken and how to pick another', async () => {
@@ -128,7 +153,7 @@ describe('the static server', () => {
   });
 });
 
-describe('the server\'s command line', () => {
+describe("the server's command line", () => {
   it('reads the port as the first argument, as the old callers pass it, or as --port', () => {
     expect(parseServeArgs([], {}).port).toBe(4321);
     expect(parseServeArgs(['4322'], {}).port).toBe(4322);
@@ -137,8 +162,14 @@ describe('the server\'s command line', () => {
 
   it('takes the folder and the base path from DIST_DIR and BASE_PATH unless --dir and --base say otherwise', () => {
     expect(parseServeArgs([], {})).toEqual({ dir: 'dist', base: '/', port: 4321, host: false, isolation: true });
-    expect(parseServeArgs([], { DIST_DIR: 'dist-base', BASE_PATH: '/intro-to-deep-learning' })).toMatchObject({ dir: 'dist-base', base: '/intro-to-deep-learning/' });
-    expect(parseServeArgs(['--dir', 'out', '--base', 'deck'], { DIST_DIR: 'dist-base', BASE_PATH: '/x/' })).toMatchObject({ dir: 'out', base: '/deck/' });
+    expect(parseServeArgs([], { DIST_DIR: 'dist-base', BASE_PATH: '/intro-to-deep-learning' })).toMatchObject({
+      dir: 'dist-base',
+      base: '/intro-to-deep-learning/',
+    });
+    expect(parseServeArgs(['--dir', 'out', '--base', 'deck'], { DIST_DIR: 'dist-base', BASE_PATH: '/x/' })).toMatchObject({
+      dir: 'out',
+      base: '/deck/',
+    });
   });
 
   it('listens on every interface with --host, and drops the headers with --no-isolation', () => {
@@ -156,7 +187,10 @@ describe('the server\'s command line', () => {
   });
 
   it('prints the local address, and every network address with --host', () => {
-    const withHost = banner({ ...options({ host: true }), dir: 'dist' }, { local: 'http://localhost:4321/', network: ['http://192.168.1.5:4321/'] });
+    const withHost = banner(
+      { ...options({ host: true }), dir: 'dist' },
+      { local: 'http://localhost:4321/', network: ['http://192.168.1.5:4321/'] },
+    );
     expect(withHost).toEqual([
       'Serving dist/ cross-origin isolated (COOP/COEP), so WebAssembly can use threads.',
       '  Local:    http://localhost:4321/',

@@ -45,7 +45,9 @@ describe('splitSlides', () => {
   });
 
   it('refuses an empty slide between two separators and names the line', () => {
-    expect(() => splitSlides('## A\n---\n\n---\n## B', 10)).toThrow(/slide that starts on line 12 is empty; remove the extra `---` on line 13/);
+    expect(() => splitSlides('## A\n---\n\n---\n## B', 10)).toThrow(
+      /slide that starts on line 12 is empty; remove the extra `---` on line 13/,
+    );
   });
 
   it('refuses a vertical slide with nothing above it', () => {
@@ -64,7 +66,11 @@ describe('splitSlides', () => {
 
 describe('extractFrontmatter', () => {
   it('separates YAML from the body and says on which line the body starts', () => {
-    expect(extractFrontmatter('---\ntitle: A\nminutes: 3\n---\n# Hi\n')).toEqual({ yaml: 'title: A\nminutes: 3', body: '# Hi\n', bodyLine: 5 });
+    expect(extractFrontmatter('---\ntitle: A\nminutes: 3\n---\n# Hi\n')).toEqual({
+      yaml: 'title: A\nminutes: 3',
+      body: '# Hi\n',
+      bodyLine: 5,
+    });
   });
 
   it('returns the whole file as the body when there is no frontmatter', () => {

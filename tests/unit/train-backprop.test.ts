@@ -9,7 +9,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as tfc from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { backpropOptions, compile, forward, lossAndGradients, prefersExplicitTranspose, type BackpropOptions, type Network } from '../../src/train/backprop.ts';
+import {
+  backpropOptions,
+  compile,
+  forward,
+  lossAndGradients,
+  prefersExplicitTranspose,
+  type BackpropOptions,
+  type Network,
+} from '../../src/train/backprop.ts';
 import { Rmsprop, type FusedUpdate } from '../../src/train/rmsprop.ts';
 import { mulberry32 } from '../../src/train/random.ts';
 import { KERAS_DENSE, LOGISTIC, SMALL_CNN, type Activation, type ModelSpec } from '../../src/train/spec.ts';
@@ -108,8 +116,13 @@ function plainLoss(net: Network, x: tfc.Tensor2D, y: tfc.Tensor2D, params: tfc.T
   net.layers.forEach((layer, i) => {
     const k = net.kernelAt[i]!;
     if (layer.type === 'maxpool') h = tf.maxPool(h as tfc.Tensor4D, layer.size, layer.size, 'valid');
-    else if (layer.type === 'conv2d') h = plainActivation(tf.add(tf.conv2d(h as tfc.Tensor4D, params[k] as tfc.Tensor4D, 1, layer.padding), params[k + 1]!), layer.activation);
-    else h = plainActivation(tf.add(tf.matMul(tf.reshape(h, [x.shape[0], -1]), params[k] as tfc.Tensor2D), params[k + 1]!), layer.activation);
+    else if (layer.type === 'conv2d')
+      h = plainActivation(
+        tf.add(tf.conv2d(h as tfc.Tensor4D, params[k] as tfc.Tensor4D, 1, layer.padding), params[k + 1]!),
+        layer.activation,
+      );
+    else
+      h = plainActivation(tf.add(tf.matMul(tf.reshape(h, [x.shape[0], -1]), params[k] as tfc.Tensor2D), params[k + 1]!), layer.activation);
   });
   return tf.losses.softmaxCrossEntropy(y, h) as tfc.Scalar;
 }
@@ -122,7 +135,10 @@ async function reference(net: Network, p: Problem): Promise<{ loss: number; grad
     const { x, y, params } = tensors(p);
     const vars = params.map((t) => tf.variable(t));
     const { value, grads } = tf.variableGrads(() => plainLoss(net, x, y, vars), vars);
-    const result = { loss: (await value.data())[0]!, grads: await Promise.all(vars.map(async (v) => (await grads[v.name]!.data()) as Float32Array)) };
+    const result = {
+      loss: (await value.data())[0]!,
+      grads: await Promise.all(vars.map(async (v) => (await grads[v.name]!.data()) as Float32Array)),
+    };
     tf.dispose([x, y, ...params, ...vars, value, ...Object.values(grads)]);
     return result;
   } finally {
@@ -212,9 +228,14 @@ describe('the hand-derived gradients', () => {
   });
 
   it('refuse an invalid model, naming every problem', () => {
-    expect(() => compile({ layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'maxpool', size: 2 }] })).toThrow(
-      'the model is not valid: layer 2: a maxpool layer cannot follow a dense layer',
-    );
+    expect(() =>
+      compile({
+        layers: [
+          { type: 'dense', units: 8, activation: 'relu' },
+          { type: 'maxpool', size: 2 },
+        ],
+      }),
+    ).toThrow('the model is not valid: layer 2: a maxpool layer cannot follow a dense layer');
   });
 });
 
@@ -246,7 +267,10 @@ describe('RMSprop', () => {
     w: tf.sub(w, tf.div(tf.mul(s.learningRate, g), tf.add(tf.sqrt(tf.add(tf.mul(s.rho, ms), tf.mul(1 - s.rho, tf.square(g)))), s.epsilon))),
   });
 
-  for (const [name, fused] of [['TensorFlow.js ops', undefined], ['a fused update', cpuFused]] as const) {
+  for (const [name, fused] of [
+    ['TensorFlow.js ops', undefined],
+    ['a fused update', cpuFused],
+  ] as const) {
     it(`updates as Keras's rule says, with ${name}`, async () => {
       const a = tf.variable(tf.tensor2d(start.slice(0, 4), [2, 2]));
       const b = tf.variable(tf.tensor1d(start.slice(4)));

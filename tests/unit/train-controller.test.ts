@@ -36,7 +36,12 @@ function source(options: { failAt?: number } = {}): ShardSource & { opened: numb
           throw Object.assign(new Error('The server answered 503 for the MNIST shard train-01.'), { name: 'MnistError' });
         }
         const count = Math.min(1000, n - offset);
-        yield { offset, count, labels: set.labels.subarray(offset, offset + count), images: set.images.subarray(offset * IMAGE_BYTES, (offset + count) * IMAGE_BYTES) };
+        yield {
+          offset,
+          count,
+          labels: set.labels.subarray(offset, offset + count),
+          images: set.images.subarray(offset * IMAGE_BYTES, (offset + count) * IMAGE_BYTES),
+        };
       }
     },
   };
@@ -66,12 +71,21 @@ function harness(overrides: Partial<ControllerEnv> = {}) {
       const timer = setTimeout(() => reject(new Error('no such report in time')), timeout);
       waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m as T)) });
     });
-  const states = (run: string) => messages.filter((m): m is Extract<FromWorker, { type: 'state' }> => m.type === 'state' && m.run === run).map((m) => m.state);
+  const states = (run: string) =>
+    messages.filter((m): m is Extract<FromWorker, { type: 'state' }> => m.type === 'state' && m.run === run).map((m) => m.state);
   return { controller, messages, until, states };
 }
 
-const run = (id: string, spec: Partial<RunSpec> = {}, extra: Partial<RunRequest> = {}): RunRequest => ({ id, spec: { ...KERAS_RUN, trainSize: 640, epochs: 1, ...spec }, testSize: 500, ...extra });
-const isDone = (id: string) => (m: FromWorker): m is Extract<FromWorker, { type: 'done' }> => m.type === 'done' && m.run === id;
+const run = (id: string, spec: Partial<RunSpec> = {}, extra: Partial<RunRequest> = {}): RunRequest => ({
+  id,
+  spec: { ...KERAS_RUN, trainSize: 640, epochs: 1, ...spec },
+  testSize: 500,
+  ...extra,
+});
+const isDone =
+  (id: string) =>
+  (m: FromWorker): m is Extract<FromWorker, { type: 'done' }> =>
+    m.type === 'done' && m.run === id;
 
 describe('the run controller', () => {
   it('trains queued runs one after another, each through loading, training and done, with batches and an epoch report', async () => {
@@ -87,7 +101,9 @@ describe('the run controller', () => {
     const aDone = messages.findIndex(isDone('a'));
     const bTraining = messages.findIndex((m) => m.type === 'state' && m.run === 'b' && m.state === 'training');
     expect(aDone).toBeLessThan(bTraining);
-    expect(messages.filter((m) => m.type === 'batches' && m.run === 'a').flatMap((m) => (m as { batches: unknown[] }).batches)).toHaveLength(5);
+    expect(
+      messages.filter((m) => m.type === 'batches' && m.run === 'a').flatMap((m) => (m as { batches: unknown[] }).batches),
+    ).toHaveLength(5);
     expect(messages.find((m) => m.type === 'epoch' && m.run === 'b')).toMatchObject({ epoch: 1, confusion: expect.any(Array) });
     // Five steps of logistic regression: well above chance (0.1), far from done.
     expect(b.testAccuracy).toBeGreaterThan(0.2);
@@ -95,7 +111,11 @@ describe('the run controller', () => {
   });
 
   it('chooses its backend by timing a few steps of the run when no order is forced, passing over an emulated GPU with its reason', async () => {
-    const { controller, until } = harness({ gpu: async () => ({ webgl: { name: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)', emulated: true } }) });
+    const { controller, until } = harness({
+      gpu: async () => ({
+        webgl: { name: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)', emulated: true },
+      }),
+    });
     controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: 'auto' });
     controller.handle({ type: 'submit', run: run('auto') });
     const backend = await until((m): m is Extract<FromWorker, { type: 'backend' }> => m.type === 'backend');
@@ -119,7 +139,9 @@ describe('the run controller', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(steps()).toBeLessThanOrEqual(paused + 1);
     controller.handle({ type: 'resume', run: 'p' });
-    await until((m): m is FromWorker => m.type === 'batches' && m.run === 'p' && (m as { batches: { step: number }[] }).batches.at(-1)!.step >= 12);
+    await until(
+      (m): m is FromWorker => m.type === 'batches' && m.run === 'p' && (m as { batches: { step: number }[] }).batches.at(-1)!.step >= 12,
+    );
     controller.handle({ type: 'cancel', run: 'p' });
     expect(states('p')).toEqual(['queued', 'loading', 'training', 'paused', 'training', 'idle']);
     await new Promise((r) => setTimeout(r, 300));
@@ -131,7 +153,11 @@ describe('the run controller', () => {
     controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm', 'cpu'], fault: { kind: 'nan', atStep: 2 } });
     controller.handle({ type: 'submit', run: run('nan') });
     const done = await until(isDone('nan'));
-    expect(messages.find((m) => m.type === 'notice')).toMatchObject({ message: expect.stringMatching(/WebAssembly stopped at step \d+: the loss stopped being a number .* Training goes on with plain JavaScript \(CPU\) from step 0, the last good weights\./) });
+    expect(messages.find((m) => m.type === 'notice')).toMatchObject({
+      message: expect.stringMatching(
+        /WebAssembly stopped at step \d+: the loss stopped being a number .* Training goes on with plain JavaScript \(CPU\) from step 0, the last good weights\./,
+      ),
+    });
     expect(done.testAccuracy).toBeGreaterThan(0.3);
     await tf.setBackend('wasm');
   });
@@ -139,7 +165,10 @@ describe('the run controller', () => {
   it('reports training accuracy and, for a run with a ruler, the accuracy and flipped share on wrongly marked test images', async () => {
     const { controller, until } = harness();
     controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({ type: 'submit', run: run('ruler', { trainSize: 1000, epochs: 3 }, { trainEval: 1000, ruler: { classes: [0], rate: 0.95, seed: 1 }, marked: true }) });
+    controller.handle({
+      type: 'submit',
+      run: run('ruler', { trainSize: 1000, epochs: 3 }, { trainEval: 1000, ruler: { classes: [0], rate: 0.95, seed: 1 }, marked: true }),
+    });
     const done = await until(isDone('ruler'));
     expect(done.trainAccuracy).toBeGreaterThan(0.8);
     expect(done.marked!.flippedShare).toBeGreaterThan(0);

@@ -24,7 +24,10 @@ const steps = [
 ];
 
 /** Each rule as Keras states it, over plain numbers: the weights after each step, and the state after the last. */
-const RULES: Record<OptimizerSpec['type'], (spec: OptimizerSpec, lr: number, grads: number[][]) => { weights: number[][]; state: number[] }> = {
+const RULES: Record<
+  OptimizerSpec['type'],
+  (spec: OptimizerSpec, lr: number, grads: number[][]) => { weights: number[][]; state: number[] }
+> = {
   sgd: (_, lr, grads) => {
     let w = [...start];
     const weights = grads.map((g) => (w = w.map((wi, i) => wi - lr * g[i]!)));
@@ -82,7 +85,9 @@ async function read(vars: tfc.Variable[]): Promise<number[]> {
 
 function expectClose(actual: ArrayLike<number>, expected: number[], what: string): void {
   expect(actual.length, what).toBe(expected.length);
-  expected.forEach((e, i) => expect(Math.abs(actual[i]! - e), `${what}[${i}]: ${actual[i]} against ${e}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(e))));
+  expected.forEach((e, i) =>
+    expect(Math.abs(actual[i]! - e), `${what}[${i}]: ${actual[i]} against ${e}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(e))),
+  );
 }
 
 const SPECS: [string, OptimizerSpec][] = [
@@ -130,10 +135,18 @@ describe('each optimizer', () => {
 
   it('refuse saved state of the wrong size, naming both sizes', () => {
     const vars = variables();
-    expect(() => createOptimizer(tf, ADAM, 0.001, vars, { saved: new Float32Array(10) })).toThrow('the optimizer state holds 10 values, and the weights need 11');
-    expect(() => createOptimizer(tf, MOMENTUM, 0.01, vars, { saved: new Float32Array(4) })).toThrow('the optimizer state holds 4 values, and the weights need 5');
-    expect(() => createOptimizer(tf, SGD, 0.01, vars, { saved: new Float32Array(1) })).toThrow('the optimizer state holds 1 values, and SGD keeps none');
-    expect(() => createOptimizer(tf, { type: 'adagrad' } as unknown as OptimizerSpec, 0.01, vars)).toThrow('unknown optimizer "adagrad"; use sgd, momentum, rmsprop or adam');
+    expect(() => createOptimizer(tf, ADAM, 0.001, vars, { saved: new Float32Array(10) })).toThrow(
+      'the optimizer state holds 10 values, and the weights need 11',
+    );
+    expect(() => createOptimizer(tf, MOMENTUM, 0.01, vars, { saved: new Float32Array(4) })).toThrow(
+      'the optimizer state holds 4 values, and the weights need 5',
+    );
+    expect(() => createOptimizer(tf, SGD, 0.01, vars, { saved: new Float32Array(1) })).toThrow(
+      'the optimizer state holds 1 values, and SGD keeps none',
+    );
+    expect(() => createOptimizer(tf, { type: 'adagrad' } as unknown as OptimizerSpec, 0.01, vars)).toThrow(
+      'unknown optimizer "adagrad"; use sgd, momentum, rmsprop or adam',
+    );
     tf.dispose(vars);
   });
 

@@ -65,13 +65,17 @@ describe('describing', () => {
     expect(describeModel(LOGISTIC)).toBe('logistic regression');
     expect(describeModel(KERAS_DENSE)).toBe('Dense 512 ReLU');
     expect(describeModel(SMALL_CNN)).toBe('conv 5×5×8 → pool → conv 5×5×48 → pool → Dense 128 ReLU');
-    expect(describeModel(model({ type: 'conv2d', filters: 4, kernel: 3, activation: 'tanh', padding: 'same' }, { type: 'maxpool', size: 3 }))).toBe('conv 3×3×4 tanh same → pool 3×3');
+    expect(
+      describeModel(model({ type: 'conv2d', filters: 4, kernel: 3, activation: 'tanh', padding: 'same' }, { type: 'maxpool', size: 3 })),
+    ).toBe('conv 3×3×4 tanh same → pool 3×3');
   });
 
   it('names optimizers and runs', () => {
     expect([SGD, MOMENTUM, RMSPROP, ADAM].map(describeOptimizer)).toEqual(['SGD', 'SGD with momentum 0.9', 'RMSprop', 'Adam']);
     expect(describeRun(KERAS_RUN)).toBe('Dense 512 ReLU, RMSprop lr 0.001, batch 128, 5 epochs');
-    expect(describeRun({ ...LOGISTIC_RUN, epochs: 1, trainSize: 1280 })).toBe('logistic regression, RMSprop lr 0.001, batch 128, 1 epoch, 1,280 images');
+    expect(describeRun({ ...LOGISTIC_RUN, epochs: 1, trainSize: 1280 })).toBe(
+      'logistic regression, RMSprop lr 0.001, batch 128, 1 epoch, 1,280 images',
+    );
   });
 
   it('gives each layer its shapes, from the image to the ten outputs', () => {
@@ -91,19 +95,27 @@ describe('describing', () => {
 
 describe('validateModel', () => {
   it('accepts the presets and a convnet with same padding', () => {
-    for (const spec of [LOGISTIC, KERAS_DENSE, SMALL_CNN, model({ type: 'conv2d', filters: 4, kernel: 28, activation: 'relu', padding: 'same' })]) expect(validateModel(spec)).toEqual([]);
+    for (const spec of [
+      LOGISTIC,
+      KERAS_DENSE,
+      SMALL_CNN,
+      model({ type: 'conv2d', filters: 4, kernel: 28, activation: 'relu', padding: 'same' }),
+    ])
+      expect(validateModel(spec)).toEqual([]);
   });
 
   it('names the layer and the problem, counting layers from 1', () => {
-    expect(validateModel(model({ type: 'dense', units: 64, activation: 'relu' }, { type: 'conv2d', filters: 8, kernel: 3, activation: 'relu' }))).toEqual([
-      'layer 2: a conv2d layer cannot follow a dense layer',
-    ]);
+    expect(
+      validateModel(model({ type: 'dense', units: 64, activation: 'relu' }, { type: 'conv2d', filters: 8, kernel: 3, activation: 'relu' })),
+    ).toEqual(['layer 2: a conv2d layer cannot follow a dense layer']);
     expect(validateModel(model({ type: 'conv', filters: 8 }))).toEqual(['layer 1: unknown type "conv"; use dense, conv2d or maxpool']);
     expect(validateModel(model({ type: 'dense', units: 0, activation: 'elu' }))).toEqual([
       'layer 1: activation "elu" is not one of relu, tanh, sigmoid, linear',
       'layer 1: units must be a whole number from 1 to 4096 (got 0)',
     ]);
-    expect(validateModel(model({ type: 'conv2d', filters: 8, kernel: 5, activation: 'relu', padding: 'full' }))).toEqual(['layer 1: padding "full" is not "valid" or "same"']);
+    expect(validateModel(model({ type: 'conv2d', filters: 8, kernel: 5, activation: 'relu', padding: 'full' }))).toEqual([
+      'layer 1: padding "full" is not "valid" or "same"',
+    ]);
   });
 
   it('finds kernels and pools that no longer fit the shrinking image', () => {
@@ -111,15 +123,17 @@ describe('validateModel', () => {
     expect(validateModel(model(conv(5), { type: 'maxpool', size: 2 }, conv(5), { type: 'maxpool', size: 2 }, conv(5)))).toEqual([
       'layer 5: a 5×5 kernel does not fit the 4×4 input; use padding "same" or a smaller kernel',
     ]);
-    expect(validateModel(model({ type: 'maxpool', size: 14 }, { type: 'maxpool', size: 3 }))).toEqual(['layer 2: a 3×3 pool does not fit the 2×2 input']);
+    expect(validateModel(model({ type: 'maxpool', size: 14 }, { type: 'maxpool', size: 3 }))).toEqual([
+      'layer 2: a 3×3 pool does not fit the 2×2 input',
+    ]);
     expect(validateModel(model({ type: 'maxpool', size: 1 }))).toEqual(['layer 1: size must be a whole number from 2 to 28 (got 1)']);
   });
 
   it('refuses what is not a model, or one too large to train here', () => {
     expect(validateModel({} as ModelSpec)).toEqual(['the model must be an object with a list of layers']);
-    expect(validateModel(model({ type: 'dense', units: 4096, activation: 'relu' }, { type: 'dense', units: 4096, activation: 'relu' }))).toEqual([
-      'the model has 20,037,642 parameters; at most 10,000,000 train in a browser',
-    ]);
+    expect(
+      validateModel(model({ type: 'dense', units: 4096, activation: 'relu' }, { type: 'dense', units: 4096, activation: 'relu' })),
+    ).toEqual(['the model has 20,037,642 parameters; at most 10,000,000 train in a browser']);
   });
 });
 
@@ -133,7 +147,17 @@ describe('validateOptimizer and validateRun', () => {
   });
 
   it('check every field of a run, the model and optimizer included', () => {
-    expect(validateRun({ ...KERAS_RUN, model: model({ type: 'dense', units: 1.5, activation: 'relu' }), learningRate: 0, batchSize: 0, epochs: 2.5, trainSize: 70000, seed: -1 })).toEqual([
+    expect(
+      validateRun({
+        ...KERAS_RUN,
+        model: model({ type: 'dense', units: 1.5, activation: 'relu' }),
+        learningRate: 0,
+        batchSize: 0,
+        epochs: 2.5,
+        trainSize: 70000,
+        seed: -1,
+      }),
+    ).toEqual([
       'layer 1: units must be a whole number from 1 to 4096 (got 1.5)',
       'the learning rate must be a number above 0 and at most 10 (got 0)',
       'the batch size must be a whole number from 1 to 60,000 (got 0)',

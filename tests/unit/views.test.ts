@@ -34,7 +34,12 @@ import { initialComparison, update as comparisonUpdate } from '../../src/demos/m
 import { createView as comparisonView } from '../../src/demos/model-comparison/view.ts';
 import { initialOverfit, update as overfitUpdate } from '../../src/demos/overfitting/model.ts';
 import { createView as overfitView } from '../../src/demos/overfitting/view.ts';
-import { examplesFrom, initialShortcut, update as shortcutUpdate, withInspection as shortcutInspection } from '../../src/demos/shortcut/model.ts';
+import {
+  examplesFrom,
+  initialShortcut,
+  update as shortcutUpdate,
+  withInspection as shortcutInspection,
+} from '../../src/demos/shortcut/model.ts';
 import { createView as shortcutView } from '../../src/demos/shortcut/view.ts';
 import { initialPath, update as pathUpdate, withInspection as pathInspection } from '../../src/demos/digit-path/model.ts';
 import { createView as pathView } from '../../src/demos/digit-path/view.ts';
@@ -51,14 +56,29 @@ const STORE = join(HERE, 'views');
 const UPDATE = process.env.UPDATE_VIEWS === '1';
 
 /** Draws `states` one after another in a fresh figure and returns its markup, one tag per line. */
-function draw<S>(create: (context: ViewContext<unknown, never>) => DemoView<S>, states: S[], options: Partial<ViewContext<unknown, never>> = {}): string {
+function draw<S>(
+  create: (context: ViewContext<unknown, never>) => DemoView<S>,
+  states: S[],
+  options: Partial<ViewContext<unknown, never>> = {},
+): string {
   const root = document.createElement('figure');
   root.className = 'demo';
   const stage = document.createElement('div');
   stage.className = 'demo-stage';
   root.append(stage);
   document.body.append(root);
-  const view = create({ root, stage, params: {}, steps: 0, print: false, reducedMotion: true, signal: new AbortController().signal, role: 'main', dispatch: () => {}, ...options });
+  const view = create({
+    root,
+    stage,
+    params: {},
+    steps: 0,
+    print: false,
+    reducedMotion: true,
+    signal: new AbortController().signal,
+    role: 'main',
+    dispatch: () => {},
+    ...options,
+  });
   for (const state of states) view.render(state);
   const attributes = Object.entries(root.dataset)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -72,7 +92,8 @@ function expectPicture(name: string, markup: string): void {
   const stored = join(STORE, `${name}.html`);
   const changed = join(STORE, `${name}-changed.html`);
   mkdirSync(STORE, { recursive: true });
-  if (!UPDATE && !existsSync(stored) && process.env.CI) expect.fail(`there is no stored picture tests/unit/views/${name}.html: run the view tests locally and commit it`);
+  if (!UPDATE && !existsSync(stored) && process.env.CI)
+    expect.fail(`there is no stored picture tests/unit/views/${name}.html: run the view tests locally and commit it`);
   if (UPDATE || !existsSync(stored)) {
     writeFileSync(stored, markup);
     rmSync(changed, { force: true });
@@ -84,7 +105,9 @@ function expectPicture(name: string, markup: string): void {
     return;
   }
   writeFileSync(changed, markup);
-  expect.fail(`the view "${name}" changed: compare tests/unit/views/${name}.html with ${name}-changed.html; if the change is meant, run \`npm run test:views:accept\``);
+  expect.fail(
+    `the view "${name}" changed: compare tests/unit/views/${name}.html with ${name}-changed.html; if the change is meant, run \`npm run test:views:accept\``,
+  );
 }
 
 afterEach(() => document.body.replaceChildren());
@@ -94,7 +117,10 @@ describe('the gradient-descent views', () => {
   it('one parameter: the start, three steps too small, and a diverged run', () => {
     const start = gd1Initial({ preset: 'good', curve: 'valley' });
     expectPicture('gd1-start', draw(gd1View, [start]));
-    expectPicture('gd1-small-3', draw(gd1View, [gd1(start, { type: 'preset', preset: 'small' }, { type: 'step' }, { type: 'step' }, { type: 'step' })]));
+    expectPicture(
+      'gd1-small-3',
+      draw(gd1View, [gd1(start, { type: 'preset', preset: 'small' }, { type: 'step' }, { type: 'step' }, { type: 'step' })]),
+    );
     expectPicture('gd1-diverged', draw(gd1View, [gd1(start, { type: 'preset', preset: 'large' }, { type: 'goto', step: 6 })]));
     expectPicture('gd1-two-valleys', draw(gd1View, [gd1(start, { type: 'curve', curve: 'two-valleys' }, { type: 'goto', step: 8 })]));
   });
@@ -102,7 +128,11 @@ describe('the gradient-descent views', () => {
   it('two parameters: the start, and nine steps of mini-batches of 16 with momentum', () => {
     const start: Gd2State = gd2Initial({ eta: 0.15, batch: 8, momentum: 0 });
     expectPicture('gd2-start', draw(gd2View, [start]));
-    const moved = [{ type: 'batch', batchSize: 16 }, { type: 'momentum', momentum: 0.8 }, { type: 'goto', step: 9 }] as const;
+    const moved = [
+      { type: 'batch', batchSize: 16 },
+      { type: 'momentum', momentum: 0.8 },
+      { type: 'goto', step: 9 },
+    ] as const;
     expectPicture('gd2-momentum-9', draw(gd2View, [moved.reduce<Gd2State>((s, a) => gd2Reduce(s, a), start)]));
   });
 });
@@ -141,8 +171,16 @@ describe('the MNIST views', () => {
 
   it('explore the data: loading, an error, and the data at step 2', () => {
     expectPicture('explore-loading', draw(exploreView, [exploreInitial()]));
-    expectPicture('explore-error', draw(exploreView, [{ ...exploreInitial(), status: 'error', error: 'The server answered 503 for the MNIST shard train-00.' }]));
-    const ready: ExploreState = { ...exploreInitial(), status: 'ready', data: { counts: { train: 60000, test: 10000 }, labels, images }, step: 2 };
+    expectPicture(
+      'explore-error',
+      draw(exploreView, [{ ...exploreInitial(), status: 'error', error: 'The server answered 503 for the MNIST shard train-00.' }]),
+    );
+    const ready: ExploreState = {
+      ...exploreInitial(),
+      status: 'ready',
+      data: { counts: { train: 60000, test: 10000 }, labels, images },
+      step: 2,
+    };
     expectPicture('explore-ready', draw(exploreView, [ready]));
   });
 
@@ -158,24 +196,55 @@ describe('the MNIST views', () => {
       update(run, {
         type: 'batches',
         run: id,
-        batches: Array.from({ length: 20 }, (_, i) => ({ epoch: i < 10 ? 1 : 2, stepInEpoch: (i % 10) + 1, stepsPerEpoch: 10, step: i + 1, loss: 2.3 * Math.exp(-i / 6) + 0.1 * curve(), accuracy: Math.min(0.98, 0.1 + i * 0.05), size: 128 })),
+        batches: Array.from({ length: 20 }, (_, i) => ({
+          epoch: i < 10 ? 1 : 2,
+          stepInEpoch: (i % 10) + 1,
+          stepsPerEpoch: 10,
+          step: i + 1,
+          loss: 2.3 * Math.exp(-i / 6) + 0.1 * curve(),
+          accuracy: Math.min(0.98, 0.1 + i * 0.05),
+          size: 128,
+        })),
         examplesPerSecond: 5800,
       });
-      const confusion = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 45 : (r + c) % 7 === 0 ? 2 : 0)));
+      const confusion = Array.from({ length: 10 }, (_, r) =>
+        Array.from({ length: 10 }, (_, c) => (r === c ? 45 : (r + c) % 7 === 0 ? 2 : 0)),
+      );
       update(run, { type: 'epoch', run: id, epoch: 1, accuracy: finalAccuracy - 0.04, loss: 0.45, confusion });
       update(run, { type: 'epoch', run: id, epoch: 2, accuracy: finalAccuracy, loss: 0.31, confusion });
     };
-    update(run, { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'measured', timings: [{ backend: 'wasm', examplesPerSecond: 5800, label: 'WebAssembly' }], passedOver: [{ backend: 'webgl', reason: 'emulated' }] }, threads: 2 });
+    update(run, {
+      type: 'backend',
+      backend: 'wasm',
+      notes: [],
+      choice: {
+        how: 'measured',
+        timings: [{ backend: 'wasm', examplesPerSecond: 5800, label: 'WebAssembly' }],
+        passedOver: [{ backend: 'webgl', reason: 'emulated' }],
+      },
+      threads: 2,
+    });
     train('live-1', { ...run.base, optimizer: { type: 'sgd' }, learningRate: 0.01 }, 0.86);
     update(run, { type: 'state', run: 'live-1', state: 'done' });
     train('live-2', run.base, 0.912);
     const random = mulberry32(9);
-    update(run, { type: 'templates', run: 'live-2', units: [1, 2, 3], images: Float32Array.from({ length: 3 * 784 }, () => random() * 2 - 1), limit: 1 });
+    update(run, {
+      type: 'templates',
+      run: 'live-2',
+      units: [1, 2, 3],
+      images: Float32Array.from({ length: 3 * 784 }, () => random() * 2 - 1),
+      limit: 1,
+    });
     update(run, { type: 'state', run: 'live-2', state: 'paused' });
     expectPicture('live-paused', draw(liveView, [run]));
     update(run, { type: 'state', run: 'live-2', state: 'done' });
     update(run, { type: 'done', run: 'live-2', testAccuracy: 0.912, seconds: 14 });
-    update(run, { type: 'prediction', run: 'live-2', id: 1, probabilities: Float32Array.from([0.01, 0.02, 0.01, 0.8, 0.02, 0.05, 0.01, 0.04, 0.02, 0.02]) });
+    update(run, {
+      type: 'prediction',
+      run: 'live-2',
+      id: 1,
+      probabilities: Float32Array.from([0.01, 0.02, 0.01, 0.8, 0.02, 0.05, 0.01, 0.04, 0.02, 0.02]),
+    });
     // A report about another demo's run changes nothing here.
     update(run, { type: 'state', run: 'comparison-1', state: 'training' });
     expect(run.state).toBe('done');
@@ -184,12 +253,26 @@ describe('the MNIST views', () => {
 });
 
 describe('the lab’s views', () => {
-  const epoch = (run: string, n: number, accuracy: number, trainAccuracy?: number): FromWorker => ({ type: 'epoch', run, epoch: n, accuracy, loss: 0.1, confusion: [], ...(trainAccuracy === undefined ? {} : { trainAccuracy }) });
+  const epoch = (run: string, n: number, accuracy: number, trainAccuracy?: number): FromWorker => ({
+    type: 'epoch',
+    run,
+    epoch: n,
+    accuracy,
+    loss: 0.1,
+    confusion: [],
+    ...(trainAccuracy === undefined ? {} : { trainAccuracy }),
+  });
   const finish = (update: (m: FromWorker) => unknown, run: string, testAccuracy: number, seconds: number, extra: object = {}) => {
     update({ type: 'done', run, testAccuracy, seconds, ...extra } as FromWorker);
     update({ type: 'state', run, state: 'done' });
   };
-  const backend: FromWorker = { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'forced', timings: [], passedOver: [] }, threads: 2 };
+  const backend: FromWorker = {
+    type: 'backend',
+    backend: 'wasm',
+    notes: [],
+    choice: { how: 'forced', timings: [], passedOver: [] },
+    threads: 2,
+  };
 
   it('the model comparison: idle, the dense network training after logistic regression, and all three done', () => {
     const idle = initialComparison({ testSize: 10000 });
@@ -203,7 +286,12 @@ describe('the lab’s views', () => {
     u(epoch('l', 5, 0.9236));
     finish(u, 'l', 0.9236, 21.8);
     u({ type: 'state', run: 'd', state: 'training' });
-    u({ type: 'batches', run: 'd', batches: [{ epoch: 2, stepInEpoch: 100, stepsPerEpoch: 469, step: 569, loss: 0.1, accuracy: 0.97, size: 128 }], examplesPerSecond: 3300 });
+    u({
+      type: 'batches',
+      run: 'd',
+      batches: [{ epoch: 2, stepInEpoch: 100, stepsPerEpoch: 469, step: 569, loss: 0.1, accuracy: 0.97, size: 128 }],
+      examplesPerSecond: 3300,
+    });
     u(epoch('d', 1, 0.9642));
     u({ type: 'state', run: 'c', state: 'queued' });
     expectPicture('comparison-training', draw(comparisonView, [s]));
@@ -234,14 +322,28 @@ describe('the lab’s views', () => {
     s.examples = examplesFrom([7, 1], images);
     s.run.id = 'on';
     u(backend);
-    finish(u, 'on', 0.9, 12, { trainAccuracy: 0.995, marked: { count: 2000, accuracy: 0.18, flippedShare: 0.8, perClass: [Number.NaN, 0.3, 0.1, 0.2, 0.15, 0.1, 0.25, 0.2, 0.1, 0.2] } });
+    finish(u, 'on', 0.9, 12, {
+      trainAccuracy: 0.995,
+      marked: { count: 2000, accuracy: 0.18, flippedShare: 0.8, perClass: [Number.NaN, 0.3, 0.1, 0.2, 0.15, 0.1, 0.25, 0.2, 0.1, 0.2] },
+    });
     const saliency = Float32Array.from({ length: IMAGE_BYTES }, (_, i) => (i < 60 ? 1 : random() * 0.2));
-    shortcutInspection(s, 0, { hidden: new Float32Array(0), top: [], templates: new Float32Array(0), limit: 0, probabilities: new Float32Array(10), saliency, classIndex: 0 });
+    shortcutInspection(s, 0, {
+      hidden: new Float32Array(0),
+      top: [],
+      templates: new Float32Array(0),
+      limit: 0,
+      probabilities: new Float32Array(10),
+      saliency,
+      classIndex: 0,
+    });
     expectPicture('shortcut-with-ruler', draw(shortcutView, [s]));
     s.before = s.run;
     s.ruler = 'off';
     s.run = { ...s.run, id: 'off', state: 'queued' };
-    finish(u, 'off', 0.91, 12, { trainAccuracy: 0.994, marked: { count: 2000, accuracy: 0.9, flippedShare: 0.01, perClass: [Number.NaN, 0.95, 0.88, 0.9, 0.9, 0.85, 0.93, 0.9, 0.86, 0.88] } });
+    finish(u, 'off', 0.91, 12, {
+      trainAccuracy: 0.994,
+      marked: { count: 2000, accuracy: 0.9, flippedShare: 0.01, perClass: [Number.NaN, 0.95, 0.88, 0.9, 0.9, 0.85, 0.93, 0.9, 0.86, 0.88] },
+    });
     expectPicture('shortcut-without-ruler', draw(shortcutView, [s]));
   });
 
@@ -254,15 +356,19 @@ describe('the lab’s views', () => {
     const random = mulberry32(8);
     s.tests = [{ label: 3, image: Array.from({ length: IMAGE_BYTES }, () => (random() < 0.2 ? 255 : 0)) }];
     const hidden = Float32Array.from({ length: 512 }, () => Math.max(0, random() - 0.7));
-    pathInspection(s, Float32Array.from(s.tests[0]!.image, (v) => v / 255), {
-      hidden,
-      top: [3, 40, 77, 100, 200, 300],
-      templates: Float32Array.from({ length: 6 * IMAGE_BYTES }, () => random() - 0.5),
-      limit: 0.5,
-      probabilities: Float32Array.from([0.01, 0.01, 0.02, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]),
-      saliency: Float32Array.from({ length: IMAGE_BYTES }, () => random()),
-      classIndex: 3,
-    });
+    pathInspection(
+      s,
+      Float32Array.from(s.tests[0]!.image, (v) => v / 255),
+      {
+        hidden,
+        top: [3, 40, 77, 100, 200, 300],
+        templates: Float32Array.from({ length: 6 * IMAGE_BYTES }, () => random() - 0.5),
+        limit: 0.5,
+        probabilities: Float32Array.from([0.01, 0.01, 0.02, 0.9, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]),
+        saliency: Float32Array.from({ length: IMAGE_BYTES }, () => random()),
+        classIndex: 3,
+      },
+    );
     expectPicture('path-test-digit', draw(pathView, [s]));
   });
 });

@@ -11,7 +11,11 @@ export const THETA = (40 * Math.PI) / 180;
 /** Points in the "good" coordinates (u, v): black has u > 0. Seeded. */
 export function makeCoordinatePoints(seed: number, n = 60): { u: number; v: number; black: boolean }[] {
   const random = mulberry32(seed);
-  return Array.from({ length: n }, (_, i) => ({ u: (0.15 + 0.85 * random()) * (i % 2 === 0 ? 1 : -1), v: 2 * random() - 1, black: i % 2 === 0 }));
+  return Array.from({ length: n }, (_, i) => ({
+    u: (0.15 + 0.85 * random()) * (i % 2 === 0 ? 1 : -1),
+    v: 2 * random() - 1,
+    black: i % 2 === 0,
+  }));
 }
 
 /** Coordinates of a point when the axes are turned by `t` of THETA (0 = original axes, 1 = new axes). */

@@ -15,17 +15,59 @@ import { coordinatesAt, makeCoordinatePoints, POINTS_SEED, type CoordinatesActio
 
 const SIZE = 420;
 
-export function createView({ root, stage, reducedMotion, print, dispatch }: ViewContext<unknown, CoordinatesAction>): DemoView<CoordinatesState> {
+export function createView({
+  root,
+  stage,
+  reducedMotion,
+  print,
+  dispatch,
+}: ViewContext<unknown, CoordinatesAction>): DemoView<CoordinatesState> {
   const points = makeCoordinatePoints(POINTS_SEED);
   const box = select(stage).append('div').attr('class', 'rep rep-coords');
-  const svg = box.append('svg').attr('viewBox', `0 0 ${SIZE + 340} ${SIZE}`).attr('role', 'img');
-  const s = scaleLinear().domain([-1.5, 1.5]).range([10, SIZE - 10]);
-  const sy = scaleLinear().domain([-1.5, 1.5]).range([SIZE - 10, 10]);
-  const half = svg.append('rect').attr('class', 'co-half').attr('x', s(0)).attr('y', 10).attr('width', SIZE / 2 - 10).attr('height', SIZE - 20);
-  svg.append('line').attr('class', 'co-axis').attr('x1', 10).attr('x2', SIZE - 10).attr('y1', sy(0)).attr('y2', sy(0));
-  svg.append('line').attr('class', 'co-axis').attr('x1', s(0)).attr('x2', s(0)).attr('y1', 10).attr('y2', SIZE - 10);
-  svg.append('text').attr('class', 'fig-label').attr('x', SIZE - 14).attr('y', sy(0) + 26).attr('text-anchor', 'end').text('x');
-  svg.append('text').attr('class', 'fig-label').attr('x', s(0) + 10).attr('y', 30).text('y');
+  const svg = box
+    .append('svg')
+    .attr('viewBox', `0 0 ${SIZE + 340} ${SIZE}`)
+    .attr('role', 'img');
+  const s = scaleLinear()
+    .domain([-1.5, 1.5])
+    .range([10, SIZE - 10]);
+  const sy = scaleLinear()
+    .domain([-1.5, 1.5])
+    .range([SIZE - 10, 10]);
+  const half = svg
+    .append('rect')
+    .attr('class', 'co-half')
+    .attr('x', s(0))
+    .attr('y', 10)
+    .attr('width', SIZE / 2 - 10)
+    .attr('height', SIZE - 20);
+  svg
+    .append('line')
+    .attr('class', 'co-axis')
+    .attr('x1', 10)
+    .attr('x2', SIZE - 10)
+    .attr('y1', sy(0))
+    .attr('y2', sy(0));
+  svg
+    .append('line')
+    .attr('class', 'co-axis')
+    .attr('x1', s(0))
+    .attr('x2', s(0))
+    .attr('y1', 10)
+    .attr('y2', SIZE - 10);
+  svg
+    .append('text')
+    .attr('class', 'fig-label')
+    .attr('x', SIZE - 14)
+    .attr('y', sy(0) + 26)
+    .attr('text-anchor', 'end')
+    .text('x');
+  svg
+    .append('text')
+    .attr('class', 'fig-label')
+    .attr('x', s(0) + 10)
+    .attr('y', 30)
+    .text('y');
   const dots = svg
     .append('g')
     .selectAll('circle')
@@ -56,7 +98,12 @@ export function createView({ root, stage, reducedMotion, print, dispatch }: View
       rule.text(turned ? 'Rule: black points have x > 0.' : 'No rule on x or y alone separates them.');
       toggle.text(turned ? 'Back to the original axes' : 'Change coordinates');
       root.dataset.turned = String(turned);
-      svg.attr('aria-label', turned ? 'The same points after turning the axes by 40 degrees: all black points now have x greater than 0, all white points x less than 0.' : 'Black and white points mixed so that no rule on x or y alone separates them.');
+      svg.attr(
+        'aria-label',
+        turned
+          ? 'The same points after turning the axes by 40 degrees: all black points now have x greater than 0, all white points x less than 0.'
+          : 'Black and white points mixed so that no rule on x or y alone separates them.',
+      );
       const target = turned ? 1 : 0;
       if (t < 0 || reducedMotion || print) {
         svg.interrupt();
@@ -64,10 +111,14 @@ export function createView({ root, stage, reducedMotion, print, dispatch }: View
         return;
       }
       const from = t;
-      svg.transition().duration(1400).ease(easeCubicInOut).tween('turn', () => {
-        const i = interpolateNumber(from, target);
-        return (k: number) => place(i(k));
-      });
+      svg
+        .transition()
+        .duration(1400)
+        .ease(easeCubicInOut)
+        .tween('turn', () => {
+          const i = interpolateNumber(from, target);
+          return (k: number) => place(i(k));
+        });
     },
   };
 }

@@ -14,7 +14,10 @@ import { createView } from './view.ts';
 
 /** The brief run, shortened or lengthened by the address. */
 function initialShortened(s: Shortening): PathState {
-  return initialPath({ ...SPEC, ...(s.trainSize ? { trainSize: s.trainSize } : {}), ...(s.epochs ? { epochs: s.epochs } : {}) }, s.testSize ?? TEST_SIZE);
+  return initialPath(
+    { ...SPEC, ...(s.trainSize ? { trainSize: s.trainSize } : {}), ...(s.epochs ? { epochs: s.epochs } : {}) },
+    s.testSize ?? TEST_SIZE,
+  );
 }
 
 function pathController(context: ControllerContext<NoParams, PathState>): Controller<PathAction> {
@@ -27,7 +30,8 @@ function pathController(context: ControllerContext<NoParams, PathState>): Contro
   const inspect = () => {
     if (state.state !== 'done' || !state.run.id) return;
     const test = state.tests[state.testIndex];
-    const input = state.source === 'drawn' ? inputFromStrokes(state.strokes) : test ? Float32Array.from(test.image, (v) => v / 255) : undefined;
+    const input =
+      state.source === 'drawn' ? inputFromStrokes(state.strokes) : test ? Float32Array.from(test.image, (v) => v / 255) : undefined;
     if (!input) return;
     asked += 1;
     askedInput = input.slice();
@@ -54,7 +58,11 @@ function pathController(context: ControllerContext<NoParams, PathState>): Contro
         return;
       case 'reset':
         if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-        Object.assign(state, { ...initialPath(state.run.spec, state.testSize), tests: state.tests, status: { ...state.status, notices: [], error: undefined } });
+        Object.assign(state, {
+          ...initialPath(state.run.spec, state.testSize),
+          tests: state.tests,
+          status: { ...state.status, notices: [], error: undefined },
+        });
         draw();
         return;
       case 'draw':
@@ -105,6 +113,10 @@ function pathController(context: ControllerContext<NoParams, PathState>): Contro
   };
 }
 
-const demo: DemoModule<NoParams, PathState, PathAction> = { initial: initialFromQuery(initialShortened), view: createView, controller: pathController };
+const demo: DemoModule<NoParams, PathState, PathAction> = {
+  initial: initialFromQuery(initialShortened),
+  view: createView,
+  controller: pathController,
+};
 
 export const { initial, view, controller } = demo;

@@ -30,22 +30,55 @@ export interface PathState {
   tests: { label: number; image: number[] }[];
   testIndex: number;
   /** The network's answer for the digit on screen, with the input it saw (0–1). */
-  inspection: (Omit<Inspection, 'hidden' | 'templates' | 'probabilities' | 'saliency'> & { input: number[]; hidden: number[]; templates: number[]; probabilities: number[]; saliency: number[] }) | undefined;
+  inspection:
+    | (Omit<Inspection, 'hidden' | 'templates' | 'probabilities' | 'saliency'> & {
+        input: number[];
+        hidden: number[];
+        templates: number[];
+        probabilities: number[];
+        saliency: number[];
+      })
+    | undefined;
   testSize: number;
   recorded: string | undefined;
 }
 
-export type PathAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' } | { type: 'draw'; strokes: number[][] } | { type: 'clear' } | { type: 'test'; step: 1 | -1 };
+export type PathAction =
+  | { type: 'toggle' }
+  | { type: 'reset' }
+  | { type: 'retry' }
+  | { type: 'draw'; strokes: number[][] }
+  | { type: 'clear' }
+  | { type: 'test'; step: 1 | -1 };
 
 export function initialPath(spec: RunSpec = SPEC, testSize = TEST_SIZE): PathState {
-  return { state: 'idle', run: newRun(spec), status: newStatus(), source: 'test', strokes: [], tests: [], testIndex: 0, inspection: undefined, testSize, recorded: undefined };
+  return {
+    state: 'idle',
+    run: newRun(spec),
+    status: newStatus(),
+    source: 'test',
+    strokes: [],
+    tests: [],
+    testIndex: 0,
+    inspection: undefined,
+    testSize,
+    recorded: undefined,
+  };
 }
 
 export function update(s: PathState, message: FromWorker): boolean {
   let changed = applyToStatus(s.status, message, [s.run.id]);
   changed = applyToRun(s.run, message) || changed;
   if (!changed) return false;
-  s.state = s.status.error ? 'error' : s.run.state === 'done' ? 'done' : s.run.state === 'paused' ? 'paused' : s.run.state === 'idle' || s.run.state === 'waiting' ? 'idle' : 'training';
+  s.state = s.status.error
+    ? 'error'
+    : s.run.state === 'done'
+      ? 'done'
+      : s.run.state === 'paused'
+        ? 'paused'
+        : s.run.state === 'idle' || s.run.state === 'waiting'
+          ? 'idle'
+          : 'training';
   return true;
 }
 
@@ -73,7 +106,8 @@ export function activeUnits(hidden: readonly number[]): number {
 export function announcement(s: PathState): string {
   if (s.state === 'idle') return 'Press T to train the network for about ten seconds; then draw a digit or step through test digits.';
   if (s.state === 'error') return s.status.error?.message ?? 'Training stopped.';
-  if (s.state !== 'done') return `Training: epoch ${Math.min(s.run.epoch + 1, s.run.spec.epochs)} of ${s.run.spec.epochs}${s.run.testAccuracy === undefined ? '' : `, test accuracy ${percent(s.run.testAccuracy)}`}.`;
+  if (s.state !== 'done')
+    return `Training: epoch ${Math.min(s.run.epoch + 1, s.run.spec.epochs)} of ${s.run.spec.epochs}${s.run.testAccuracy === undefined ? '' : `, test accuracy ${percent(s.run.testAccuracy)}`}.`;
   const i = s.inspection;
   if (!i) return s.source === 'drawn' ? 'Draw a digit on the pad.' : 'Pick a test digit.';
   const what = s.source === 'test' ? `The test digit, a ${s.tests[s.testIndex]?.label ?? '?'}` : 'Your drawing';

@@ -31,9 +31,19 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, PathA
   );
   const nav = first.append('div').attr('class', 'path-nav');
   nav.append('span').text('or a test digit');
-  nav.append('button').attr('type', 'button').attr('aria-label', 'Previous test digit').text('‹').on('click', () => dispatch({ type: 'test', step: -1 }));
+  nav
+    .append('button')
+    .attr('type', 'button')
+    .attr('aria-label', 'Previous test digit')
+    .text('‹')
+    .on('click', () => dispatch({ type: 'test', step: -1 }));
   const which = nav.append('span').attr('class', 'path-which');
-  nav.append('button').attr('type', 'button').attr('aria-label', 'Next test digit').text('›').on('click', () => dispatch({ type: 'test', step: 1 }));
+  nav
+    .append('button')
+    .attr('type', 'button')
+    .attr('aria-label', 'Next test digit')
+    .text('›')
+    .on('click', () => dispatch({ type: 'test', step: 1 }));
 
   const seen = main.append('div').attr('class', 'path-step path-seen');
   seen.append('p').attr('class', 'path-title').text('What it sees, where it looks');
@@ -45,7 +55,11 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, PathA
   const hidden = main.append('div').attr('class', 'path-step path-hidden');
   const hiddenTitle = hidden.append('p').attr('class', 'path-title');
   const size = 12;
-  const svg = hidden.append('svg').attr('class', 'path-units').attr('viewBox', `0 0 ${GRID_COLUMNS * size} ${16 * size}`).attr('role', 'img');
+  const svg = hidden
+    .append('svg')
+    .attr('class', 'path-units')
+    .attr('viewBox', `0 0 ${GRID_COLUMNS * size} ${16 * size}`)
+    .attr('role', 'img');
   const cells = svg.append('g');
   const top = hidden.append('div').attr('class', 'path-templates').attr('role', 'list');
   const recorded = box.append('p').attr('class', 'path-recorded');
@@ -64,21 +78,38 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, PathA
       }
       controls({ state: s.state, status: s.status, line: announcement(s) });
       const ready = s.state === 'done';
-      pad.render(s.strokes, s.source === 'drawn' ? i?.probabilities : i?.probabilities, ready, ready ? 'Draw, or pick a test digit below.' : 'Train the network first (T).');
+      pad.render(
+        s.strokes,
+        s.source === 'drawn' ? i?.probabilities : i?.probabilities,
+        ready,
+        ready ? 'Draw, or pick a test digit below.' : 'Train the network first (T).',
+      );
       which.text(s.tests.length > 0 ? `${s.testIndex + 1} / ${s.tests.length}` : '–');
       nav.selectAll('button').property('disabled', !ready || s.tests.length === 0);
 
       seen.attr('data-empty', i ? null : '');
       if (i) {
-        paintDigit(input.node()!, Uint8Array.from(i.input, (v) => Math.round(v * 255)));
+        paintDigit(
+          input.node()!,
+          Uint8Array.from(i.input, (v) => Math.round(v * 255)),
+        );
         paintAttribution(heat.node()!, i.input, i.saliency);
       }
       input.attr('aria-label', i ? 'The input as the network sees it: 28 by 28 pixels, centred and scaled as MNIST’s digits were' : null);
-      heat.attr('aria-label', i ? `Saliency map of the answer ${i.classIndex}: in red, the strokes whose ink weighs most in its score` : null);
-      seenCaption.text(i ? `It says ${i.classIndex} (${percent(i.probabilities[i.classIndex])}). Red: the ink that weighs most in that answer.` : 'The input and its saliency map appear once the network is trained.');
+      heat.attr(
+        'aria-label',
+        i ? `Saliency map of the answer ${i.classIndex}: in red, the strokes whose ink weighs most in its score` : null,
+      );
+      seenCaption.text(
+        i
+          ? `It says ${i.classIndex} (${percent(i.probabilities[i.classIndex])}). Red: the ink that weighs most in that answer.`
+          : 'The input and its saliency map appear once the network is trained.',
+      );
 
       const largest = i ? Math.max(1e-9, ...i.hidden) : 1;
-      hiddenTitle.text(i ? `${activeUnits(i.hidden)} of ${i.hidden.length} hidden units respond; the ${i.top.length} strongest:` : 'The 512 hidden units');
+      hiddenTitle.text(
+        i ? `${activeUnits(i.hidden)} of ${i.hidden.length} hidden units respond; the ${i.top.length} strongest:` : 'The 512 hidden units',
+      );
       const topSet = new Set(i?.top ?? []);
       cells
         .selectAll('rect')
@@ -90,7 +121,12 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, PathA
         .attr('height', size - 1)
         .attr('class', (_, k) => (topSet.has(k) ? 'top' : null))
         .style('--a', (v) => String(Math.max(0, v) / largest));
-      svg.attr('aria-label', i ? `The hidden layer's ${i.hidden.length} units as a grid, darker where a unit responds more; the strongest are units ${i.top.join(', ')}` : 'The hidden layer, not computed yet');
+      svg.attr(
+        'aria-label',
+        i
+          ? `The hidden layer's ${i.hidden.length} units as a grid, darker where a unit responds more; the strongest are units ${i.top.join(', ')}`
+          : 'The hidden layer, not computed yet',
+      );
       const t = top
         .selectAll<HTMLDivElement, number>('div')
         .data(i ? i.top : [])
@@ -103,9 +139,10 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, PathA
         .attr('aria-label', (u) => `Hidden unit ${u}: its incoming weights, blue where ink raises it, orange where ink lowers it`);
       t.select('span').text((u) => `#${u}`);
       recorded.text(s.recorded ?? '').attr('hidden', s.recorded ? null : '');
-      if (i) t.select<HTMLCanvasElement>('canvas').each(function (_, k) {
-        paintTemplate(this, Float32Array.from(i.templates.slice(k * IMAGE_BYTES, (k + 1) * IMAGE_BYTES)), i.limit);
-      });
+      if (i)
+        t.select<HTMLCanvasElement>('canvas').each(function (_, k) {
+          paintTemplate(this, Float32Array.from(i.templates.slice(k * IMAGE_BYTES, (k + 1) * IMAGE_BYTES)), i.limit);
+        });
     },
   };
 }

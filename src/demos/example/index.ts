@@ -9,7 +9,11 @@ const demo: DemoModule<ExampleParams, CounterState, CounterAction> = {
   initial: ({ params }) => ({ count: params.start }),
   view: createView,
   // Each clicker step adds one: step n shows start + n.
-  controller: (context) => reducerController<ExampleParams, CounterState, CounterAction>(context, { reduce, step: (shown) => ({ type: 'goto', count: context.params.start + shown }) }),
+  controller: (context) =>
+    reducerController<ExampleParams, CounterState, CounterAction>(context, {
+      reduce,
+      step: (shown) => ({ type: 'goto', count: context.params.start + shown }),
+    }),
 };
 
 export const { initial, view, controller } = demo;

@@ -97,7 +97,8 @@ export interface Gd1State extends Stepped {
   w0: number;
 }
 
-export type Gd1Action = StepperAction | { type: 'preset'; preset: PresetName } | { type: 'curve'; curve: CurveId } | { type: 'start-at'; w0: number };
+export type Gd1Action =
+  StepperAction | { type: 'preset'; preset: PresetName } | { type: 'curve'; curve: CurveId } | { type: 'start-at'; w0: number };
 
 /** The state a slide's parameters give, before anything happened. */
 export function initialState(params: { preset: PresetName; curve: CurveId }): Gd1State {

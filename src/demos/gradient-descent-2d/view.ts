@@ -13,7 +13,18 @@ import { button, choice, controlRow, slider } from '../shared/controls.ts';
 import { createHistory } from '../shared/history.ts';
 import '../shared/figure.css';
 import '../shared/descent.css';
-import { BATCHES, ETA_RANGE, EXTENT, lossGrid, MOMENTA, regressionData, runs, type Gd2Action, type Gd2State, type Point2d } from './model.ts';
+import {
+  BATCHES,
+  ETA_RANGE,
+  EXTENT,
+  lossGrid,
+  MOMENTA,
+  regressionData,
+  runs,
+  type Gd2Action,
+  type Gd2State,
+  type Point2d,
+} from './model.ts';
 
 const W = 760;
 const H = 400;
@@ -26,12 +37,25 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
   const n = data.x.length;
   const box = select(stage).append('div').attr('class', 'gd gd2');
   const svg = box.append('svg').attr('class', 'gd-svg').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
-  svg.append('defs').html(
-    '<marker id="gd2-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
-  );
-  svg.append('clipPath').attr('id', 'gd2-clip').append('rect').attr('x', PLOT.left).attr('y', PLOT.top).attr('width', PLOT.size).attr('height', PLOT.size);
-  const x = scaleLinear().domain(EXTENT.w).range([PLOT.left, PLOT.left + PLOT.size]);
-  const y = scaleLinear().domain(EXTENT.b).range([PLOT.top + PLOT.size, PLOT.top]);
+  svg
+    .append('defs')
+    .html(
+      '<marker id="gd2-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
+    );
+  svg
+    .append('clipPath')
+    .attr('id', 'gd2-clip')
+    .append('rect')
+    .attr('x', PLOT.left)
+    .attr('y', PLOT.top)
+    .attr('width', PLOT.size)
+    .attr('height', PLOT.size);
+  const x = scaleLinear()
+    .domain(EXTENT.w)
+    .range([PLOT.left, PLOT.left + PLOT.size]);
+  const y = scaleLinear()
+    .domain(EXTENT.b)
+    .range([PLOT.top + PLOT.size, PLOT.top]);
   svg.append('rect').attr('class', 'gd-frame').attr('x', PLOT.left).attr('y', PLOT.top).attr('width', PLOT.size).attr('height', PLOT.size);
   const plot = svg.append('g').attr('clip-path', 'url(#gd2-clip)');
 
@@ -39,7 +63,10 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
   const values = lossGrid(data, EXTENT, GRID);
   const min = Math.min(...values);
   const thresholds = Array.from({ length: 12 }, (_, i) => min * 1.05 + 0.05 * 1.55 ** i);
-  const toSvg = (gx: number, gy: number): [number, number] => [PLOT.left + (gx / (GRID - 1)) * PLOT.size, PLOT.top + (gy / (GRID - 1)) * PLOT.size];
+  const toSvg = (gx: number, gy: number): [number, number] => [
+    PLOT.left + (gx / (GRID - 1)) * PLOT.size,
+    PLOT.top + (gy / (GRID - 1)) * PLOT.size,
+  ];
   plot
     .append('g')
     .attr('class', 'gd-contours')
@@ -48,27 +75,67 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
     .join('path')
     .attr('d', (c) =>
       c.coordinates
-        .flatMap((polygon) => polygon.map((ring) => 'M' + ring.map(([gx, gy]) => toSvg(gx! - 0.5, gy! - 0.5).map((v) => v.toFixed(1)).join(' ')).join('L') + 'Z'))
+        .flatMap((polygon) =>
+          polygon.map(
+            (ring) =>
+              'M' +
+              ring
+                .map(([gx, gy]) =>
+                  toSvg(gx! - 0.5, gy! - 0.5)
+                    .map((v) => v.toFixed(1))
+                    .join(' '),
+                )
+                .join('L') +
+              'Z',
+          ),
+        )
         .join(''),
     );
-  svg.append('text').attr('class', 'fig-label').attr('x', PLOT.left + PLOT.size - 4).attr('y', PLOT.top + PLOT.size - 10).attr('text-anchor', 'end').text('w (slope) →');
-  svg.append('text').attr('class', 'fig-label').attr('x', PLOT.left - 8).attr('y', PLOT.top + 18).attr('text-anchor', 'end').text('b');
+  svg
+    .append('text')
+    .attr('class', 'fig-label')
+    .attr('x', PLOT.left + PLOT.size - 4)
+    .attr('y', PLOT.top + PLOT.size - 10)
+    .attr('text-anchor', 'end')
+    .text('w (slope) →');
+  svg
+    .append('text')
+    .attr('class', 'fig-label')
+    .attr('x', PLOT.left - 8)
+    .attr('y', PLOT.top + 18)
+    .attr('text-anchor', 'end')
+    .text('b');
   const fullPath = plot.append('path').attr('class', 'gd-path-full');
   const sgdPath = plot.append('path').attr('class', 'gd-path-sgd');
   const gradient = plot.append('line').attr('class', 'gd-step').attr('marker-end', 'url(#gd2-arrow)');
   const fullPoint = svg.append('circle').attr('class', 'gd-point-full').attr('r', 7);
   const sgdPoint = svg.append('rect').attr('class', 'gd-point-sgd').attr('width', 12).attr('height', 12);
   const start = svg.append('circle').attr('class', 'gd-start').attr('r', 6);
-  const legend = svg.append('g').attr('transform', `translate(${PLOT.left + PLOT.size + 40},${H - 110})`).attr('class', 'fig-legend');
+  const legend = svg
+    .append('g')
+    .attr('transform', `translate(${PLOT.left + PLOT.size + 40},${H - 110})`)
+    .attr('class', 'fig-legend');
   legend.append('line').attr('class', 'gd-path-full').attr('x1', 0).attr('x2', 36).attr('y1', 0).attr('y2', 0);
   legend.append('text').attr('x', 44).attr('y', 6).text('full batch (●)');
   legend.append('line').attr('class', 'gd-path-sgd').attr('x1', 0).attr('x2', 36).attr('y1', 30).attr('y2', 30);
   const sgdLegend = legend.append('text').attr('x', 44).attr('y', 36);
   const status = legend.append('text').attr('class', 'fig-status').attr('x', 0).attr('y', 70);
-  const history = createHistory(svg.append('g').attr('transform', `translate(${PLOT.left + PLOT.size + 40},10)`), W - PLOT.left - PLOT.size - 50, 200, 'Loss per step (whole data set)');
+  const history = createHistory(
+    svg.append('g').attr('transform', `translate(${PLOT.left + PLOT.size + 40},10)`),
+    W - PLOT.left - PLOT.size - 50,
+    200,
+    'Loss per step (whole data set)',
+  );
 
   const bar = controlRow(box);
-  const setEta = slider(bar, 'Learning rate η', ETA_RANGE, (v) => v.toFixed(2), (eta) => dispatch({ type: 'eta', eta }), 'gd-rate');
+  const setEta = slider(
+    bar,
+    'Learning rate η',
+    ETA_RANGE,
+    (v) => v.toFixed(2),
+    (eta) => dispatch({ type: 'eta', eta }),
+    'gd-rate',
+  );
   const setBatch = choice(
     bar,
     'Batch',
@@ -134,7 +201,13 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
     setBatch(String(state.batchSize));
     setMomentum(String(state.momentum));
     play.text(state.playing ? 'Pause' : 'Play').attr('aria-pressed', String(state.playing));
-    Object.assign(root.dataset, { step: String(g.step), w: g.w.toFixed(4), b: g.b.toFixed(4), loss: g.loss.toFixed(4), diverged: String(diverged) });
+    Object.assign(root.dataset, {
+      step: String(g.step),
+      w: g.w.toFixed(4),
+      b: g.b.toFixed(4),
+      loss: g.loss.toFixed(4),
+      diverged: String(diverged),
+    });
   }
 
   return { render };

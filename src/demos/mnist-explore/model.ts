@@ -29,7 +29,13 @@ export interface ExploreState {
 export type ExploreAction = { type: 'retry' } | { type: 'goto'; step: number };
 
 export function initialState(): ExploreState {
-  return { status: 'loading', progress: { fraction: 0, text: 'Loading the MNIST training data…' }, data: undefined, error: undefined, step: 0 };
+  return {
+    status: 'loading',
+    progress: { fraction: 0, text: 'Loading the MNIST training data…' },
+    data: undefined,
+    error: undefined,
+    step: 0,
+  };
 }
 
 /** Keeps the first GRID examples of a shard: all the figure draws. */

@@ -19,7 +19,11 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
 
   const left = body.append('div').attr('class', 'mnist-left');
   const shapes = left.append('pre').attr('class', 'mnist-shapes');
-  const grid = left.append('div').attr('class', 'mnist-grid').attr('role', 'list').attr('aria-label', `The first ${gridSize} training images with their labels`);
+  const grid = left
+    .append('div')
+    .attr('class', 'mnist-grid')
+    .attr('role', 'list')
+    .attr('aria-label', `The first ${gridSize} training images with their labels`);
 
   const right = body.append('div').attr('class', 'mnist-right');
   const one = right.append('div').attr('class', 'mnist-one');
@@ -47,15 +51,31 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
       .join('div')
       .attr('class', (i) => (i === index ? 'mnist-cell chosen' : 'mnist-cell'))
       .attr('role', 'listitem');
-    cells.selectAll('canvas').data((i) => [i]).join('canvas').each(function (i) {
-      paintDigit(this as HTMLCanvasElement, data.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
-    }).attr('aria-hidden', 'true');
-    cells.selectAll('span').data((i) => [i]).join('span').attr('class', 'mnist-label').attr('data-label', (i) => data.labels[i]!).text((i) => data.labels[i]!);
+    cells
+      .selectAll('canvas')
+      .data((i) => [i])
+      .join('canvas')
+      .each(function (i) {
+        paintDigit(this as HTMLCanvasElement, data.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+      })
+      .attr('aria-hidden', 'true');
+    cells
+      .selectAll('span')
+      .data((i) => [i])
+      .join('span')
+      .attr('class', 'mnist-label')
+      .attr('data-label', (i) => data.labels[i]!)
+      .text((i) => data.labels[i]!);
 
     const digit = data.images.subarray(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES);
     paintDigit(big.node()!, digit);
     big.attr('aria-label', `Training image ${index}, labelled ${data.labels[index]}, drawn 28 by 28 pixels`);
-    one.selectAll('.mnist-caption').data([0]).join('p').attr('class', 'mnist-caption').text(`train_images[${index}]: a ${data.labels[index]}, 28 × 28 values from 0 to 255`);
+    one
+      .selectAll('.mnist-caption')
+      .data([0])
+      .join('p')
+      .attr('class', 'mnist-caption')
+      .text(`train_images[${index}]: a ${data.labels[index]}, 28 × 28 values from 0 to 255`);
     pixels
       .selectAll<HTMLSpanElement, number>('span')
       .data(Array.from(digit))
@@ -100,7 +120,11 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
     body.attr('hidden', '');
     status.attr('hidden', null).attr('role', 'alert').html('');
     status.append('p').attr('class', 'mnist-error').text(message);
-    status.append('button').attr('type', 'button').text('Try again').on('click', () => dispatch({ type: 'retry' }));
+    status
+      .append('button')
+      .attr('type', 'button')
+      .text('Try again')
+      .on('click', () => dispatch({ type: 'retry' }));
   }
 
   return {
@@ -113,4 +137,3 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
     },
   };
 }
-

@@ -52,15 +52,27 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
   svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 22).text(options.title);
   if (options.reference) {
     // The legend: a short dashed line and its name, at the right of the title.
-    const legend = svg.append('g').attr('class', 'chart-legend-box').attr('transform', `translate(${W - M.right},22)`);
+    const legend = svg
+      .append('g')
+      .attr('class', 'chart-legend-box')
+      .attr('transform', `translate(${W - M.right},22)`);
     const name = legend.append('text').attr('class', 'chart-legend').attr('text-anchor', 'end').text(options.reference.label);
     const width = options.reference.label.length * 12;
-    legend.append('line').attr('class', 'chart-legend-line').attr('x1', -width - 40).attr('x2', -width - 8).attr('y1', -7).attr('y2', -7);
+    legend
+      .append('line')
+      .attr('class', 'chart-legend-line')
+      .attr('x1', -width - 40)
+      .attr('x2', -width - 8)
+      .attr('y1', -7)
+      .attr('y2', -7);
     name.attr('x', 0);
   }
   const x = scaleLinear().range([M.left, W - M.right]);
   const y = scaleLinear().range([H - M.bottom, M.top]);
-  const xAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(0,${H - M.bottom})`);
+  const xAxis = svg
+    .append('g')
+    .attr('class', 'fig-axis')
+    .attr('transform', `translate(0,${H - M.bottom})`);
   const yAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(${M.left},0)`);
   const plot = svg.append('g');
   const epochs = plot.append('g').attr('class', 'epochs');
@@ -76,7 +88,11 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     x.domain([0, Math.max(1, data.xMax)]);
     y.domain([options.y[0], top]).nice(4);
     xAxis.call(axisBottom(x).ticks(4).tickSizeOuter(0));
-    yAxis.call(axisLeft(y).ticks(3).tickFormat((v) => options.format(Number(v))));
+    yAxis.call(
+      axisLeft(y)
+        .ticks(3)
+        .tickFormat((v) => options.format(Number(v))),
+    );
     const clamp = (v: number) => Math.min(y.domain()[1]!, Math.max(y.domain()[0]!, v));
     // Earlier runs on their own x scale (steps of a run of their length), ending where they ended.
     const runs = data.others ?? [];
@@ -90,7 +106,13 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
         return run;
       });
     g.attr('data-run', (r) => r.number);
-    g.select('path').attr('d', (r) => line<number>().x((_, i) => x(Math.min(data.xMax, r.x[i]!))).y((v) => y(clamp(v)))(r.y) ?? '');
+    g.select('path').attr(
+      'd',
+      (r) =>
+        line<number>()
+          .x((_, i) => x(Math.min(data.xMax, r.x[i]!)))
+          .y((v) => y(clamp(v)))(r.y) ?? '',
+    );
     g.select('text')
       .attr('x', (r) => x(Math.min(data.xMax, r.x.at(-1) ?? 0)) + 4)
       .attr('y', (r) => y(clamp(r.y.at(-1) ?? 0)) + 7)
@@ -106,7 +128,14 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
         g.append('text');
         return g;
       })
-      .call((g) => g.select('line').attr('x1', (d) => x(d)).attr('x2', (d) => x(d)).attr('y1', M.top).attr('y2', H - M.bottom))
+      .call((g) =>
+        g
+          .select('line')
+          .attr('x1', (d) => x(d))
+          .attr('x2', (d) => x(d))
+          .attr('y1', M.top)
+          .attr('y2', H - M.bottom),
+      )
       .call((g) =>
         g
           .select('text')

@@ -60,8 +60,12 @@ export function createConfusion(parent: HTMLElement): (matrix: number[][] | unde
       .data(data)
       .join((enter) => {
         const g = enter.append('g');
-        g.append('rect').attr('width', CELL - 2).attr('height', CELL - 2);
-        g.append('text').attr('x', CELL / 2 - 1).attr('y', CELL / 2 + 6);
+        g.append('rect')
+          .attr('width', CELL - 2)
+          .attr('height', CELL - 2);
+        g.append('text')
+          .attr('x', CELL / 2 - 1)
+          .attr('y', CELL / 2 + 6);
         g.append('title');
         return g;
       })

@@ -113,7 +113,10 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
     const id = client.nextId('live');
     beginRun(state, id, spec);
     const templates = templateUnits(spec);
-    client.send({ type: 'submit', run: { id, spec, testSize: state.config.testSize, grid: GRID, ...(templates ? { templates } : {}), ...(loop ? { loop } : {}) } });
+    client.send({
+      type: 'submit',
+      run: { id, spec, testSize: state.config.testSize, grid: GRID, ...(templates ? { templates } : {}), ...(loop ? { loop } : {}) },
+    });
     draw();
   };
   /** The next run: the first a link still asks for, else the panel's. */
@@ -123,7 +126,8 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
     switch (action.type) {
       case 'toggle':
         if (state.state === 'idle' || state.state === 'done') startNext();
-        else if (state.run && (state.state === 'training' || state.state === 'loading' || state.state === 'queued')) client.send({ type: 'pause', run: state.run });
+        else if (state.run && (state.state === 'training' || state.state === 'loading' || state.state === 'queued'))
+          client.send({ type: 'pause', run: state.run });
         else if (state.run && state.state === 'paused') client.send({ type: 'resume', run: state.run });
         else if (state.state === 'error' && state.error?.retry === 'start') start(state.config);
         return;

@@ -5,7 +5,21 @@
  * an earlier run can be removed. Sends actions; draws a state.
  */
 import { select } from 'd3-selection';
-import { BATCHES, encodeRuns, EPOCHS, LEARNING_RATES, MODELS, OPTIMIZERS, runsLink, specOf, TRAIN_SIZES, modelKey, optimizerKey, whatChanged, type SpecChange } from './runs.ts';
+import {
+  BATCHES,
+  encodeRuns,
+  EPOCHS,
+  LEARNING_RATES,
+  MODELS,
+  OPTIMIZERS,
+  runsLink,
+  specOf,
+  TRAIN_SIZES,
+  modelKey,
+  optimizerKey,
+  whatChanged,
+  type SpecChange,
+} from './runs.ts';
 import { lastTestAccuracy, percent, type LiveAction, type LiveState } from './state.ts';
 
 const number = new Intl.NumberFormat('en');
@@ -18,12 +32,42 @@ interface Field {
 }
 
 const FIELDS: Field[] = [
-  { field: 'model', label: 'Model', options: Object.entries(MODELS).map(([value, m]) => ({ value, text: m.label })), current: (s) => modelKey(s.next.model) ?? '' },
-  { field: 'optimizer', label: 'Optimizer', options: Object.entries(OPTIMIZERS).map(([value, o]) => ({ value, text: o.label })), current: (s) => optimizerKey(s.next.optimizer) ?? '' },
-  { field: 'learningRate', label: 'Learning rate', options: LEARNING_RATES.map((v) => ({ value: String(v), text: String(v) })), current: (s) => String(s.next.learningRate) },
-  { field: 'batchSize', label: 'Batch', options: BATCHES.map((v) => ({ value: String(v), text: String(v) })), current: (s) => String(s.next.batchSize) },
-  { field: 'trainSize', label: 'Images', options: TRAIN_SIZES.map((v) => ({ value: String(v), text: number.format(v) })), current: (s) => String(s.next.trainSize) },
-  { field: 'epochs', label: 'Epochs', options: EPOCHS.map((v) => ({ value: String(v), text: String(v) })), current: (s) => String(s.next.epochs) },
+  {
+    field: 'model',
+    label: 'Model',
+    options: Object.entries(MODELS).map(([value, m]) => ({ value, text: m.label })),
+    current: (s) => modelKey(s.next.model) ?? '',
+  },
+  {
+    field: 'optimizer',
+    label: 'Optimizer',
+    options: Object.entries(OPTIMIZERS).map(([value, o]) => ({ value, text: o.label })),
+    current: (s) => optimizerKey(s.next.optimizer) ?? '',
+  },
+  {
+    field: 'learningRate',
+    label: 'Learning rate',
+    options: LEARNING_RATES.map((v) => ({ value: String(v), text: String(v) })),
+    current: (s) => String(s.next.learningRate),
+  },
+  {
+    field: 'batchSize',
+    label: 'Batch',
+    options: BATCHES.map((v) => ({ value: String(v), text: String(v) })),
+    current: (s) => String(s.next.batchSize),
+  },
+  {
+    field: 'trainSize',
+    label: 'Images',
+    options: TRAIN_SIZES.map((v) => ({ value: String(v), text: number.format(v) })),
+    current: (s) => String(s.next.trainSize),
+  },
+  {
+    field: 'epochs',
+    label: 'Epochs',
+    options: EPOCHS.map((v) => ({ value: String(v), text: String(v) })),
+    current: (s) => String(s.next.epochs),
+  },
 ];
 
 function changeOf(field: SpecChange['field'], value: string): SpecChange {
@@ -49,7 +93,13 @@ export function createPanel(parent: HTMLElement, dispatch: (action: LiveAction) 
   open.append('span').attr('class', 'panel-title').text('Next:');
   const summary = open.append('span').attr('class', 'panel-summary');
   open.append('span').attr('aria-hidden', 'true').text(' ▾');
-  const form = panel.append('div').attr('class', 'panel-next').attr('id', popoverId).attr('popover', '').attr('role', 'dialog').attr('aria-label', 'The next run');
+  const form = panel
+    .append('div')
+    .attr('class', 'panel-next')
+    .attr('id', popoverId)
+    .attr('popover', '')
+    .attr('role', 'dialog')
+    .attr('aria-label', 'The next run');
   form.append('p').attr('class', 'panel-heading').text('The next run: change one thing, then press Train (T)');
   const fields = form.append('div').attr('class', 'panel-fields');
   const selects = FIELDS.map((f) => {
@@ -73,13 +123,21 @@ export function createPanel(parent: HTMLElement, dispatch: (action: LiveAction) 
   const share = form.append('p').attr('class', 'panel-share');
   const link = share.append('a').attr('class', 'panel-link').text('Link to these runs');
   share.append('span').text(' (copy it to open this comparison again)');
-  form.append('button').attr('type', 'button').attr('class', 'panel-done').attr('popovertarget', popoverId).attr('popovertargetaction', 'hide').text('Done');
+  form
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'panel-done')
+    .attr('popovertarget', popoverId)
+    .attr('popovertargetaction', 'hide')
+    .text('Done');
   const legend = panel.append('ol').attr('class', 'panel-runs').attr('aria-label', 'Runs on the charts');
 
   return (s) => {
     summary.text(whatChanged(s.next, s.base));
     const specs = [...s.history.map((r) => r.spec), ...(s.run ? [specOf(s.config)] : []), ...s.pending];
-    link.attr('href', specs.length > 0 ? runsLink(location.href, encodeRuns(specs, s.base)) : null).attr('aria-disabled', specs.length > 0 ? null : 'true');
+    link
+      .attr('href', specs.length > 0 ? runsLink(location.href, encodeRuns(specs, s.base)) : null)
+      .attr('aria-disabled', specs.length > 0 ? null : 'true');
     for (const { f, select } of selects) {
       const value = f.current(s);
       // A value the panel does not offer (a run from a link) shows as itself.
@@ -94,7 +152,9 @@ export function createPanel(parent: HTMLElement, dispatch: (action: LiveAction) 
     }
     const runs = [
       ...s.history.map((r, i) => ({ id: r.id, number: i + 1, label: r.label, result: r.testAccuracy, past: true })),
-      ...(s.run ? [{ id: s.run, number: s.history.length + 1, label: whatChanged(s.config, s.base), result: lastTestAccuracy(s), past: false }] : []),
+      ...(s.run
+        ? [{ id: s.run, number: s.history.length + 1, label: whatChanged(s.config, s.base), result: lastTestAccuracy(s), past: false }]
+        : []),
     ];
     const item = legend
       .selectAll<HTMLLIElement, (typeof runs)[number]>('li')

@@ -23,6 +23,8 @@ export function recordedState(state: LiveState): LiveState {
     epochs: record.epochs,
     seconds: record.seconds,
     grid: { ...record.grid, confidence: record.grid.predicted.map(() => 1), images: Uint8Array.from(record.grid.images) },
-    notices: [`A run recorded on ${record.recorded} (${record.where}, seed ${record.seed}). In a browser, press T on this slide to train live.`],
+    notices: [
+      `A run recorded on ${record.recorded} (${record.where}, seed ${record.seed}). In a browser, press T on this slide to train live.`,
+    ],
   };
 }

@@ -5,7 +5,21 @@
  * runs in the address (`?runs=keras~opt:sgd,lr:0.01~units:32`), so that a
  * prepared link opens a comparison. Pure; no DOM.
  */
-import { ADAM, KERAS_DENSE, KERAS_LEARNING_RATES, LOGISTIC, MOMENTUM, RMSPROP, SGD, SMALL_CNN, describeModel, describeOptimizer, type ModelSpec, type OptimizerSpec, type RunSpec } from '../../train/spec.ts';
+import {
+  ADAM,
+  KERAS_DENSE,
+  KERAS_LEARNING_RATES,
+  LOGISTIC,
+  MOMENTUM,
+  RMSPROP,
+  SGD,
+  SMALL_CNN,
+  describeModel,
+  describeOptimizer,
+  type ModelSpec,
+  type OptimizerSpec,
+  type RunSpec,
+} from '../../train/spec.ts';
 
 /** The panel's fields and the values each offers. */
 export const MODELS = {
@@ -66,7 +80,8 @@ const number = new Intl.NumberFormat('en');
 /** What a run does differently from `base` (the lecture's program), in a few words: "SGD · lr 0.01". */
 export function whatChanged(spec: RunSpec, base: RunSpec): string {
   const parts: string[] = [];
-  if (JSON.stringify(spec.model) !== JSON.stringify(base.model)) parts.push(modelKey(spec.model) ? MODELS[modelKey(spec.model)!].label : describeModel(spec.model));
+  if (JSON.stringify(spec.model) !== JSON.stringify(base.model))
+    parts.push(modelKey(spec.model) ? MODELS[modelKey(spec.model)!].label : describeModel(spec.model));
   if (JSON.stringify(spec.optimizer) !== JSON.stringify(base.optimizer)) parts.push(describeOptimizer(spec.optimizer));
   if (spec.learningRate !== base.learningRate) parts.push(`lr ${spec.learningRate}`);
   if (spec.batchSize !== base.batchSize) parts.push(`batch ${spec.batchSize}`);
@@ -112,7 +127,10 @@ const CODES: Record<string, (spec: RunSpec, value: string) => RunSpec | undefine
   bs: (spec, v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 4096 ? { ...spec, batchSize: Number(v) } : undefined),
   train: (spec, v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 60000 ? { ...spec, trainSize: Number(v) } : undefined),
   epochs: (spec, v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 50 ? { ...spec, epochs: Number(v) } : undefined),
-  units: (spec, v) => (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 4096 ? { ...spec, model: { layers: [{ type: 'dense', units: Number(v), activation: 'relu' }] } } : undefined),
+  units: (spec, v) =>
+    Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 4096
+      ? { ...spec, model: { layers: [{ type: 'dense', units: Number(v), activation: 'relu' }] } }
+      : undefined,
 };
 
 /**
@@ -147,7 +165,9 @@ export function encodeRuns(runs: readonly RunSpec[], base: RunSpec): string {
       const model = modelKey(spec.model);
       if (JSON.stringify(spec.model) !== JSON.stringify(base.model)) {
         const first = spec.model.layers[0];
-        parts.push(model ? `model:${model}` : first?.type === 'dense' && spec.model.layers.length === 1 ? `units:${first.units}` : 'model:dense');
+        parts.push(
+          model ? `model:${model}` : first?.type === 'dense' && spec.model.layers.length === 1 ? `units:${first.units}` : 'model:dense',
+        );
       }
       const optimizer = optimizerKey(spec.optimizer);
       let learningRate = base.learningRate;

@@ -143,7 +143,10 @@ export function update(s: LiveState, message: FromWorker): LiveState {
       s.examplesPerSecond = message.examplesPerSecond;
       break;
     case 'epoch':
-      s.epochs = [...s.epochs.filter((e) => e.epoch !== message.epoch), { epoch: message.epoch, accuracy: message.accuracy, loss: message.loss, confusion: message.confusion }];
+      s.epochs = [
+        ...s.epochs.filter((e) => e.epoch !== message.epoch),
+        { epoch: message.epoch, accuracy: message.accuracy, loss: message.loss, confusion: message.confusion },
+      ];
       break;
     case 'test-predictions': {
       const images = message.images.length > 0 ? message.images : (s.grid?.images ?? new Uint8Array(0));
@@ -262,10 +265,13 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
 /** The progress line under the bar. */
 export function progressLine(s: LiveState): string {
   if (s.state === 'queued') return 'Waiting: another demo’s run is training in this page; this one starts when it is done.';
-  if (s.state === 'idle') return `Ready: ${count(s.config.trainSize, 'training image')}, ${count(s.config.epochs, 'epoch')} of ${count(stepsPerEpoch(s.config), 'batch', 'batches')} of ${s.config.batchSize}.`;
+  if (s.state === 'idle')
+    return `Ready: ${count(s.config.trainSize, 'training image')}, ${count(s.config.epochs, 'epoch')} of ${count(stepsPerEpoch(s.config), 'batch', 'batches')} of ${s.config.batchSize}.`;
   if (s.state === 'loading' && s.steps.length === 0) {
     const d = s.data;
-    return d ? `Loading the ${d.split === 'train' ? 'training' : 'test'} images: ${(d.loadedBytes / 1e6).toFixed(1)} of ${(d.totalBytes / 1e6).toFixed(1)} MB` : 'Loading the training images…';
+    return d
+      ? `Loading the ${d.split === 'train' ? 'training' : 'test'} images: ${(d.loadedBytes / 1e6).toFixed(1)} of ${(d.totalBytes / 1e6).toFixed(1)} MB`
+      : 'Loading the training images…';
   }
   const parts = [
     `Epoch ${Math.max(1, s.epoch)} of ${s.config.epochs}`,

@@ -9,7 +9,9 @@ import { select } from 'd3-selection';
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { paintTemplate } from '../shared/templates.ts';
 
-export function createTemplates(parent: HTMLElement): (templates: { units: number[]; images: Float32Array; limit: number } | undefined, classes: boolean) => void {
+export function createTemplates(
+  parent: HTMLElement,
+): (templates: { units: number[]; images: Float32Array; limit: number } | undefined, classes: boolean) => void {
   const box = select(parent).append('div').attr('class', 'live-templates').attr('hidden', '');
   const title = box.append('p').attr('class', 'templates-title');
   const cells = box.append('div').attr('class', 'templates-cells').attr('role', 'list');
@@ -18,8 +20,15 @@ export function createTemplates(parent: HTMLElement): (templates: { units: numbe
     box.attr('hidden', templates ? null : '');
     if (!templates) return;
     title
-      .html(`${classes ? 'Each digit’s weights' : 'Layer 1 weights'}: <span class="plus">blue +</span>, <span class="minus">orange −</span>`)
-      .attr('title', classes ? 'Weights from each pixel to each digit’s score: ink on blue raises the score, ink on orange lowers it.' : `The incoming weights of ${templates.units.length} hidden units: ink on blue raises the unit, ink on orange lowers it.`);
+      .html(
+        `${classes ? 'Each digit’s weights' : 'Layer 1 weights'}: <span class="plus">blue +</span>, <span class="minus">orange −</span>`,
+      )
+      .attr(
+        'title',
+        classes
+          ? 'Weights from each pixel to each digit’s score: ink on blue raises the score, ink on orange lowers it.'
+          : `The incoming weights of ${templates.units.length} hidden units: ink on blue raises the unit, ink on orange lowers it.`,
+      );
     cells.style('--n', String(templates.units.length));
     const cell = cells
       .selectAll<HTMLDivElement, number>('div')

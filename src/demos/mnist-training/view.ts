@@ -13,7 +13,18 @@ import { createConfusion } from './confusion.ts';
 import { createDrawPad, type DrawPad } from '../shared/draw-pad.ts';
 import { createPanel } from './panel.ts';
 import { createTemplates } from './templates.ts';
-import { announcement, lastTestAccuracy, percent, progressFraction, progressLine, recentAccuracy, recentLoss, stepsPerEpoch, type LiveAction, type LiveState } from './state.ts';
+import {
+  announcement,
+  lastTestAccuracy,
+  percent,
+  progressFraction,
+  progressLine,
+  recentAccuracy,
+  recentLoss,
+  stepsPerEpoch,
+  type LiveAction,
+  type LiveState,
+} from './state.ts';
 import './training.css';
 
 /** Digits of the test grid painted per animation frame. */
@@ -23,10 +34,26 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   const live = select(stage).append('div').attr('class', 'live');
   const top = live.append('div').attr('class', 'live-top');
   const controls = top.append('div').attr('class', 'live-controls');
-  const toggle = controls.append('button').attr('type', 'button').attr('class', 'live-toggle').on('click', () => dispatch({ type: 'toggle' }));
-  controls.append('button').attr('type', 'button').attr('class', 'live-reset').text('Reset').attr('title', 'New weights, new run (R)').on('click', () => dispatch({ type: 'reset' }));
+  const toggle = controls
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'live-toggle')
+    .on('click', () => dispatch({ type: 'toggle' }));
+  controls
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'live-reset')
+    .text('Reset')
+    .attr('title', 'New weights, new run (R)')
+    .on('click', () => dispatch({ type: 'reset' }));
   const progress = top.append('div').attr('class', 'live-progress');
-  const bar = progress.append('div').attr('class', 'progress-bar').attr('role', 'progressbar').attr('aria-label', 'Training progress').attr('aria-valuemin', 0).attr('aria-valuemax', 100);
+  const bar = progress
+    .append('div')
+    .attr('class', 'progress-bar')
+    .attr('role', 'progressbar')
+    .attr('aria-label', 'Training progress')
+    .attr('aria-valuemin', 0)
+    .attr('aria-valuemax', 100);
   const fill = bar.append('div').attr('class', 'progress-fill');
   const line = progress.append('p').attr('class', 'progress-text');
   const badgeBox = top.append('div').attr('class', 'live-badges');
@@ -99,7 +126,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     bar.attr('aria-valuenow', Math.round(fraction * 100));
     line.text(progressLine(s));
     const threads = s.backend === 'wasm' ? ` · ${s.threads} thread${s.threads === 1 ? '' : 's'}` : '';
-    badge.attr('data-backend', s.backend ?? null).text(s.backend ? `${backendLabel(s.backend)}${threads}` : s.state === 'idle' ? 'Backend: chosen at start' : 'Backend: choosing…');
+    badge
+      .attr('data-backend', s.backend ?? null)
+      .text(s.backend ? `${backendLabel(s.backend)}${threads}` : s.state === 'idle' ? 'Backend: chosen at start' : 'Backend: choosing…');
     badge.attr('title', s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : null);
     // One short line on the slide; every figure measured in its tooltip and in data-backend-choice.
     why
@@ -108,7 +137,13 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
 
     const items = [
       ...s.notices.map((text) => ({ kind: 'notice', text })),
-      ...(s.backend && s.choice?.how !== 'measured' && s.backend !== s.config.backends[0] && s.notices.length === 0 && s.backendNotes.length > 0 ? [{ kind: 'notice', text: `Using ${backendLabel(s.backend)}: ${s.backendNotes.join('; ')}.` }] : []),
+      ...(s.backend &&
+      s.choice?.how !== 'measured' &&
+      s.backend !== s.config.backends[0] &&
+      s.notices.length === 0 &&
+      s.backendNotes.length > 0
+        ? [{ kind: 'notice', text: `Using ${backendLabel(s.backend)}: ${s.backendNotes.join('; ')}.` }]
+        : []),
       ...(s.error ? [{ kind: 'error', text: s.error.message }] : []),
     ];
     messages
@@ -130,7 +165,14 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     const xMax = perEpoch * s.config.epochs;
     const epochsDone = s.epochs.map((e) => e.epoch * perEpoch);
     const number = (i: number) => i + 1;
-    lossChart({ x: s.steps, raw: s.losses, smooth: smooth(s.losses, 0.95), xMax, epochs: epochsDone, others: s.history.map((r, i) => ({ number: number(i), x: r.x, y: r.loss })) });
+    lossChart({
+      x: s.steps,
+      raw: s.losses,
+      smooth: smooth(s.losses, 0.95),
+      xMax,
+      epochs: epochsDone,
+      others: s.history.map((r, i) => ({ number: number(i), x: r.x, y: r.loss })),
+    });
     accuracyChart({
       x: s.steps,
       raw: s.accuracies,
@@ -150,7 +192,10 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     const drawing = s.state === 'paused' || s.state === 'done';
     // Both stay in the layout (one hidden), so that pausing moves nothing on the slide.
     grid.attr('data-off', drawing ? '' : null).attr('aria-hidden', drawing ? 'true' : null);
-    place.select('.live-draw').attr('data-off', drawing ? null : '').attr('aria-hidden', drawing ? null : 'true');
+    place
+      .select('.live-draw')
+      .attr('data-off', drawing ? null : '')
+      .attr('aria-hidden', drawing ? null : 'true');
     pad.render(s.strokes, s.probabilities, drawing, drawing ? 'Bars: how sure the network is.' : 'Pause training to draw.');
     if (s.grid) renderGrid(s.grid);
 
@@ -181,12 +226,20 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     cells
       .attr('data-label', (_, k) => g.labels[k]!)
       .attr('data-guess', (_, k) => (g.predicted[k] === undefined ? null : g.predicted[k]!))
-      .attr('class', (_, k) => (g.predicted[k] === undefined ? 'grid-cell' : g.predicted[k] === g.labels[k] ? 'grid-cell right' : 'grid-cell wrong'))
+      .attr('class', (_, k) =>
+        g.predicted[k] === undefined ? 'grid-cell' : g.predicted[k] === g.labels[k] ? 'grid-cell right' : 'grid-cell wrong',
+      )
       .attr('aria-label', (_, k) =>
-        g.predicted[k] === undefined ? `A test image of a ${g.labels[k]}` : g.predicted[k] === g.labels[k] ? `A ${g.labels[k]}, read correctly` : `A ${g.labels[k]}, read as ${g.predicted[k]}: wrong`,
+        g.predicted[k] === undefined
+          ? `A test image of a ${g.labels[k]}`
+          : g.predicted[k] === g.labels[k]
+            ? `A ${g.labels[k]}, read correctly`
+            : `A ${g.labels[k]}, read as ${g.predicted[k]}: wrong`,
       )
       .select('.guess')
-      .text((_, k) => (g.predicted[k] === undefined ? '?' : g.predicted[k] === g.labels[k] ? `${g.predicted[k]} ✓` : `${g.predicted[k]} ✗`));
+      .text((_, k) =>
+        g.predicted[k] === undefined ? '?' : g.predicted[k] === g.labels[k] ? `${g.predicted[k]} ✓` : `${g.predicted[k]} ✗`,
+      );
   }
 
   /**

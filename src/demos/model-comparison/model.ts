@@ -30,7 +30,11 @@ export type ComparisonAction = SequenceAction;
 
 export function specFor(key: ModelKey, shortening: Shortening): RunSpec {
   const spec = MODELS.find((m) => m.key === key)!.spec;
-  return { ...spec, ...(shortening.trainSize ? { trainSize: shortening.trainSize } : {}), ...(shortening.epochs ? { epochs: shortening.epochs } : {}) };
+  return {
+    ...spec,
+    ...(shortening.trainSize ? { trainSize: shortening.trainSize } : {}),
+    ...(shortening.epochs ? { epochs: shortening.epochs } : {}),
+  };
 }
 
 export function initialComparison(shortening: Shortening): ComparisonState {
@@ -57,7 +61,9 @@ export function update(s: ComparisonState, message: FromWorker): boolean {
 
 /** One sentence for screen readers: the latest result, or where the comparison is. */
 export function announcement(s: ComparisonState): string {
-  const done = MODELS.filter((m) => s.runs[m.key].state === 'done').map((m) => `${m.name}: ${percent(s.runs[m.key].testAccuracy)} of the test images right`);
+  const done = MODELS.filter((m) => s.runs[m.key].state === 'done').map(
+    (m) => `${m.name}: ${percent(s.runs[m.key].testAccuracy)} of the test images right`,
+  );
   if (s.state === 'idle') return 'Press T to train the three models one after another.';
   if (s.state === 'error') return s.status.error?.message ?? 'The comparison stopped.';
   const now = current(s);

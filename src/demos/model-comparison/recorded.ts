@@ -23,5 +23,11 @@ export function recordedComparison(state: ComparisonState): ComparisonState {
       seconds: r.seconds,
     };
   }
-  return { ...state, state: 'done', runs, testSize: 10000, recorded: `Recorded on ${record.recorded} (${record.where}). In a browser, press T on this slide to train the three live.` };
+  return {
+    ...state,
+    state: 'done',
+    runs,
+    testSize: 10000,
+    recorded: `Recorded on ${record.recorded} (${record.where}). In a browser, press T on this slide to train the three live.`,
+  };
 }

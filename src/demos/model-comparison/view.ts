@@ -24,9 +24,21 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Compa
     .join('li')
     .attr('class', 'cmp-card')
     .attr('data-model', (m) => m.key);
-  cards.append('p').attr('class', 'cmp-name').text((m) => m.name);
-  cards.append('p').attr('class', 'cmp-detail').text((m) => m.detail);
-  const bar = cards.append('div').attr('class', 'cmp-bar').attr('role', 'progressbar').attr('aria-valuemin', 0).attr('aria-valuemax', 100).attr('aria-label', (m) => `${m.name}: progress`);
+  cards
+    .append('p')
+    .attr('class', 'cmp-name')
+    .text((m) => m.name);
+  cards
+    .append('p')
+    .attr('class', 'cmp-detail')
+    .text((m) => m.detail);
+  const bar = cards
+    .append('div')
+    .attr('class', 'cmp-bar')
+    .attr('role', 'progressbar')
+    .attr('aria-valuemin', 0)
+    .attr('aria-valuemax', 100)
+    .attr('aria-label', (m) => `${m.name}: progress`);
   bar.append('div').attr('class', 'cmp-fill');
   cards.append('p').attr('class', 'cmp-progress');
   const outcome = cards.append('div').attr('class', 'cmp-outcome');
@@ -34,11 +46,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Compa
   result.append('span').attr('class', 'cmp-accuracy');
   result.append('span').attr('class', 'cmp-unit').text(' right');
   // A hundred squares, one per 1% of the test images: the wrong ones in red, so 8 against 1 reads from the back row.
-  const waffle = outcome
-    .append('svg')
-    .attr('class', 'cmp-waffle')
-    .attr('viewBox', '0 0 100 100')
-    .attr('aria-hidden', 'true');
+  const waffle = outcome.append('svg').attr('class', 'cmp-waffle').attr('viewBox', '0 0 100 100').attr('aria-hidden', 'true');
   waffle
     .selectAll('rect')
     .data(Array.from({ length: 100 }, (_, i) => i))
@@ -72,13 +80,16 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Compa
       cards.each(function (m) {
         // The wrong squares fill from the bottom right, the last squares to be read.
         const red = wrongSquares(s.runs[m.key].testAccuracy);
-        select(this).selectAll<SVGRectElement, number>('.cmp-waffle rect').attr('class', (i) => (s.runs[m.key].testAccuracy === undefined ? null : i >= 100 - red ? 'wrong' : 'right'));
+        select(this)
+          .selectAll<SVGRectElement, number>('.cmp-waffle rect')
+          .attr('class', (i) => (s.runs[m.key].testAccuracy === undefined ? null : i >= 100 - red ? 'wrong' : 'right'));
       });
       cards.select('.cmp-unit').attr('hidden', (m) => (s.runs[m.key].testAccuracy === undefined ? '' : null));
       cards.select('.cmp-wrong').text((m) => {
         const run = s.runs[m.key];
         const wrong = errors(run.testAccuracy, s.testSize);
-        if (wrong === undefined) return `${number.format(run.spec.trainSize)} images × ${run.spec.epochs} epoch${run.spec.epochs === 1 ? '' : 's'}`;
+        if (wrong === undefined)
+          return `${number.format(run.spec.trainSize)} images × ${run.spec.epochs} epoch${run.spec.epochs === 1 ? '' : 's'}`;
         return `${number.format(wrong)} of ${number.format(s.testSize)} test images wrong${run.state === 'done' ? '' : ' so far'}`;
       });
       recorded.text(s.recorded ?? '').attr('hidden', s.recorded ? null : '');

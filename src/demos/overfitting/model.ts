@@ -78,6 +78,9 @@ export function announcement(s: OverfitState): string {
   if (s.state === 'error') return s.status.error?.message ?? 'Training stopped.';
   const parts = RUNS.map((r) => summary(r.title, s.runs[r.key])).filter(Boolean);
   const now = current(s);
-  if (now) parts.push(`now training on ${RUNS.find((r) => r.key === now)!.title}, epoch ${Math.min(s.runs[now].epoch + 1, s.runs[now].spec.epochs)} of ${s.runs[now].spec.epochs}`);
+  if (now)
+    parts.push(
+      `now training on ${RUNS.find((r) => r.key === now)!.title}, epoch ${Math.min(s.runs[now].epoch + 1, s.runs[now].spec.epochs)} of ${s.runs[now].spec.epochs}`,
+    );
   return parts.length > 0 ? `${parts.join('; ')}.` : 'Waiting for the run before it.';
 }

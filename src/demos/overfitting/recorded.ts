@@ -11,7 +11,22 @@ export function recordedOverfit(state: OverfitState): OverfitState {
     const found = record.results.find((x) => x.key === r.key);
     if (!found) continue;
     const last = found.curve.at(-1)!;
-    runs[r.key] = { ...runs[r.key], spec: r.spec, state: 'done', epoch: found.curve.length, step: runs[r.key].steps, curve: found.curve, testAccuracy: last.test, trainAccuracy: last.train, seconds: found.seconds };
+    runs[r.key] = {
+      ...runs[r.key],
+      spec: r.spec,
+      state: 'done',
+      epoch: found.curve.length,
+      step: runs[r.key].steps,
+      curve: found.curve,
+      testAccuracy: last.test,
+      trainAccuracy: last.train,
+      seconds: found.seconds,
+    };
   }
-  return { ...state, state: 'done', runs, recorded: `Recorded on ${record.recorded} (${record.where}). In a browser, press T on this slide to train live.` };
+  return {
+    ...state,
+    state: 'done',
+    runs,
+    recorded: `Recorded on ${record.recorded} (${record.where}). In a browser, press T on this slide to train live.`,
+  };
 }

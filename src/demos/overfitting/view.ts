@@ -42,10 +42,16 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Overf
         draw({
           xMax: run.spec.epochs,
           series: [
-            { kind: 'train', label: 'training', points: run.curve.filter((p) => p.train !== undefined).map((p) => ({ x: p.epoch, y: p.train! })) },
+            {
+              kind: 'train',
+              label: 'training',
+              points: run.curve.filter((p) => p.train !== undefined).map((p) => ({ x: p.epoch, y: p.train! })),
+            },
             { kind: 'test', label: 'test', dashed: true, points: run.curve.map((p) => ({ x: p.epoch, y: p.test })) },
           ],
-          ...(last?.train !== undefined && g !== undefined ? { gap: { x: last.epoch, from: last.train, to: last.test, label: `gap ${(g * 100).toFixed(1)} pts` } } : {}),
+          ...(last?.train !== undefined && g !== undefined
+            ? { gap: { x: last.epoch, from: last.train, to: last.test, label: `gap ${(g * 100).toFixed(1)} pts` } }
+            : {}),
         });
         progress.text(runProgress(run));
       }

@@ -26,7 +26,10 @@ export function paintAttribution(canvas: HTMLCanvasElement, input: ArrayLike<num
     const t = Math.min(1, Math.abs(map[i]!) / largest);
     const grey = 255 - input[i]! * 90;
     // From the digit's grey to a strong red as the contribution grows.
-    out.data.set([Math.round(grey + (200 - grey) * t), Math.round(grey * (1 - t) + 30 * t), Math.round(grey * (1 - t) + 30 * t), 255], i * 4);
+    out.data.set(
+      [Math.round(grey + (200 - grey) * t), Math.round(grey * (1 - t) + 30 * t), Math.round(grey * (1 - t) + 30 * t), 255],
+      i * 4,
+    );
   }
   ctx.putImageData(out, 0, 0);
 }

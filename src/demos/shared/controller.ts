@@ -26,10 +26,12 @@ export function reducerController<P, S, A>(context: ControllerContext<P, S>, opt
   const linked = options.fromLink?.(context.query, context.initial);
   let state = linked ?? context.initial;
   let arriving = linked !== undefined;
-  const player = options.play ? createPlayer(context.reducedMotion ? options.play.interval * 1.5 : options.play.interval, () => {
-    act(options.play!.action);
-    return options.play!.playing(state);
-  }) : undefined;
+  const player = options.play
+    ? createPlayer(context.reducedMotion ? options.play.interval * 1.5 : options.play.interval, () => {
+        act(options.play!.action);
+        return options.play!.playing(state);
+      })
+    : undefined;
 
   function set(next: S): void {
     if (next === state) return;

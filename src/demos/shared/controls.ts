@@ -12,12 +12,26 @@ type Parent = Selection<HTMLElement, unknown, null, undefined> | Selection<HTMLD
 
 /** A button that calls `onClick`. */
 export function button(parent: Parent, text: string, onClick: () => void, className = '') {
-  return (parent as Selection<HTMLElement, unknown, null, undefined>).append('button').attr('type', 'button').attr('class', className || null).text(text).on('click', onClick);
+  return (parent as Selection<HTMLElement, unknown, null, undefined>)
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', className || null)
+    .text(text)
+    .on('click', onClick);
 }
 
 /** A group of mutually exclusive buttons; returns the setter that marks the chosen one. */
-export function choice<T extends string>(parent: Parent, label: string, options: readonly { value: T; text: string }[], onChoose: (value: T) => void) {
-  const group = (parent as Selection<HTMLElement, unknown, null, undefined>).append('div').attr('class', 'demo-choice').attr('role', 'group').attr('aria-label', label);
+export function choice<T extends string>(
+  parent: Parent,
+  label: string,
+  options: readonly { value: T; text: string }[],
+  onChoose: (value: T) => void,
+) {
+  const group = (parent as Selection<HTMLElement, unknown, null, undefined>)
+    .append('div')
+    .attr('class', 'demo-choice')
+    .attr('role', 'group')
+    .attr('aria-label', label);
   group.append('span').attr('class', 'demo-choice-label').text(label);
   const buttons = group
     .selectAll('button')
@@ -31,7 +45,14 @@ export function choice<T extends string>(parent: Parent, label: string, options:
 }
 
 /** A labelled range input with its value beside it; returns the setter of both. */
-export function slider(parent: Parent, label: string, range: { min: number; max: number; step: number }, format: (value: number) => string, onInput: (value: number) => void, className = '') {
+export function slider(
+  parent: Parent,
+  label: string,
+  range: { min: number; max: number; step: number },
+  format: (value: number) => string,
+  onInput: (value: number) => void,
+  className = '',
+) {
   const box = (parent as Selection<HTMLElement, unknown, null, undefined>).append('label').attr('class', `demo-slider ${className}`.trim());
   box.append('span').text(label);
   const input = box

@@ -39,10 +39,18 @@ export function floorOf(values: number[]): number {
 }
 
 export function createEpochChart(parent: HTMLElement, title: string): (data: ChartData) => void {
-  const svg = select(parent).append('svg').attr('class', 'epoch-chart').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img').attr('aria-label', title);
+  const svg = select(parent)
+    .append('svg')
+    .attr('class', 'epoch-chart')
+    .attr('viewBox', `0 0 ${W} ${H}`)
+    .attr('role', 'img')
+    .attr('aria-label', title);
   svg.append('text').attr('class', 'fig-title').attr('x', 0).attr('y', 26).text(title);
   const plot = svg.append('g');
-  const xAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(0,${H - M.bottom})`);
+  const xAxis = svg
+    .append('g')
+    .attr('class', 'fig-axis')
+    .attr('transform', `translate(0,${H - M.bottom})`);
   const yAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(${M.left},0)`);
   svg
     .append('text')
@@ -56,12 +64,24 @@ export function createEpochChart(parent: HTMLElement, title: string): (data: Cha
   const bracket = plot.append('g').attr('class', 'epoch-gap');
 
   return ({ series, xMax, gap }) => {
-    const x = scaleLinear().domain([0, Math.max(1, xMax)]).range([M.left, W - M.right]);
+    const x = scaleLinear()
+      .domain([0, Math.max(1, xMax)])
+      .range([M.left, W - M.right]);
     const y = scaleLinear()
       .domain([floorOf(series.flatMap((s) => s.points.map((p) => p.y))), 1])
       .range([H - M.bottom, M.top]);
-    xAxis.call(axisBottom(x).ticks(Math.min(5, xMax)).tickFormat((v) => String(v)).tickSizeOuter(0));
-    yAxis.call(axisLeft(y).ticks(3).tickFormat((v) => `${Math.round(Number(v) * 100)}%`).tickSizeOuter(0));
+    xAxis.call(
+      axisBottom(x)
+        .ticks(Math.min(5, xMax))
+        .tickFormat((v) => String(v))
+        .tickSizeOuter(0),
+    );
+    yAxis.call(
+      axisLeft(y)
+        .ticks(3)
+        .tickFormat((v) => `${Math.round(Number(v) * 100)}%`)
+        .tickSizeOuter(0),
+    );
     const path = line<{ x: number; y: number }>()
       .x((p) => x(p.x))
       .y((p) => y(p.y));
@@ -73,7 +93,10 @@ export function createEpochChart(parent: HTMLElement, title: string): (data: Cha
       .attr('d', (s) => (s.points.length > 0 ? path(s.points) : null));
     // Each series is named at its end, right of the plot, so no legend covers a line.
     const ends = series.filter((s) => s.points.length > 0).map((s) => ({ s, end: s.points.at(-1)! }));
-    const placed = spread(ends.map((e) => y(e.end.y)), 26);
+    const placed = spread(
+      ends.map((e) => y(e.end.y)),
+      26,
+    );
     labels
       .selectAll('text')
       .data(ends)

@@ -31,7 +31,9 @@ export function shorteningFromQuery(query: URLSearchParams): { shortening: Short
 }
 
 /** A demo's `initial`: its model's first state for the address's shortening, with the address's notices shown. */
-export function initialFromQuery<S extends { status: WorkerStatus }>(make: (shortening: Shortening) => S): (context: { query: URLSearchParams }) => S {
+export function initialFromQuery<S extends { status: WorkerStatus }>(
+  make: (shortening: Shortening) => S,
+): (context: { query: URLSearchParams }) => S {
   return ({ query }) => {
     const { shortening, notices } = shorteningFromQuery(query);
     const state = make(shortening);

@@ -24,8 +24,19 @@ export function createRunControls(
   dispatch: (action: { type: 'toggle' } | { type: 'reset' } | { type: 'retry' }) => void,
 ): (view: RunControlsView) => void {
   const row = select(parent).append('div').attr('class', 'run-controls');
-  const toggle = row.append('button').attr('type', 'button').attr('class', 'run-toggle').attr('title', 'Start, pause or resume (T)').on('click', () => dispatch({ type: 'toggle' }));
-  row.append('button').attr('type', 'button').attr('class', 'run-reset').attr('title', 'Start again (R)').text('Reset').on('click', () => dispatch({ type: 'reset' }));
+  const toggle = row
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'run-toggle')
+    .attr('title', 'Start, pause or resume (T)')
+    .on('click', () => dispatch({ type: 'toggle' }));
+  row
+    .append('button')
+    .attr('type', 'button')
+    .attr('class', 'run-reset')
+    .attr('title', 'Start again (R)')
+    .text('Reset')
+    .on('click', () => dispatch({ type: 'reset' }));
   const line = row.append('p').attr('class', 'run-line').attr('aria-live', 'polite');
   const badge = row.append('p').attr('class', 'run-backend');
   const messages = select(parent).append('div').attr('class', 'run-messages');
@@ -35,8 +46,18 @@ export function createRunControls(
       .attr('aria-pressed', state === 'training' ? 'true' : 'false')
       .property('disabled', state === 'error' && status.error?.retry === 'reload');
     line.text(text);
-    badge.attr('data-backend', status.backend ?? null).text(status.backend ? `${backendLabel(status.backend)}${status.backend === 'wasm' ? ` · ${status.threads} thread${status.threads === 1 ? '' : 's'}` : ''}` : '').attr('hidden', status.backend ? null : '');
-    const items = [...status.notices.map((message) => ({ kind: 'notice', message })), ...(status.error ? [{ kind: 'error', message: status.error.message }] : [])];
+    badge
+      .attr('data-backend', status.backend ?? null)
+      .text(
+        status.backend
+          ? `${backendLabel(status.backend)}${status.backend === 'wasm' ? ` · ${status.threads} thread${status.threads === 1 ? '' : 's'}` : ''}`
+          : '',
+      )
+      .attr('hidden', status.backend ? null : '');
+    const items = [
+      ...status.notices.map((message) => ({ kind: 'notice', message })),
+      ...(status.error ? [{ kind: 'error', message: status.error.message }] : []),
+    ];
     messages
       .selectAll('p')
       .data(items)

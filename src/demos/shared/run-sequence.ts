@@ -26,7 +26,11 @@ export function currentOf<K extends string>(s: SequenceState<K>, keys: readonly 
 /** Applies a worker report to the runs and the status; true when the demo changed. */
 export function updateSequence<K extends string>(s: SequenceState<K>, keys: readonly K[], message: FromWorker): boolean {
   const runs = keys.map((k) => s.runs[k]);
-  let changed = applyToStatus(s.status, message, runs.map((r) => r.id));
+  let changed = applyToStatus(
+    s.status,
+    message,
+    runs.map((r) => r.id),
+  );
   for (const run of runs) changed = applyToRun(run, message) || changed;
   if (!changed) return false;
   if (s.status.error) s.state = 'error';

@@ -11,7 +11,8 @@ export interface Stepped {
 }
 
 /** Actions every stepped figure understands. */
-export type StepperAction = { type: 'step' } | { type: 'goto'; step: number } | { type: 'reset' } | { type: 'toggle-play' } | { type: 'tick' };
+export type StepperAction =
+  { type: 'step' } | { type: 'goto'; step: number } | { type: 'reset' } | { type: 'toggle-play' } | { type: 'tick' };
 
 const STEPPER = new Set(['step', 'goto', 'reset', 'toggle-play', 'tick']);
 

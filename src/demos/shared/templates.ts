@@ -22,4 +22,3 @@ export function paintTemplate(canvas: HTMLCanvasElement, weights: Float32Array, 
   for (let i = 0; i < IMAGE_BYTES; i++) image.data.set(weightColour(weights[i]!, limit), i * 4);
   ctx.putImageData(image, 0, 0);
 }
-

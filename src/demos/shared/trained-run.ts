@@ -37,7 +37,20 @@ export function stepsOf(spec: RunSpec): number {
 }
 
 export function newRun(spec: RunSpec): TrainedRun {
-  return { id: undefined, spec, state: 'waiting', step: 0, steps: stepsOf(spec), epoch: 0, examplesPerSecond: 0, curve: [], testAccuracy: undefined, trainAccuracy: undefined, marked: undefined, seconds: undefined };
+  return {
+    id: undefined,
+    spec,
+    state: 'waiting',
+    step: 0,
+    steps: stepsOf(spec),
+    epoch: 0,
+    examplesPerSecond: 0,
+    curve: [],
+    testAccuracy: undefined,
+    trainAccuracy: undefined,
+    marked: undefined,
+    seconds: undefined,
+  };
 }
 
 /** Applies a report about this run (reports about others are ignored); true when it changed the run. */
@@ -57,7 +70,10 @@ export function applyToRun(run: TrainedRun, message: FromWorker): boolean {
     }
     case 'epoch':
       run.epoch = message.epoch;
-      run.curve = [...run.curve.filter((p) => p.epoch < message.epoch), { epoch: message.epoch, test: message.accuracy, ...(message.trainAccuracy === undefined ? {} : { train: message.trainAccuracy }) }];
+      run.curve = [
+        ...run.curve.filter((p) => p.epoch < message.epoch),
+        { epoch: message.epoch, test: message.accuracy, ...(message.trainAccuracy === undefined ? {} : { train: message.trainAccuracy }) },
+      ];
       run.testAccuracy = message.accuracy;
       if (message.trainAccuracy !== undefined) run.trainAccuracy = message.trainAccuracy;
       if (message.marked) run.marked = message.marked;

@@ -11,7 +11,18 @@ import type { Controller, ControllerContext, DemoModule, NoParams } from '../../
 import type { FromWorker } from '../../train/protocol.ts';
 import { connectClient, initialFromQuery, printRecorded, shorteningFromQuery } from '../shared/lab-wiring.ts';
 import { newRun } from '../shared/trained-run.ts';
-import { EXAMPLES, exampleInput, examplesFrom, initialShortcut, RULER, RULER_CLASS, update, withInspection, type ShortcutAction, type ShortcutState } from './model.ts';
+import {
+  EXAMPLES,
+  exampleInput,
+  examplesFrom,
+  initialShortcut,
+  RULER,
+  RULER_CLASS,
+  update,
+  withInspection,
+  type ShortcutAction,
+  type ShortcutState,
+} from './model.ts';
 import { createView } from './view.ts';
 
 function shortcutController(context: ControllerContext<NoParams, ShortcutState>): Controller<ShortcutAction> {
@@ -41,10 +52,23 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
     const run = newRun(state.run.spec);
     run.id = client.nextId(`ruler-${ruler}`);
     run.state = 'queued';
-    Object.assign(state, { run, ruler, state: 'training', inspection: undefined, status: { ...state.status, notices: [], error: undefined } });
+    Object.assign(state, {
+      run,
+      ruler,
+      state: 'training',
+      inspection: undefined,
+      status: { ...state.status, notices: [], error: undefined },
+    });
     client.send({
       type: 'submit',
-      run: { id: run.id, spec: run.spec, testSize: state.testSize, trainEval: run.spec.trainSize, grid: EXAMPLES, ...(ruler === 'on' ? { ruler: RULER, marked: true } : { ruler: { ...RULER, rate: 0 }, marked: true }) },
+      run: {
+        id: run.id,
+        spec: run.spec,
+        testSize: state.testSize,
+        trainEval: run.spec.trainSize,
+        grid: EXAMPLES,
+        ...(ruler === 'on' ? { ruler: RULER, marked: true } : { ruler: { ...RULER, rate: 0 }, marked: true }),
+      },
     });
     draw();
   };
@@ -69,7 +93,11 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
         return;
       case 'reset':
         if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-        Object.assign(state, { ...initialShortcut(shorteningFromQuery(query).shortening), examples: state.examples, status: { ...state.status, notices: [], error: undefined } });
+        Object.assign(state, {
+          ...initialShortcut(shorteningFromQuery(query).shortening),
+          examples: state.examples,
+          status: { ...state.status, notices: [], error: undefined },
+        });
         draw();
         return;
       case 'example':
@@ -119,6 +147,10 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
   };
 }
 
-const demo: DemoModule<NoParams, ShortcutState, ShortcutAction> = { initial: initialFromQuery(initialShortcut), view: createView, controller: shortcutController };
+const demo: DemoModule<NoParams, ShortcutState, ShortcutAction> = {
+  initial: initialFromQuery(initialShortcut),
+  view: createView,
+  controller: shortcutController,
+};
 
 export const { initial, view, controller } = demo;

@@ -45,7 +45,8 @@ export interface ShortcutState {
   recorded: string | undefined;
 }
 
-export type ShortcutAction = { type: 'toggle' } | { type: 'reset' } | { type: 'retry' } | { type: 'remove-ruler' } | { type: 'example'; step: 1 | -1 };
+export type ShortcutAction =
+  { type: 'toggle' } | { type: 'reset' } | { type: 'retry' } | { type: 'remove-ruler' } | { type: 'example'; step: 1 | -1 };
 
 export type { Shortening } from '../shared/lab-wiring.ts';
 import type { Shortening } from '../shared/lab-wiring.ts';
@@ -55,14 +56,33 @@ export function specFor(s: Shortening): RunSpec {
 }
 
 export function initialShortcut(s: Shortening): ShortcutState {
-  return { state: 'idle', ruler: 'on', run: newRun(specFor(s)), before: undefined, testSize: s.testSize ?? TEST_SIZE, examples: [], exampleIndex: 0, inspection: undefined, status: newStatus(), recorded: undefined };
+  return {
+    state: 'idle',
+    ruler: 'on',
+    run: newRun(specFor(s)),
+    before: undefined,
+    testSize: s.testSize ?? TEST_SIZE,
+    examples: [],
+    exampleIndex: 0,
+    inspection: undefined,
+    status: newStatus(),
+    recorded: undefined,
+  };
 }
 
 export function update(s: ShortcutState, message: FromWorker): boolean {
   let changed = applyToStatus(s.status, message, [s.run.id]);
   changed = applyToRun(s.run, message) || changed;
   if (!changed) return false;
-  s.state = s.status.error ? 'error' : s.run.state === 'done' ? 'done' : s.run.state === 'paused' ? 'paused' : s.run.state === 'idle' || s.run.state === 'waiting' ? 'idle' : 'training';
+  s.state = s.status.error
+    ? 'error'
+    : s.run.state === 'done'
+      ? 'done'
+      : s.run.state === 'paused'
+        ? 'paused'
+        : s.run.state === 'idle' || s.run.state === 'waiting'
+          ? 'idle'
+          : 'training';
   return true;
 }
 
@@ -88,7 +108,12 @@ export function withInspection(s: ShortcutState, index: number, inspection: Insp
   const example = s.examples[index];
   if (!example) return;
   const input = example.image.map((v) => v / 255);
-  s.inspection = { index, predicted: inspection.classIndex, saliency: Array.from(inspection.saliency), rulerShare: rulerShare(contributions(inspection.saliency, input)) };
+  s.inspection = {
+    index,
+    predicted: inspection.classIndex,
+    saliency: Array.from(inspection.saliency),
+    rulerShare: rulerShare(contributions(inspection.saliency, input)),
+  };
 }
 
 /** The figures on screen, for the data- attributes and the narration. */
@@ -97,10 +122,12 @@ export function figures(run: TrainedRun): { train?: number; clean?: number; mark
 }
 
 export function announcement(s: ShortcutState): string {
-  if (s.state === 'idle') return s.ruler === 'on' ? 'Press T to train with the ruler on 95% of the zeros.' : 'Press T to train again, without the ruler.';
+  if (s.state === 'idle')
+    return s.ruler === 'on' ? 'Press T to train with the ruler on 95% of the zeros.' : 'Press T to train again, without the ruler.';
   if (s.state === 'error') return s.status.error?.message ?? 'Training stopped.';
   const f = figures(s.run);
   const what = s.ruler === 'on' ? 'With the ruler' : 'Without the ruler';
-  if (s.state !== 'done') return `${what}: epoch ${Math.min(s.run.epoch + 1, s.run.spec.epochs)} of ${s.run.spec.epochs}${f.train === undefined ? '' : `, training accuracy ${percent(f.train)}`}.`;
+  if (s.state !== 'done')
+    return `${what}: epoch ${Math.min(s.run.epoch + 1, s.run.spec.epochs)} of ${s.run.spec.epochs}${f.train === undefined ? '' : `, training accuracy ${percent(f.train)}`}.`;
   return `${what}: training ${percent(f.train)}, clean test images ${percent(f.clean)}, marked images of other digits ${percent(f.marked)} right, ${percent(f.flipped)} called a zero.`;
 }

@@ -33,7 +33,12 @@ export function recordedShortcut(state: ShortcutState): ShortcutState {
     run: run(state, off),
     examples: [record.example],
     exampleIndex: 0,
-    inspection: { index: 0, predicted: on.inspection.predicted, saliency: on.inspection.saliency, rulerShare: rulerShare(contributions(on.inspection.saliency, input)) },
+    inspection: {
+      index: 0,
+      predicted: on.inspection.predicted,
+      saliency: on.inspection.saliency,
+      rulerShare: rulerShare(contributions(on.inspection.saliency, input)),
+    },
     recorded: `Recorded on ${record.recorded} (${record.where}): the saliency map is the ruler network's. In a browser, press T on this slide to train live.`,
   };
 }

@@ -27,7 +27,13 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
     .attr('class', 'ruler-remove')
     .text('Remove the ruler, retrain')
     .on('click', () => dispatch({ type: 'remove-ruler' }));
-  const progress = box.append('div').attr('class', 'ruler-bar').attr('role', 'progressbar').attr('aria-label', 'Training progress').attr('aria-valuemin', 0).attr('aria-valuemax', 100);
+  const progress = box
+    .append('div')
+    .attr('class', 'ruler-bar')
+    .attr('role', 'progressbar')
+    .attr('aria-label', 'Training progress')
+    .attr('aria-valuemin', 0)
+    .attr('aria-valuemax', 100);
   const fill = progress.append('div').attr('class', 'ruler-fill');
   const main = box.append('div').attr('class', 'ruler-main');
 
@@ -38,9 +44,19 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
   const heat = pair.append('canvas').attr('class', 'ruler-heat').attr('role', 'img');
   const lookCaption = look.append('p').attr('class', 'ruler-caption');
   const nav = look.append('div').attr('class', 'ruler-nav');
-  nav.append('button').attr('type', 'button').attr('aria-label', 'Previous test digit').text('‹').on('click', () => dispatch({ type: 'example', step: -1 }));
+  nav
+    .append('button')
+    .attr('type', 'button')
+    .attr('aria-label', 'Previous test digit')
+    .text('‹')
+    .on('click', () => dispatch({ type: 'example', step: -1 }));
   const which = nav.append('span').attr('class', 'ruler-which');
-  nav.append('button').attr('type', 'button').attr('aria-label', 'Next test digit').text('›').on('click', () => dispatch({ type: 'example', step: 1 }));
+  nav
+    .append('button')
+    .attr('type', 'button')
+    .attr('aria-label', 'Next test digit')
+    .text('›')
+    .on('click', () => dispatch({ type: 'example', step: 1 }));
 
   const numbers = main.append('dl').attr('class', 'ruler-figures');
   const rows = [
@@ -58,7 +74,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
   svg.append('text').attr('class', 'fig-title').attr('x', 0).attr('y', 24).text('Marked images read right, per digit');
   const digits = Array.from({ length: 10 }, (_, d) => d).filter((d) => d !== RULER_CLASS);
   const x = scaleBand<number>().domain(digits).range([BAR.left, BAR.W]).padding(0.2);
-  const y = scaleLinear().domain([0, 1]).range([BAR.H - BAR.bottom, BAR.top]);
+  const y = scaleLinear()
+    .domain([0, 1])
+    .range([BAR.H - BAR.bottom, BAR.top]);
   const axis = svg.append('g').attr('class', 'fig-axis');
   axis
     .selectAll('text')
@@ -109,8 +127,18 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
       if (example) {
         paintDigit(digit.node()!, Uint8Array.from(example.image));
         digit.attr('aria-label', `A test image of a ${example.label}, with the ruler stamped in its top left corner`);
-        if (inspection) paintAttribution(heat.node()!, example.image.map((v) => v / 255), inspection.saliency);
-        heat.attr('hidden', inspection ? null : '').attr('aria-label', inspection ? `Saliency map: ${percent(inspection.rulerShare)} of what made the answer lies on the ruler` : null);
+        if (inspection)
+          paintAttribution(
+            heat.node()!,
+            example.image.map((v) => v / 255),
+            inspection.saliency,
+          );
+        heat
+          .attr('hidden', inspection ? null : '')
+          .attr(
+            'aria-label',
+            inspection ? `Saliency map: ${percent(inspection.rulerShare)} of what made the answer lies on the ruler` : null,
+          );
         lookCaption.text(
           inspection
             ? `A ${example.label} with the ruler: read as ${inspection.predicted}. ${percent(inspection.rulerShare, 0)} of why is the ruler.`
@@ -119,10 +147,15 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
         which.text(`${s.exampleIndex + 1} / ${s.examples.length}`);
       }
 
-      const runs = [...(s.before ? [{ run: s.before, kind: 'before', label: 'with the ruler' }] : []), { run: s.run, kind: s.ruler === 'on' ? 'before' : 'after', label: s.ruler === 'on' ? 'with the ruler' : 'without' }];
+      const runs = [
+        ...(s.before ? [{ run: s.before, kind: 'before', label: 'with the ruler' }] : []),
+        { run: s.run, kind: s.ruler === 'on' ? 'before' : 'after', label: s.ruler === 'on' ? 'with the ruler' : 'without' },
+      ];
       const width = x.bandwidth() / runs.length;
       const data = runs.flatMap((r, k) =>
-        digits.map((d) => ({ d, k, kind: r.kind, value: r.run.marked?.perClass[d] })).filter((b) => b.value !== undefined && Number.isFinite(b.value)),
+        digits
+          .map((d) => ({ d, k, kind: r.kind, value: r.run.marked?.perClass[d] }))
+          .filter((b) => b.value !== undefined && Number.isFinite(b.value)),
       );
       marks
         .selectAll('rect')
@@ -141,7 +174,12 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
         .attr('x', (_, k) => BAR.left + k * 190)
         .attr('y', 52)
         .text((r) => `■ ${r.label}`);
-      svg.attr('aria-label', data.length === 0 ? 'Accuracy on marked images per digit: not measured yet' : `Accuracy on marked images per digit, ${runs.map((r) => r.label).join(' and ')}`);
+      svg.attr(
+        'aria-label',
+        data.length === 0
+          ? 'Accuracy on marked images per digit: not measured yet'
+          : `Accuracy on marked images per digit, ${runs.map((r) => r.label).join(' and ')}`,
+      );
       recorded.text(s.recorded ?? '').attr('hidden', s.recorded ? null : '');
     },
   };

@@ -2,4 +2,8 @@
 import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
 import type { TensorsAction, TensorsState } from './model.ts';
 
-export default defineDemo<typeof NO_PARAMS, TensorsState, TensorsAction>({ name: 'tensor-ranks', params: NO_PARAMS, load: () => import('./index.ts') });
+export default defineDemo<typeof NO_PARAMS, TensorsState, TensorsAction>({
+  name: 'tensor-ranks',
+  params: NO_PARAMS,
+  load: () => import('./index.ts'),
+});

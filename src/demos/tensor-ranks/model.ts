@@ -10,7 +10,12 @@ export const STAGES = [
   { rank: 1, name: 'vector', example: 'one house: rooms, baths, m², year, distance', shape: '(5,)' },
   { rank: 2, name: 'matrix', example: 'a table of houses: (samples, features)', shape: '(4, 5)' },
   { rank: 3, name: '3D tensor', example: 'time series: (samples, timesteps, features)', shape: '(3, 4, 5)' },
-  { rank: 4, name: '4D tensor', example: 'colour images: (samples, height, width, channels), or channels first', shape: '(3, 28, 28, 3) or (3, 3, 28, 28)' },
+  {
+    rank: 4,
+    name: '4D tensor',
+    example: 'colour images: (samples, height, width, channels), or channels first',
+    shape: '(3, 28, 28, 3) or (3, 3, 28, 28)',
+  },
   { rank: 5, name: '5D tensor', example: 'videos: (samples, frames, height, width, channels)', shape: '(2, 3, 28, 28, 3)' },
   { rank: 3, name: 'MNIST', example: '60,000 grey images of 28 × 28 pixels', shape: '(60000, 28, 28)' },
   { rank: 2, name: 'one image', example: 'train_images[0]: 784 values from 0 to 255', shape: '(28, 28)' },
@@ -32,9 +37,20 @@ const BLUE = 'var(--accent-soft)';
 const BEHIND = 'var(--paper-tint)';
 const CH = ['#f4c7c3', '#cfe8d3', '#cadcf2'];
 
-function grid(key: string, x: number, y: number, rows: number, cols: number, size: number, fill = BLUE, values?: (r: number, c: number) => string): Cell[] {
+function grid(
+  key: string,
+  x: number,
+  y: number,
+  rows: number,
+  cols: number,
+  size: number,
+  fill = BLUE,
+  values?: (r: number, c: number) => string,
+): Cell[] {
   const out: Cell[] = [];
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out.push({ key: `${key}-${r}-${c}`, x: x + c * size, y: y + r * size, w: size, h: size, fill, text: values?.(r, c) });
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++)
+      out.push({ key: `${key}-${r}-${c}`, x: x + c * size, y: y + r * size, w: size, h: size, fill, text: values?.(r, c) });
   return out;
 }
 
@@ -51,11 +67,24 @@ export function cellsFor(stage: number, digit: Uint8Array | undefined): Cell[] {
     case 3:
       return [2, 1, 0].flatMap((k) => grid(`t${k}`, 200 + k * 50, 40 + k * 50, 4, 5, 44, k === 0 ? BLUE : BEHIND, k === 0 ? v : undefined));
     case 4:
-      return [0, 1, 2].flatMap((s) => [2, 1, 0].map((c) => ({ key: `i${s}-${c}`, x: 60 + s * 230 + c * 14, y: 80 + c * 14, w: 150, h: 150, fill: CH[c]! })));
+      return [0, 1, 2].flatMap((s) =>
+        [2, 1, 0].map((c) => ({ key: `i${s}-${c}`, x: 60 + s * 230 + c * 14, y: 80 + c * 14, w: 150, h: 150, fill: CH[c]! })),
+      );
     case 5:
-      return [0, 1].flatMap((s) => [0, 1, 2].flatMap((f) => [2, 1, 0].map((c) => ({ key: `f${s}-${f}-${c}`, x: 40 + s * 370 + f * 100 + c * 8, y: 110 + c * 8, w: 80, h: 80, fill: CH[c]! }))));
+      return [0, 1].flatMap((s) =>
+        [0, 1, 2].flatMap((f) =>
+          [2, 1, 0].map((c) => ({ key: `f${s}-${f}-${c}`, x: 40 + s * 370 + f * 100 + c * 8, y: 110 + c * 8, w: 80, h: 80, fill: CH[c]! })),
+        ),
+      );
     case 6:
-      return Array.from({ length: 6 }, (_, k) => ({ key: `d${k}`, x: 250 + k * 22, y: 40 + k * 22, w: 190, h: 190, fill: k === 5 ? 'var(--paper)' : BEHIND }));
+      return Array.from({ length: 6 }, (_, k) => ({
+        key: `d${k}`,
+        x: 250 + k * 22,
+        y: 40 + k * 22,
+        w: 190,
+        h: 190,
+        fill: k === 5 ? 'var(--paper)' : BEHIND,
+      }));
     case 7:
     case 8: {
       const size = 11;

@@ -52,13 +52,7 @@ export function createView({ root, stage, print, reducedMotion }: ViewContext<un
 /** Paper: the six ranks in a grid, each with its name and shape. */
 function printedView(root: HTMLElement, box: Selection<HTMLDivElement, unknown, null, undefined>): DemoView<TensorsState> {
   box.classed('te-printed', true);
-  const panels = box
-    .append('div')
-    .attr('class', 'te-panels')
-    .selectAll('figure')
-    .data(PRINTED)
-    .join('figure')
-    .attr('class', 'te-panel');
+  const panels = box.append('div').attr('class', 'te-panels').selectAll('figure').data(PRINTED).join('figure').attr('class', 'te-panel');
   panels
     .append('svg')
     .attr('viewBox', '0 0 760 360')
@@ -67,9 +61,7 @@ function printedView(root: HTMLElement, box: Selection<HTMLDivElement, unknown, 
     .each(function (k) {
       drawCells(select(this as SVGSVGElement).append('g'), cellsFor(k, undefined), false, false);
     });
-  panels
-    .append('figcaption')
-    .html((k) => `<strong>rank ${STAGES[k]!.rank}</strong> ${STAGES[k]!.name} <code>${STAGES[k]!.shape}</code>`);
+  panels.append('figcaption').html((k) => `<strong>rank ${STAGES[k]!.rank}</strong> ${STAGES[k]!.name} <code>${STAGES[k]!.shape}</code>`);
   return {
     render() {
       root.dataset.stage = String(PRINTED.at(-1));
@@ -113,7 +105,12 @@ function drawCells(layer: Selection<SVGGElement, unknown, null, undefined>, cell
       .attr('width', (c) => c.w)
       .attr('height', (c) => c.h);
   } else {
-    rects.interrupt().attr('x', (c) => c.x).attr('y', (c) => c.y).attr('width', (c) => c.w).attr('height', (c) => c.h);
+    rects
+      .interrupt()
+      .attr('x', (c) => c.x)
+      .attr('y', (c) => c.y)
+      .attr('width', (c) => c.w)
+      .attr('height', (c) => c.h);
   }
   if (animate) join.transition().duration(400).attr('opacity', 1);
   else join.attr('opacity', 1);

@@ -43,10 +43,26 @@ export const EDGES: { from: string; to: string; d: string; back?: boolean }[] = 
 export const STEPS = [
   { nodes: [] as string[], edges: [] as number[], text: 'The machine of training. Click to go through one step of the loop.' },
   { nodes: ['input', 'target'], edges: [], text: '1. Draw a batch: images X and their true targets Y.' },
-  { nodes: ['input', 'layer1', 'layer2', 'pred', 'w1', 'w2'], edges: [0, 1, 2, 3, 4], text: '2. Forward pass: the layers, with their current weights, turn X into predictions Y′.' },
-  { nodes: ['pred', 'target', 'loss'], edges: [5, 6], text: '3. Loss: the loss function compares Y′ with Y and gives one number, the loss score.' },
-  { nodes: ['loss', 'layer2', 'layer1', 'w1', 'w2'], edges: [7], text: '4. Backward pass: backpropagation computes the gradient of the loss for every weight.' },
-  { nodes: ['opt', 'w1', 'w2'], edges: [7, 8, 9], text: '5. Step: the optimizer moves every weight a little against its gradient. Then the next batch.' },
+  {
+    nodes: ['input', 'layer1', 'layer2', 'pred', 'w1', 'w2'],
+    edges: [0, 1, 2, 3, 4],
+    text: '2. Forward pass: the layers, with their current weights, turn X into predictions Y′.',
+  },
+  {
+    nodes: ['pred', 'target', 'loss'],
+    edges: [5, 6],
+    text: '3. Loss: the loss function compares Y′ with Y and gives one number, the loss score.',
+  },
+  {
+    nodes: ['loss', 'layer2', 'layer1', 'w1', 'w2'],
+    edges: [7],
+    text: '4. Backward pass: backpropagation computes the gradient of the loss for every weight.',
+  },
+  {
+    nodes: ['opt', 'w1', 'w2'],
+    edges: [7, 8, 9],
+    text: '5. Step: the optimizer moves every weight a little against its gradient. Then the next batch.',
+  },
 ];
 
 /** The figure's state: which step of the loop is lit (0 = none yet). */

@@ -7,9 +7,11 @@ import { EDGES, NODES, STEPS, type AnatomyAction, type AnatomyState } from './mo
 export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>): DemoView<AnatomyState> {
   const box = select(stage).append('div').attr('class', 'rep rep-anatomy');
   const svg = box.append('svg').attr('viewBox', '0 0 900 450').attr('role', 'img');
-  svg.append('defs').html(
-    '<marker id="an-a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
-  );
+  svg
+    .append('defs')
+    .html(
+      '<marker id="an-a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
+    );
   const edges = svg
     .append('g')
     .selectAll('path')
@@ -26,7 +28,11 @@ export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>)
     .attr('class', (n) => `an-node ${n.kind}`)
     .attr('data-node', (n) => n.id)
     .attr('transform', (n) => `translate(${n.x},${n.y})`);
-  nodes.append('rect').attr('width', (n) => n.w).attr('height', (n) => n.h).attr('rx', 10);
+  nodes
+    .append('rect')
+    .attr('width', (n) => n.w)
+    .attr('height', (n) => n.h)
+    .attr('rx', 10);
   nodes
     .append('text')
     .attr('x', (n) => n.w / 2)
@@ -49,7 +55,10 @@ export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>)
       edges.classed('lit', (_, i) => lit.edges.includes(i));
       caption.text(lit.text);
       root.dataset.step = String(step);
-      svg.attr('aria-label', `Diagram of training: input, two layers with weights, predictions, true targets, loss function, optimizer and weight update. ${lit.text}`);
+      svg.attr(
+        'aria-label',
+        `Diagram of training: input, two layers with weights, predictions, true targets, loss function, optimizer and weight update. ${lit.text}`,
+      );
     },
   };
 }

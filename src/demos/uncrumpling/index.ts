@@ -5,7 +5,18 @@
  * trains a few steps per frame; mirrors draw the weights it sends.
  */
 import type { Controller, DemoModule, NoParams } from '../../contract/demo.ts';
-import { Adam, HIDDEN, initialState, makeMoons, MAX_STEPS, POINTS_SEED, RATE, train, type UncrumpleAction, type UncrumpleState } from './model.ts';
+import {
+  Adam,
+  HIDDEN,
+  initialState,
+  makeMoons,
+  MAX_STEPS,
+  POINTS_SEED,
+  RATE,
+  train,
+  type UncrumpleAction,
+  type UncrumpleState,
+} from './model.ts';
 import { createView } from './view.ts';
 
 const STEPS_PER_FRAME = 4;

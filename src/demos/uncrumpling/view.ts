@@ -27,11 +27,22 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
   right.append('figcaption').text('Decision regions in the input space');
   const regionBox = right.append('div').attr('class', 'un-region');
   const canvas = regionBox.append('canvas').attr('width', RES).attr('height', RES).node()!;
-  const inputSvg = regionBox.append('svg').attr('viewBox', `0 0 ${SIZE} ${SIZE}`).attr('role', 'img').attr('aria-label', 'The input points over the regions where the network predicts each class.');
+  const inputSvg = regionBox
+    .append('svg')
+    .attr('viewBox', `0 0 ${SIZE} ${SIZE}`)
+    .attr('role', 'img')
+    .attr('aria-label', 'The input points over the regions where the network predicts each class.');
   const controls = controlRow(box);
   const toggle = button(controls, 'Train', () => dispatch({ type: 'toggle' }));
   button(controls, 'Reset', () => dispatch({ type: 'reset' }));
-  const setLayer = slider(controls, 'Layer', { min: 0, max: HIDDEN, step: 1 }, (v) => String(v), (layer) => dispatch({ type: 'layer', layer }), 'un-slider');
+  const setLayer = slider(
+    controls,
+    'Layer',
+    { min: 0, max: HIDDEN, step: 1 },
+    (v) => String(v),
+    (layer) => dispatch({ type: 'layer', layer }),
+    'un-slider',
+  );
   controls.select('.un-slider input').attr('aria-label', 'Which layer to show: 0 is the input');
   const readout = controls.append('output').attr('class', 'un-readout');
 
@@ -70,7 +81,13 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
       .selectAll('path')
       .data(gridLines)
       .join('path')
-      .attr('d', (pts) => line<[number, number]>().x((p) => sx(p[0])).y((p) => sy(p[1]))(pts.map((p) => representations(params, p[0], p[1])[layer]!)) ?? '');
+      .attr(
+        'd',
+        (pts) =>
+          line<[number, number]>()
+            .x((p) => sx(p[0]))
+            .y((p) => sy(p[1]))(pts.map((p) => representations(params, p[0], p[1])[layer]!)) ?? '',
+      );
     dots
       .selectAll('circle')
       .data(indices)
@@ -89,7 +106,13 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
       .attr('y1', sy(last ? (-c - w0! * -1.05) / w1! : 0))
       .attr('x2', sx(1.05))
       .attr('y2', sy(last ? (-c - w0! * 1.05) / w1! : 0));
-    leftTitle.text(layer === 0 ? 'Layer 0: the input, crumpled' : layer === HIDDEN ? `Layer ${layer}: the last representation — a line separates the classes` : `Layer ${layer} of ${HIDDEN}: a little less crumpled`);
+    leftTitle.text(
+      layer === 0
+        ? 'Layer 0: the input, crumpled'
+        : layer === HIDDEN
+          ? `Layer ${layer}: the last representation — a line separates the classes`
+          : `Layer ${layer} of ${HIDDEN}: a little less crumpled`,
+    );
 
     const context = canvas.getContext('2d');
     if (context) {
@@ -111,8 +134,16 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
     readout.text(`step ${state.step} · training accuracy ${(acc * 100).toFixed(1)}%`);
     toggle.text(state.running ? 'Pause' : state.step > 0 ? 'Resume training' : 'Train');
     setLayer(layer);
-    Object.assign(root.dataset, { step: String(state.step), accuracy: acc.toFixed(4), layer: String(layer), state: state.running ? 'training' : 'paused' });
-    layerSvg.attr('aria-label', `Two classes of points and a grid, as layer ${layer} of the network represents them. Training accuracy ${(acc * 100).toFixed(0)} percent after ${state.step} steps.`);
+    Object.assign(root.dataset, {
+      step: String(state.step),
+      accuracy: acc.toFixed(4),
+      layer: String(layer),
+      state: state.running ? 'training' : 'paused',
+    });
+    layerSvg.attr(
+      'aria-label',
+      `Two classes of points and a grid, as layer ${layer} of the network represents them. Training accuracy ${(acc * 100).toFixed(0)} percent after ${state.step} steps.`,
+    );
   }
 
   return { render };
