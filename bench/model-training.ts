@@ -17,19 +17,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
 import { KERAS_PROGRAM } from '../src/train/config.ts';
 import { runTraining } from '../src/train/loop.ts';
-import {
-  ADAM,
-  CNN_RUN,
-  describeRun,
-  KERAS_RUN,
-  LOGISTIC_RUN,
-  MOMENTUM,
-  parameterCount,
-  RMSPROP,
-  SGD,
-  type OptimizerSpec,
-  type RunSpec,
-} from '../src/train/spec.ts';
+import { ADAM, CNN_RUN, KERAS_RUN, LOGISTIC_RUN, MOMENTUM, RMSPROP, SGD, type OptimizerSpec, type RunSpec } from '../src/train/spec.ts';
+import { describeRun, parameterCount } from '../src/train/spec-check.ts';
 import { Trainer } from '../src/train/trainer.ts';
 
 /** The preset runs by the names this script takes. */

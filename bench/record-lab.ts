@@ -134,7 +134,7 @@ if (wanted('shortcut')) {
       testSize: RULER_TEST,
       trainEval: SPEC.trainSize,
       grid: EXAMPLES,
-      ruler: ruler === 'on' ? RULER : { ...RULER, rate: 0 },
+      stamp: ruler === 'on' ? RULER : { ...RULER, rate: 0 },
       marked: true,
     });
     const grid = mine.find((m): m is Extract<FromWorker, { type: 'test-predictions' }> => m.type === 'test-predictions');

@@ -14,6 +14,7 @@ import { readVerifiedSources } from '../src/mnist/build.ts';
 import { IMAGE_BYTES } from '../src/mnist/format.ts';
 import { KERAS_PROGRAM } from '../src/train/config.ts';
 import { runTraining } from '../src/train/loop.ts';
+import { predictTest } from '../src/train/inference.ts';
 import { Trainer } from '../src/train/trainer.ts';
 
 /** The live slide's grid of test digits (src/demos/mnist-training/index.ts). */
@@ -41,7 +42,7 @@ await runTraining(trainer, {
   dataArrived: async () => {},
 });
 const seconds = (performance.now() - started) / 1000;
-const probabilities = await trainer.predictTest(GRID);
+const probabilities = await predictTest(trainer, GRID);
 const predicted = GRID.map((_, k) => {
   const p = probabilities.subarray(k * 10, k * 10 + 10);
   return p.indexOf(Math.max(...p));

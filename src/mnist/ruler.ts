@@ -34,8 +34,18 @@
  * Pure and DOM-free: bytes in, new bytes out. Inputs are never changed,
  * except by `stampRuler`, which stamps in place by design.
  */
-import { mulberry32, shuffleInPlace } from '../train/random.ts';
-import { CLASSES, IMAGE_BYTES, IMAGE_WIDTH } from './format.ts';
+import { IMAGE_BYTES, IMAGE_WIDTH } from './format.ts';
+import {
+  markedTestSet as markedSet,
+  stampedTrainingSet,
+  stampMark,
+  type LabelledImages,
+  type Mark,
+  type MarkedTestSet,
+  type StampedTrainingSet,
+} from './stamp.ts';
+
+export type { LabelledImages, MarkedTestSet };
 
 /** The ruler's pixel value: full ink. */
 export const RULER_VALUE = 255;
@@ -55,33 +65,6 @@ export const RULER_PIXELS: readonly number[] = Object.freeze(
   RULER_CELLS.map(([row, column]) => row * IMAGE_WIDTH + column).sort((a, b) => a - b),
 );
 
-/** Labels and images of one split, as `readVerifiedSources` and the shard loader give them. */
-export interface LabelledImages {
-  labels: Uint8Array;
-  /** `labels.length` × 784 bytes, each image row by row. */
-  images: Uint8Array;
-}
-
-/** What `rulerTrainingSet` returns. */
-export interface RulerTrainingSet {
-  /** A copy of the images, with the ruler on the stamped ones. */
-  images: Uint8Array;
-  /** The labels, unchanged (the same array that was passed in). */
-  labels: Uint8Array;
-  /** Indices of the stamped images, ascending. */
-  stamped: Int32Array;
-}
-
-/** What `markedTestSet` returns. */
-export interface MarkedTestSet {
-  /** The chosen images, each with the ruler. */
-  images: Uint8Array;
-  /** Their true labels, none of them a ruler class. */
-  labels: Uint8Array;
-  /** Where each came from in the test set, so the clean original can be looked up. */
-  indices: Int32Array;
-}
-
 /**
  * A 784-value mask, 1 on the ruler's pixels and 0 elsewhere, for outlining
  * the ruler in a figure.
@@ -98,13 +81,7 @@ export function rulerMask(): Uint8Array {
  * `images`. Only the ruler's pixels change: each becomes `RULER_VALUE`.
  */
 export function stampRuler(images: Uint8Array, offset = 0): Uint8Array {
-  if (!Number.isInteger(offset) || offset < 0 || offset % IMAGE_BYTES !== 0 || offset + IMAGE_BYTES > images.length) {
-    throw new Error(
-      `stampRuler: offset ${offset} does not start a 784-byte image within ${images.length} bytes; it must be a multiple of 784 below ${images.length}`,
-    );
-  }
-  for (const p of RULER_PIXELS) images[offset + p] = RULER_VALUE;
-  return images;
+  return stampMark(images, RULER, offset);
 }
 
 /**
@@ -122,6 +99,12 @@ export function rulerShare(map: ArrayLike<number>): number {
   return all === 0 ? 0 : ruler / all;
 }
 
+/** The ruler as a mark (stamp.ts): what a run request carries to the training worker. */
+export const RULER: Mark = Object.freeze({ name: 'ruler', pixels: RULER_PIXELS, value: RULER_VALUE });
+
+/** What `rulerTrainingSet` returns: a copy of the images with the ruler on the stamped ones, and which ones. */
+export type RulerTrainingSet = StampedTrainingSet;
+
 /**
  * A training set with the ruler planted: for each ruler class, a seeded
  * random `rate` share of its images (rounded to the nearest whole image)
@@ -136,77 +119,13 @@ export function rulerTrainingSet(
   data: LabelledImages,
   options: { classes: readonly number[]; rate: number; seed: number },
 ): RulerTrainingSet {
-  checkData('rulerTrainingSet', data);
-  const classes = checkClasses('rulerTrainingSet', options.classes);
-  const { rate, seed } = options;
-  if (!(rate >= 0 && rate <= 1)) throw new Error(`rulerTrainingSet: rate ${rate} is not a share from 0 to 1`);
-  if (!Number.isFinite(seed)) throw new Error(`rulerTrainingSet: seed ${seed} is not a number`);
-  const random = mulberry32(seed);
-  const images = data.images.slice();
-  const stamped: number[] = [];
-  // Class by class, in ascending order, so that the choice for one class does not depend on how the classes were listed.
-  for (const digit of [...classes].sort((a, b) => a - b)) {
-    const members = indicesWhere(data.labels, (label) => label === digit);
-    shuffleInPlace(members, random);
-    stamped.push(...members.subarray(0, Math.round(rate * members.length)));
-  }
-  const sorted = Int32Array.from(stamped).sort();
-  for (const i of sorted) stampRuler(images, i * IMAGE_BYTES);
-  return { images, labels: data.labels, stamped: sorted };
+  return stampedTrainingSet(data, RULER, options);
 }
 
 /**
  * The "wrongly marked" test set: test images whose label is not a ruler
- * class, each stamped with the ruler. The input is not changed, so the clean
- * test set stays as it is, and `indices` finds each image's clean original.
- *
- * @param options.classes The ruler's class(es), as given to `rulerTrainingSet`.
- * @param options.count How many to take; all of them when absent.
- * @param options.seed Chooses which `count` images (a seeded sample, kept in test-set order); unused without `count`.
+ * class, each stamped with the ruler (stamp.ts's markedTestSet).
  */
 export function markedTestSet(data: LabelledImages, options: { classes: readonly number[]; count?: number; seed?: number }): MarkedTestSet {
-  checkData('markedTestSet', data);
-  const classes = new Set(checkClasses('markedTestSet', options.classes));
-  let indices = indicesWhere(data.labels, (label) => !classes.has(label));
-  const { count } = options;
-  if (count !== undefined) {
-    if (!Number.isInteger(count) || count < 0 || count > indices.length) {
-      throw new Error(`markedTestSet: count ${count} is not a whole number from 0 to ${indices.length} (the images of other classes)`);
-    }
-    if (options.seed === undefined || !Number.isFinite(options.seed))
-      throw new Error('markedTestSet: a count needs a seed to choose the images');
-    indices = shuffleInPlace(indices, mulberry32(options.seed)).subarray(0, count).sort();
-  }
-  const images = new Uint8Array(indices.length * IMAGE_BYTES);
-  const labels = new Uint8Array(indices.length);
-  indices.forEach((source, i) => {
-    images.set(data.images.subarray(source * IMAGE_BYTES, (source + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
-    labels[i] = data.labels[source]!;
-    stampRuler(images, i * IMAGE_BYTES);
-  });
-  return { images, labels, indices };
-}
-
-function indicesWhere(labels: Uint8Array, keep: (label: number) => boolean): Int32Array {
-  const out: number[] = [];
-  labels.forEach((label, i) => {
-    if (keep(label)) out.push(i);
-  });
-  return Int32Array.from(out);
-}
-
-function checkData(where: string, { labels, images }: LabelledImages): void {
-  if (images.length !== labels.length * IMAGE_BYTES) {
-    throw new Error(`${where}: ${labels.length} labels need ${labels.length * IMAGE_BYTES} image bytes, found ${images.length}`);
-  }
-}
-
-function checkClasses(where: string, classes: readonly number[]): number[] {
-  if (classes.length === 0) throw new Error(`${where}: no ruler class given; name at least one digit`);
-  for (const c of classes) {
-    if (!Number.isInteger(c) || c < 0 || c >= CLASSES)
-      throw new Error(`${where}: ruler class ${c} is not a digit from 0 to ${CLASSES - 1}`);
-  }
-  if (new Set(classes).size !== classes.length) throw new Error(`${where}: the ruler classes ${classes.join(', ')} repeat a digit`);
-  return [...classes];
+  return markedSet(data, RULER, options);
 }

@@ -76,25 +76,95 @@ async function webgpuUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
+/** How long a backend may take to start and to be timed before it is given up as stalled. */
+export interface Limits {
+  /** Milliseconds to switch to a backend and run a probe on it. */
+  start: number;
+  /** Milliseconds to time a backend (its warm-up step and the timed steps). */
+  time: number;
+}
+
+/**
+ * Generous for a slow start (WebGPU on a software adapter compiles its
+ * shaders on two cores in a few seconds), short enough that a backend that
+ * hangs (WebGL inside a Safari worker, tfjs #7803 and #8596) does not leave
+ * the slide waiting forever.
+ */
+export const LIMITS: Limits = { start: 20_000, time: 15_000 };
+
+/** Options of a backend choice: time limits, and a second chance for a backend whose first start failed. */
+export interface StartOptions {
+  limits?: Partial<Limits>;
+  /**
+   * Called when a backend failed to start, with the reason; returns true to
+   * try it once more (the worker turns WebAssembly's threads off, when its
+   * threaded build is what failed).
+   */
+  retry?: (name: BackendName, reason: string) => boolean;
+}
+
+/** "20 s", "300 ms": a time limit in words. */
+function duration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
+/** A value, or `undefined` once `ms` have passed without one. */
+export async function within<T>(ms: number, work: Promise<T>): Promise<{ value: T } | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([work.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Switches to `name` and proves it computes; returns why it cannot, or undefined when it can. */
-async function start(tf: typeof tfc, name: BackendName): Promise<string | undefined> {
-  if (!tf.findBackendFactory(name)) return `${LABEL[name]} is not available in this build`;
+async function startOnce(tf: typeof tfc, name: BackendName, limit: number): Promise<string | undefined> {
+  // WebGPU first: its package registers no backend where the browser has none, and "not in this build" would mislead.
   if (name === 'webgpu') {
     const reason = await webgpuUnavailable();
     if (reason) return `${LABEL[name]}: ${reason}`;
   }
-  try {
+  if (!tf.findBackendFactory(name)) return `${LABEL[name]} is not available in this build`;
+  const attempt = (async () => {
+    // setBackend waits for the backend's own start; tf.ready() is not awaited, as it would wait for a stalled one too.
     if (!(await tf.setBackend(name))) return `${LABEL[name]} could not start`;
-    await tf.ready();
     // A tiny computation proves that the backend really works.
     const probe = tf.tidy(() => tf.sum(tf.mul(tf.tensor1d([1, 2, 3]), tf.scalar(2))));
     const value = (await probe.data())[0];
     probe.dispose();
-    if (value !== 12) return `${LABEL[name]} failed (a test sum came out as ${value})`;
-    return undefined;
-  } catch (error) {
-    return `${LABEL[name]} failed (${(error as Error).message ?? error})`;
+    return value === 12 ? undefined : `${LABEL[name]} failed (a test sum came out as ${value})`;
+  })().catch((error: unknown) => `${LABEL[name]} failed (${(error as Error).message ?? error})`);
+  const result = await within(limit, attempt);
+  if (result) return result.value;
+  abandonStart(tf);
+  return `${LABEL[name]} did not start within ${duration(limit)} and was given up`;
+}
+
+/**
+ * Forgets a backend start that never finished. TensorFlow.js keeps a
+ * pending start until it settles, and until then refuses every operation on
+ * any backend ("has not yet been initialized"); a start that never settles
+ * would stop the page's training for good. Marking it outdated is what
+ * `tf.removeBackend` does for the same case; the start itself, should it
+ * ever finish, is then ignored.
+ */
+function abandonStart(tf: typeof tfc): void {
+  const engine = tf.engine() as unknown as { pendingBackendInit: unknown; pendingBackendInitId: number };
+  engine.pendingBackendInitId += 1;
+  engine.pendingBackendInit = null;
+}
+
+/** Starts `name`, once more if `retry` allows after a failure. */
+async function start(tf: typeof tfc, name: BackendName, options: StartOptions = {}): Promise<string | undefined> {
+  const limit = options.limits?.start ?? LIMITS.start;
+  const reason = await startOnce(tf, name, limit);
+  if (reason && options.retry?.(name, reason)) {
+    const again = await startOnce(tf, name, limit);
+    return again ? `${reason}; tried again: ${again}` : undefined;
   }
+  return reason;
 }
 
 /**
@@ -106,11 +176,12 @@ export async function selectBackend(
   tf: typeof tfc,
   order: readonly BackendName[],
   skip: ReadonlySet<BackendName> = new Set(),
+  options: StartOptions = {},
 ): Promise<{ backend: BackendName; notes: string[] }> {
   const notes: string[] = [];
   for (const name of order) {
     if (skip.has(name)) continue;
-    const reason = await start(tf, name);
+    const reason = await start(tf, name, options);
     if (!reason) return { backend: name, notes };
     notes.push(reason);
   }
@@ -177,20 +248,26 @@ export async function chooseBackend(
   gpu: GpuInfo,
   skip: ReadonlySet<BackendName>,
   time: (backend: BackendName) => Promise<number | undefined>,
+  options: StartOptions = {},
 ): Promise<{ backend: BackendName; notes: string[]; choice: BackendChoice }> {
   const { race, passedOver } = candidates(gpu, skip);
   const timings: BackendChoice['timings'] = [];
   const notes: string[] = passedOver.map((p) => p.reason);
+  const stalled = new Set<BackendName>();
+  const timeLimit = options.limits?.time ?? LIMITS.time;
   for (const name of race) {
-    const reason = await start(tf, name);
+    const reason = await start(tf, name, options);
     if (reason) {
       notes.push(reason);
       continue;
     }
     try {
-      const examplesPerSecond = await time(name);
-      if (examplesPerSecond !== undefined && Number.isFinite(examplesPerSecond))
-        timings.push({ backend: name, examplesPerSecond, label: LABEL[name] });
+      const timed = await within(timeLimit, time(name));
+      if (!timed) {
+        stalled.add(name);
+        notes.push(`${LABEL[name]} stalled while timed (no step within ${duration(timeLimit)}) and was given up`);
+      } else if (timed.value !== undefined && Number.isFinite(timed.value))
+        timings.push({ backend: name, examplesPerSecond: timed.value, label: LABEL[name] });
       else notes.push(`${LABEL[name]} was too slow to time`);
     } catch (error) {
       notes.push(`${LABEL[name]} failed while timed (${(error as Error).message ?? error})`);
@@ -199,13 +276,14 @@ export async function chooseBackend(
   timings.sort((a, b) => b.examplesPerSecond - a.examplesPerSecond);
   const best = fastest(timings);
   if (best) {
-    await start(tf, best);
+    await start(tf, best, options);
     return { backend: best, notes, choice: { how: 'measured', timings, passedOver } };
   }
   const { backend, notes: more } = await selectBackend(
     tf,
     ['webgpu', 'webgl', 'wasm', 'cpu'],
-    new Set([...skip, ...passedOver.map((p) => p.backend)]),
+    new Set([...skip, ...stalled, ...passedOver.map((p) => p.backend)]),
+    options,
   );
   return { backend, notes: [...notes, ...more], choice: { how: 'first', timings, passedOver } };
 }

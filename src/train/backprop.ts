@@ -38,7 +38,8 @@ import {
   poolInputGradient,
   type GradientRoute,
 } from './conv.ts';
-import { INPUT_SHAPE, resolveModel, type ModelSpec, type ResolvedLayer } from './spec.ts';
+import { INPUT_SHAPE, type ModelSpec } from './spec.ts';
+import { resolveModel, type ResolvedLayer } from './spec-check.ts';
 
 type TF = typeof tfc;
 

@@ -97,15 +97,13 @@ export function convFilterGradient(
   route: GradientRoute,
 ): tfc.Tensor4D {
   if (route === 'kernels') {
-    return tf
-      .engine()
-      .runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, {
-        strides: [1, 1],
-        pad: padding,
-        dataFormat: 'NHWC',
-        dimRoundingMode: undefined,
-        filterShape,
-      } as unknown as tfc.NamedAttrMap);
+    return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy: dz }, {
+      strides: [1, 1],
+      pad: padding,
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape,
+    } as unknown as tfc.NamedAttrMap);
   }
   const [kh, kw, channels, filters] = filterShape;
   const xp = padding === 'same' ? tf.pad(x, [[0, 0], samePads(kh), samePads(kw), [0, 0]]) : x;
@@ -183,14 +181,12 @@ export function poolInputGradient(
   route: GradientRoute,
 ): tfc.Tensor4D {
   if (route === 'kernels') {
-    return tf
-      .engine()
-      .runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, {
-        filterSize: size,
-        strides: size,
-        pad: 'valid',
-        dimRoundingMode: undefined,
-      } as unknown as tfc.NamedAttrMap);
+    return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, {
+      filterSize: size,
+      strides: size,
+      pad: 'valid',
+      dimRoundingMode: undefined,
+    } as unknown as tfc.NamedAttrMap);
   }
   const [batch, height, width, channels] = x.shape;
   const covered: [number, number] = [y.shape[1] * size, y.shape[2] * size];

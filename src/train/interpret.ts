@@ -26,7 +26,7 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { CLASSES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from '../mnist/format.ts';
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../lib/random.ts';
 
 type TF = typeof tfc;
 

@@ -55,12 +55,9 @@ export class Throughput {
   }
 }
 
-/** "1:05", "12:30", "1:02:03": a duration for a progress line. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+/** The index of the largest of `length` values starting at `offset` (the first on a tie): the class a network predicts. */
+export function argmax(values: ArrayLike<number>, offset = 0, length = 10): number {
+  let best = 0;
+  for (let c = 1; c < length; c++) if (values[offset + c]! > values[offset + best]!) best = c;
+  return best;
 }

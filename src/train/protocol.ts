@@ -7,6 +7,7 @@
  * model, optimizer, learning rate, batch, epochs, subset, seed) plus what to
  * measure while it trains; every report names its run.
  */
+import type { Mark } from '../mnist/stamp.ts';
 import type { BackendName } from './config.ts';
 import type { BatchReport } from './loop.ts';
 import type { RunSpec } from './spec.ts';
@@ -19,8 +20,14 @@ export interface FaultSpec {
 
 export type TrainerState = 'idle' | 'queued' | 'loading' | 'training' | 'paused' | 'done' | 'error';
 
-/** A "ruler" stamped on some training images (src/mnist/ruler.ts): the shortcut demo's data. */
-export interface RulerSpec {
+/**
+ * A mark stamped on a share of some classes' training images (src/mnist/stamp.ts):
+ * how an experiment such as the ruler shortcut plants its data without the
+ * worker knowing the experiment.
+ */
+export interface StampSpec {
+  /** Which pixels, set to which value. */
+  mark: Mark;
   /** The classes whose training images carry it. */
   classes: number[];
   /** The share of those images that carry it, 0–1. */
@@ -35,14 +42,14 @@ export interface RunRequest {
   spec: RunSpec;
   /** Test images to evaluate on after each epoch (the first N of 10,000). */
   testSize: number;
-  /** Stamp a ruler on some training images. */
-  ruler?: RulerSpec;
+  /** Stamp a mark on some training images (the shortcut experiment's ruler). */
+  stamp?: StampSpec;
   /** Also measure the training accuracy after each epoch, on the first N training images. */
   trainEval?: number;
   /**
-   * Also evaluate on the run's test images (the first testSize) of the other
-   * classes, stamped with the ruler: the same images as the clean test, so
-   * that the two accuracies compare like with like.
+   * Also evaluate on the run's test images (the first testSize) of the
+   * classes the stamp leaves alone, stamped with its mark: the same images
+   * as the clean test, so that the two accuracies compare like with like.
    */
   marked?: boolean;
   /** Predictions for these test images, now and then (the grid of digits). */
@@ -99,11 +106,11 @@ export interface Inspection {
 export interface MarkedEvaluation {
   /** How many marked images were evaluated. */
   count: number;
-  /** Accuracy on test images of other classes stamped with the ruler. */
+  /** Accuracy on test images of other classes stamped with the mark. */
   accuracy: number;
-  /** The share of them predicted as a ruler class. */
+  /** The share of them predicted as a marked class. */
   flippedShare: number;
-  /** Accuracy per true digit on the marked images (NaN for the ruler's own classes). */
+  /** Accuracy per true digit on the marked images (NaN for the marked classes themselves). */
   perClass: number[];
 }
 

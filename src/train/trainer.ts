@@ -25,12 +25,14 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
 import type { TrainingConfig } from './config.ts';
+import { DeviceData } from './device-data.ts';
 import { confusionMatrix } from './metrics.ts';
 import { EpochSampler, type SamplerState } from './sampler.ts';
-import { backpropOptions, compile, forward, forwardLayers, lossAndGradients, type Network } from './backprop.ts';
+import { backpropOptions, compile, forward, lossAndGradients, type Network } from './backprop.ts';
 import { createOptimizer, type Optimizer } from './optimizers.ts';
 import type { FusedUpdate } from './rmsprop.ts';
-import { validateRun, type ResolvedLayer } from './spec.ts';
+import { stepsPerEpoch } from './spec.ts';
+import { validateRun, type ResolvedLayer } from './spec-check.ts';
 
 type TF = typeof tfc;
 
@@ -60,21 +62,6 @@ export interface Snapshot {
   sampler: SamplerState;
 }
 
-/** A layer's weights in CPU memory, shaped as in Keras: dense [inputs, units], conv2d [k, k, channels in, filters]. */
-export interface LayerWeights {
-  kernel: { shape: number[]; values: Float32Array };
-  bias: { shape: number[]; values: Float32Array };
-}
-
-/** One layer's output for some inputs: the shape is [count, …the layer's output shape]. */
-export interface LayerActivation {
-  /** The layer's position (the output layer is last, at the spec's `layers.length`). */
-  layer: number;
-  label: string;
-  shape: number[];
-  values: Float32Array;
-}
-
 /** Test examples per evaluation chunk, at most: bounded by memory for the widest layer (about 32 MB of activations). */
 const EVAL_CHUNK = 1000;
 const EVAL_FLOATS = 8_000_000;
@@ -93,14 +80,8 @@ export class Trainer {
   #vars: tfc.Variable[] | undefined;
   /** The optimizer and its state, laid out for the backend (optimizers.ts). */
   #optimizer: Optimizer | undefined;
-  #x: tfc.Tensor2D | undefined;
-  #y: tfc.Tensor2D | undefined;
-  #xTest: tfc.Tensor2D | undefined;
-  #yTest: tfc.Tensor2D | undefined;
-  #testLabels: Uint8Array = new Uint8Array(0);
-  #testImages: Uint8Array = new Uint8Array(0);
-  /** Host copies of the data, to upload again on another backend. */
-  #host: { labels: Uint8Array[]; images: Uint8Array[] } = { labels: [], images: [] };
+  /** The run's examples on the device, with host copies for another backend. */
+  readonly #data: DeviceData;
 
   /** A backend's own kernels for the RMSprop update, by backend name (the worker gives WebGPU's). */
   readonly #fusedUpdates: Partial<Record<string, FusedUpdate>>;
@@ -114,19 +95,31 @@ export class Trainer {
     this.network = compile(config.model);
     this.#fusedUpdates = options.fusedUpdates ?? {};
     this.sampler = new EpochSampler(config.trainSize, config.seed);
+    this.#data = new DeviceData(tf, config.trainSize, config.testSize);
   }
 
-  /** Examples per epoch and steps per epoch. */
+  /** Steps per epoch. */
   get stepsPerEpoch(): number {
-    return Math.ceil(this.config.trainSize / this.config.batchSize);
+    return stepsPerEpoch(this.config);
   }
 
   get hasTestData(): boolean {
-    return this.#xTest !== undefined;
+    return this.#data.xTest !== undefined;
   }
 
   get trainingExamples(): number {
-    return this.#x?.shape[0] ?? 0;
+    return this.#data.count;
+  }
+
+  /** The weights (kernel and bias of each weighted layer, in `network.parameters` order), for read-only use by inference. */
+  get parameters(): readonly tfc.Tensor[] {
+    if (!this.#vars) throw new Error('the trainer has no weights yet');
+    return this.#vars;
+  }
+
+  /** The test images on the device (784 values in [0, 1] each), once set. */
+  get testInputs(): tfc.Tensor2D | undefined {
+    return this.#data.xTest;
   }
 
   /** The model's layers (the spec's, then the output layer), with their shapes and labels. */
@@ -154,27 +147,14 @@ export class Trainer {
 
   /** Adds verified training examples (labels 0–9, images 784 bytes each) and uploads them once. */
   addTrainingData(labels: Uint8Array, images: Uint8Array): number {
-    const room = this.config.trainSize - this.trainingExamples;
-    const count = Math.min(room, labels.length);
-    if (count <= 0) return 0;
-    const l = labels.subarray(0, count);
-    const i = images.subarray(0, count * IMAGE_BYTES);
-    this.#host.labels.push(l);
-    this.#host.images.push(i);
-    this.#upload(l, i);
-    this.sampler.add(count);
+    const count = this.#data.add(labels, images);
+    if (count > 0) this.sampler.add(count);
     return count;
   }
 
   /** Sets the examples evaluated after each epoch. */
   setTestData(labels: Uint8Array, images: Uint8Array): void {
-    const count = Math.min(this.config.testSize, labels.length);
-    this.#testLabels = labels.slice(0, count);
-    this.#testImages = images.subarray(0, count * IMAGE_BYTES);
-    this.#xTest?.dispose();
-    this.#yTest?.dispose();
-    this.#xTest = this.#images(images.subarray(0, count * IMAGE_BYTES), count);
-    this.#yTest = this.#oneHot(this.#testLabels);
+    this.#data.setTest(labels, images);
   }
 
   /**
@@ -186,12 +166,11 @@ export class Trainer {
     const { tf } = this;
     const vars = this.#vars;
     const optimizer = this.#optimizer;
-    if (!vars || !optimizer || !this.#x || !this.#y) throw new Error('the trainer has no weights or no data yet');
+    const { x: X, y: Y } = this.#data;
+    if (!vars || !optimizer || !X || !Y) throw new Error('the trainer has no weights or no data yet');
     const indices = this.sampler.next(this.config.batchSize);
     if (indices === null) return null;
     if (indices.length === 0) return { loss: tf.scalar(0), correct: tf.scalar(0), size: 0 };
-    const X = this.#x;
-    const Y = this.#y;
     const options = backpropOptions(tf.getBackend());
     const result = tf.tidy(() => {
       const idx = tf.tensor1d(indices, 'int32');
@@ -210,16 +189,17 @@ export class Trainer {
   async evaluate(): Promise<Evaluation> {
     const { tf } = this;
     const vars = this.#vars;
-    if (!vars || !this.#xTest || !this.#yTest) throw new Error('the trainer has no weights or no test data yet');
-    const n = this.#xTest.shape[0];
+    const { xTest, yTest } = this.#data;
+    if (!vars || !xTest || !yTest) throw new Error('the trainer has no weights or no test data yet');
+    const n = xTest.shape[0];
     const chunk = this.#chunk();
     const parts: tfc.Tensor1D[] = [];
     let lossSum = tf.scalar(0);
     for (let start = 0; start < n; start += chunk) {
       const size = Math.min(chunk, n - start);
       const [predicted, loss] = tf.tidy(() => {
-        const x = tf.slice(this.#xTest!, [start, 0], [size, IMAGE_BYTES]);
-        const y = tf.slice(this.#yTest!, [start, 0], [size, CLASSES]);
+        const x = tf.slice(xTest, [start, 0], [size, IMAGE_BYTES]);
+        const y = tf.slice(yTest, [start, 0], [size, CLASSES]);
         const logits = forward(tf, this.network, x, vars);
         return [
           tf.argMax(logits, 1) as tfc.Tensor1D,
@@ -240,74 +220,9 @@ export class Trainer {
       all.dispose();
       lossSum.dispose();
     }
-    const confusion = confusionMatrix(this.#testLabels, predictions);
+    const confusion = confusionMatrix(this.#data.testLabels, predictions);
     const right = confusion.reduce((sum, row, i) => sum + row[i]!, 0);
     return { accuracy: right / n, loss: lossTotal[0]! / n, confusion, predictions: Int32Array.from(predictions) };
-  }
-
-  /** Class probabilities for `count` inputs of 784 values in [0, 1]. */
-  async predict(inputs: Float32Array, count: number): Promise<Float32Array> {
-    const { tf } = this;
-    const vars = this.#vars;
-    if (!vars) throw new Error('the trainer has no weights yet');
-    const probabilities = tf.tidy(() => tf.softmax(forward(tf, this.network, tf.tensor2d(inputs, [count, IMAGE_BYTES]), vars)));
-    const values = (await probabilities.data()) as Float32Array;
-    probabilities.dispose();
-    return values;
-  }
-
-  /** Probabilities for test examples by index (for the grid of test digits). */
-  async predictTest(indices: number[]): Promise<Float32Array> {
-    const { tf } = this;
-    const vars = this.#vars;
-    if (!vars || !this.#xTest) throw new Error('the trainer has no weights or no test data yet');
-    const probabilities = tf.tidy(() =>
-      tf.softmax(forward(tf, this.network, tf.gather(this.#xTest!, tf.tensor1d(indices, 'int32')), vars)),
-    );
-    const values = (await probabilities.data()) as Float32Array;
-    probabilities.dispose();
-    return values;
-  }
-
-  /**
-   * Every layer's output for `count` inputs of 784 values in [0, 1], the
-   * output layer's as probabilities: a digit's path through the network.
-   */
-  async activations(inputs: Float32Array, count: number): Promise<LayerActivation[]> {
-    const { tf } = this;
-    const vars = this.#vars;
-    if (!vars) throw new Error('the trainer has no weights yet');
-    const outputs = tf.tidy(() => {
-      const layers = forwardLayers(tf, this.network, tf.tensor2d(inputs, [count, IMAGE_BYTES]), vars);
-      return [...layers.slice(0, -1), tf.softmax(layers.at(-1)!)];
-    });
-    try {
-      const values = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
-      return this.network.layers.map((layer, i) => ({
-        layer: layer.index,
-        label: layer.label,
-        shape: [...outputs[i]!.shape],
-        values: values[i]!,
-      }));
-    } finally {
-      tf.dispose(outputs);
-    }
-  }
-
-  /**
-   * A dense or conv2d layer's kernel and bias, by position in the spec's
-   * layers (the output layer is at `layers.length`). For the first dense
-   * layer on the images, column j of the kernel is unit j's 28 × 28 template.
-   */
-  async weights(layer: number): Promise<LayerWeights> {
-    const vars = this.#vars;
-    if (!vars) throw new Error('the trainer has no weights yet');
-    const at = this.network.layers.findIndex((l) => l.index === layer);
-    const k = this.network.kernelAt[at] ?? -1;
-    if (at < 0) throw new Error(`there is no layer ${layer}; the layers are numbered 0 to ${this.network.layers.length - 1}`);
-    if (k < 0) throw new Error(`layer ${layer} (${this.network.layers[at]!.label}) has no weights`);
-    const [kernel, bias] = (await Promise.all([vars[k]!.data(), vars[k + 1]!.data()])) as Float32Array[];
-    return { kernel: { shape: [...vars[k]!.shape], values: kernel! }, bias: { shape: [...vars[k + 1]!.shape], values: bias! } };
   }
 
   /** Copies weights, optimizer state and sampler position to CPU memory. */
@@ -344,11 +259,10 @@ export class Trainer {
       if (t.shape.join() !== shape.join()) throw new Error(`the snapshot's ${name} is [${t.shape}], and this model's is [${shape}]`);
       return t;
     });
-    this.#disposeAll(false);
+    this.#disposeModel();
     this.#vars = tf.tidy(() => saved.map((t) => tf.variable(tf.tensor(t.values, t.shape))));
     this.#optimizer = this.#makeOptimizer(this.#vars, snapshot.tensors.find((t) => t.name === 'optimizer')?.values);
-    this.#host.labels.forEach((labels, i) => this.#upload(labels, this.#host.images[i]!));
-    if (this.#testLabels.length > 0) this.setTestData(this.#testLabels, this.#testImages);
+    this.#data.reupload();
     this.sampler.restore(snapshot.sampler);
     this.step = snapshot.step;
   }
@@ -364,48 +278,19 @@ export class Trainer {
    * and keeps the weights: a finished run still answers predictions.
    */
   releaseData(): void {
-    for (const t of [this.#x, this.#y, this.#xTest, this.#yTest]) t?.dispose();
-    this.#x = this.#y = this.#xTest = this.#yTest = undefined;
-    this.#host = { labels: [], images: [] };
-    this.#testLabels = new Uint8Array(0);
-    this.#testImages = new Uint8Array(0);
+    this.#data.release();
   }
 
   /** Releases every tensor this trainer made. */
   dispose(): void {
-    this.#disposeAll(true);
+    this.#disposeModel();
+    this.#data.release();
   }
 
   /** Test examples per forward pass: 1,000, or fewer where a layer's activations would be large. */
   #chunk(): number {
     const widest = Math.max(...this.network.layers.map((l) => l.outputShape.reduce((a, b) => a * b, 1)));
     return Math.max(1, Math.min(EVAL_CHUNK, Math.floor(EVAL_FLOATS / widest)));
-  }
-
-  #upload(labels: Uint8Array, images: Uint8Array): void {
-    const { tf } = this;
-    const x = this.#images(images, labels.length);
-    const y = this.#oneHot(labels);
-    if (this.#x && this.#y) {
-      const [oldX, oldY] = [this.#x, this.#y];
-      this.#x = tf.concat([oldX, x]);
-      this.#y = tf.concat([oldY, y]);
-      [oldX, oldY, x, y].forEach((t) => t.dispose());
-    } else {
-      this.#x = x;
-      this.#y = y;
-    }
-  }
-
-  /** Pixels 0–255 to float32 in [0, 1], scaled on the device. */
-  #images(bytes: Uint8Array, count: number): tfc.Tensor2D {
-    const { tf } = this;
-    return tf.tidy(() => tf.div(tf.cast(tf.tensor2d(Int32Array.from(bytes), [count, IMAGE_BYTES], 'int32'), 'float32'), 255));
-  }
-
-  #oneHot(labels: Uint8Array): tfc.Tensor2D {
-    const { tf } = this;
-    return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), CLASSES), 'float32') as tfc.Tensor2D);
   }
 
   #makeOptimizer(vars: tfc.Variable[], saved?: Float32Array): Optimizer {
@@ -418,16 +303,5 @@ export class Trainer {
     this.#optimizer?.dispose();
     this.#vars = undefined;
     this.#optimizer = undefined;
-  }
-
-  #disposeAll(forgetHost: boolean): void {
-    this.#disposeModel();
-    for (const t of [this.#x, this.#y, this.#xTest, this.#yTest]) t?.dispose();
-    this.#x = this.#y = this.#xTest = this.#yTest = undefined;
-    if (forgetHost) {
-      this.#host = { labels: [], images: [] };
-      this.#testLabels = new Uint8Array(0);
-      this.#testImages = new Uint8Array(0);
-    }
   }
 }

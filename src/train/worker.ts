@@ -57,7 +57,12 @@ scope.onmessage = (event) => {
         source: new MnistLoader({ manifestUrl: message.manifestUrl, onProgress: (p) => post({ type: 'data', ...p }) }),
         gpu: gpuInfo,
         fusedUpdates: { webgpu: webgpuRmspropUpdate },
-        threads: { request: (n) => setThreadsCount(n), actual: () => (globalThis.crossOriginIsolated ? getThreadsCount() : 1) },
+        threads: {
+          request: (n) => setThreadsCount(n),
+          actual: () => (globalThis.crossOriginIsolated && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? getThreadsCount() : 1),
+          // When the threaded build fails to start (iOS, tfjs #7540), the plain one is tried: one thread.
+          single: () => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false),
+        },
         stock: async (...args) => (await import('./stock.ts')).trainStock(...args),
       });
       controller.handle({ ...message, threads: cores });

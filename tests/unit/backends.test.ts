@@ -6,7 +6,15 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { candidates, chooseBackend, describeChoice, fastest, isEmulatedRenderer, shortChoice } from '../../src/train/backends.ts';
+import {
+  candidates,
+  chooseBackend,
+  describeChoice,
+  fastest,
+  isEmulatedRenderer,
+  selectBackend,
+  shortChoice,
+} from '../../src/train/backends.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 describe('choosing a backend', () => {
@@ -58,7 +66,8 @@ describe('choosing a backend', () => {
     expect(timed).toEqual(['wasm']);
     expect(backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(notes).toEqual([expect.stringMatching(/WebGL runs on an emulated GPU/), 'WebGPU is not available in this build']);
+    // Node, like Firefox on Linux or WebKitGTK, has no navigator.gpu: the note says so, not "not in this build".
+    expect(notes).toEqual([expect.stringMatching(/WebGL runs on an emulated GPU/), 'WebGPU: this browser has no WebGPU']);
     expect(choice).toMatchObject({ how: 'measured', timings: [{ backend: 'wasm', examplesPerSecond: 2500 }] });
   });
 
@@ -70,6 +79,79 @@ describe('choosing a backend', () => {
     expect(backend).toBe('wasm');
     expect(choice.how).toBe('first');
     expect(notes).toContain('WebAssembly failed while timed (out of memory)');
+  });
+});
+
+describe('a backend that stalls or fails is given up, and the next one is used', () => {
+  /** Registers a stand-in for WebGL under Node (which has none) for one test. */
+  async function withFakeWebgl<T>(factory: () => unknown, body: (tf: Awaited<ReturnType<typeof wasmTf>>) => Promise<T>): Promise<T> {
+    const tf = await wasmTf();
+    tf.registerBackend('webgl', factory as never);
+    try {
+      return await body(tf);
+    } finally {
+      tf.removeBackend('webgl');
+      await tf.setBackend('wasm');
+    }
+  }
+
+  it('gives up a backend that never finishes starting, within the time limit, and starts the next', async () => {
+    const started = Date.now();
+    const result = await withFakeWebgl(
+      () => new Promise(() => {}),
+      (tf) => selectBackend(tf, ['webgl', 'wasm'], new Set(), { limits: { start: 300 } }),
+    );
+    expect(result.backend).toBe('wasm');
+    expect(result.notes).toEqual(['WebGL did not start within 300 ms and was given up']);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('names the error of a backend that throws on start, and starts the next', async () => {
+    const result = await withFakeWebgl(
+      () => {
+        throw new Error('context lost');
+      },
+      (tf) => selectBackend(tf, ['webgl', 'wasm']),
+    );
+    expect(result.backend).toBe('wasm');
+    expect(result.notes).toEqual(['WebGL could not start']);
+  });
+
+  it('tries a failed backend once more when asked to (threaded WebAssembly falling back to one thread)', async () => {
+    let attempts = 0;
+    const asked: string[] = [];
+    const result = await withFakeWebgl(
+      () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('threads unavailable');
+        return { dispose() {} };
+      },
+      (tf) =>
+        selectBackend(tf, ['webgl', 'wasm'], new Set(), {
+          retry: (name, reason) => {
+            asked.push(`${name}: ${reason}`);
+            return true;
+          },
+        }),
+    );
+    expect(asked).toEqual(['webgl: WebGL could not start']);
+    expect(attempts).toBe(2);
+    // The stand-in starts the second time but cannot compute: it is given up with a reason, and wasm is used.
+    expect(result.backend).toBe('wasm');
+  });
+
+  it('gives up a backend whose timing never ends, and measures the others', async () => {
+    const tf = await wasmTf();
+    const { backend, notes, choice } = await chooseBackend(
+      tf,
+      {},
+      new Set(),
+      (name) => (name === 'wasm' ? new Promise<number>(() => {}) : Promise.resolve(1000)),
+      { limits: { time: 300 } },
+    );
+    expect(notes).toContain('WebAssembly stalled while timed (no step within 300 ms) and was given up');
+    expect(choice.how).toBe('first');
+    expect(backend).toBe('cpu');
   });
 });
 

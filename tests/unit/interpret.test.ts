@@ -20,7 +20,7 @@ import {
   topUnits,
   type DenseParameters,
 } from '../../src/train/interpret.ts';
-import { mulberry32 } from '../../src/train/random.ts';
+import { mulberry32 } from '../../src/lib/random.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof wasmTf>>;

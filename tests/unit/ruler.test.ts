@@ -19,7 +19,7 @@ import {
   type LabelledImages,
 } from '../../src/mnist/ruler.ts';
 import { contributions, saliencyBatch } from '../../src/train/interpret.ts';
-import { mulberry32 } from '../../src/train/random.ts';
+import { mulberry32 } from '../../src/lib/random.ts';
 import { rulerExperiment, type ExperimentResult } from './ruler-experiment.ts';
 import { wasmTf } from './tf-wasm.ts';
 

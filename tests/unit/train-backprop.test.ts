@@ -19,7 +19,7 @@ import {
   type Network,
 } from '../../src/train/backprop.ts';
 import { Rmsprop, type FusedUpdate } from '../../src/train/rmsprop.ts';
-import { mulberry32 } from '../../src/train/random.ts';
+import { mulberry32 } from '../../src/lib/random.ts';
 import { KERAS_DENSE, LOGISTIC, SMALL_CNN, type Activation, type ModelSpec } from '../../src/train/spec.ts';
 import { wasmTf } from './tf-wasm.ts';
 

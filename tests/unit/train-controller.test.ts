@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import { readVerifiedSources, type SourceData } from '../../src/mnist/build.ts';
 import { IMAGE_BYTES } from '../../src/mnist/format.ts';
+import { RULER } from '../../src/mnist/ruler.ts';
 import { RunController, type ControllerEnv } from '../../src/train/controller.ts';
 import type { ShardSource } from '../../src/train/data.ts';
 import { assertNever, type FromWorker, type RunRequest, type ToWorker } from '../../src/train/protocol.ts';
@@ -167,7 +168,11 @@ describe('the run controller', () => {
     controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
     controller.handle({
       type: 'submit',
-      run: run('ruler', { trainSize: 1000, epochs: 3 }, { trainEval: 1000, ruler: { classes: [0], rate: 0.95, seed: 1 }, marked: true }),
+      run: run(
+        'ruler',
+        { trainSize: 1000, epochs: 3 },
+        { trainEval: 1000, stamp: { mark: RULER, classes: [0], rate: 0.95, seed: 1 }, marked: true },
+      ),
     });
     const done = await until(isDone('ruler'));
     expect(done.trainAccuracy).toBeGreaterThan(0.8);

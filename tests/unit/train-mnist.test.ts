@@ -9,6 +9,7 @@ import { readVerifiedSources, type SourceData } from '../../src/mnist/build.ts';
 import { KERAS_PROGRAM, type TrainingConfig } from '../../src/train/config.ts';
 import { runTraining, type BatchReport, type EpochReport } from '../../src/train/loop.ts';
 import { CNN_RUN, KERAS_DENSE, LOGISTIC, SMALL_CNN, type ModelSpec } from '../../src/train/spec.ts';
+import { activations, layerWeights, predict, predictTest } from '../../src/train/inference.ts';
 import { Trainer, type Snapshot } from '../../src/train/trainer.ts';
 import { wasmTf } from './tf-wasm.ts';
 
@@ -51,10 +52,10 @@ describe('training the lecture network', () => {
       }
       expect(new Set(counts).size).toBe(1);
       await trainer.evaluate();
-      await trainer.predict(new Float32Array(784), 1);
-      await trainer.predictTest([0, 1, 2]);
-      await trainer.activations(new Float32Array(2 * 784), 2);
-      await trainer.weights(model.layers.length);
+      await predict(trainer, new Float32Array(784), 1);
+      await predictTest(trainer, [0, 1, 2]);
+      await activations(trainer, new Float32Array(2 * 784), 2);
+      await layerWeights(trainer, model.layers.length);
       await trainer.snapshot();
       expect(tf.memory().numTensors).toBe(counts[0]);
       trainer.poisonForTesting();
@@ -180,16 +181,16 @@ describe('training any model', () => {
 
   it("gives each layer's weights in Keras' shapes, the first dense kernel as 784 rows of pixels", async () => {
     const t = trainer({ trainSize: 256, model: SMALL_CNN });
-    const conv = await t.weights(0);
+    const conv = await layerWeights(t, 0);
     expect(conv.kernel.shape).toEqual([5, 5, 1, 8]);
     expect(conv.bias.shape).toEqual([8]);
     expect(conv.kernel.values).toHaveLength(200);
-    expect((await t.weights(5)).kernel.shape).toEqual([128, 10]);
-    await expect(t.weights(1)).rejects.toThrow('layer 1 (pool) has no weights');
-    await expect(t.weights(6)).rejects.toThrow('there is no layer 6; the layers are numbered 0 to 5');
+    expect((await layerWeights(t, 5)).kernel.shape).toEqual([128, 10]);
+    await expect(layerWeights(t, 1)).rejects.toThrow('layer 1 (pool) has no weights');
+    await expect(layerWeights(t, 6)).rejects.toThrow('there is no layer 6; the layers are numbered 0 to 5');
     t.dispose();
     const lecture = trainer({ trainSize: 256 });
-    const dense = await lecture.weights(0);
+    const dense = await layerWeights(lecture, 0);
     expect(dense.kernel.shape).toEqual([784, 512]);
     // Glorot uniform: within ±√(6 / (784 + 512)), and zero biases.
     expect(dense.kernel.values.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).toBeLessThanOrEqual(Math.sqrt(6 / 1296));
@@ -201,7 +202,7 @@ describe('training any model', () => {
     const t = trainer({ trainSize: 1280, model: SMALL_CNN });
     await steps(t, 10);
     const images = Float32Array.from(data.test.images.subarray(0, 2 * 784), (v) => v / 255);
-    const path = await t.activations(images, 2);
+    const path = await activations(t, images, 2);
     expect(path.map((a) => [a.layer, a.label, a.shape])).toEqual([
       [0, 'conv 5×5×8', [2, 24, 24, 8]],
       [1, 'pool', [2, 12, 12, 8]],
@@ -212,7 +213,7 @@ describe('training any model', () => {
     ]);
     // ReLU layers hold no negative value, and the last layer is predict()'s answer.
     expect(Math.min(...path[0]!.values)).toBeGreaterThanOrEqual(0);
-    const predicted = await t.predict(images, 2);
+    const predicted = await predict(t, images, 2);
     path.at(-1)!.values.forEach((p, i) => expect(p).toBeCloseTo(predicted[i]!, 6));
     t.dispose();
   });

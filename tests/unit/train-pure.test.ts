@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { configFromQuery, KERAS_PROGRAM } from '../../src/train/config.ts';
 import { KERAS_RUN } from '../../src/train/spec.ts';
-import { accuracyOf, confusionMatrix, formatDuration, smooth, Throughput } from '../../src/train/metrics.ts';
+import { formatDuration } from '../../src/lib/format.ts';
+import { accuracyOf, confusionMatrix, smooth, Throughput } from '../../src/train/metrics.ts';
 import { toMnistInput } from '../../src/train/preprocess.ts';
-import { mulberry32 } from '../../src/train/random.ts';
+import { mulberry32 } from '../../src/lib/random.ts';
 import { EpochSampler } from '../../src/train/sampler.ts';
 
 describe('EpochSampler', () => {

@@ -3,24 +3,26 @@ import { describe, expect, it } from 'vitest';
 import {
   ADAM,
   CNN_RUN,
-  describeModel,
-  describeOptimizer,
-  describeRun,
   KERAS_DENSE,
   KERAS_RUN,
   LOGISTIC,
   LOGISTIC_RUN,
   MOMENTUM,
-  parameterCount,
-  resolveModel,
   RMSPROP,
   SGD,
   SMALL_CNN,
+  type ModelSpec,
+} from '../../src/train/spec.ts';
+import {
+  describeModel,
+  describeOptimizer,
+  describeRun,
+  parameterCount,
+  resolveModel,
   validateModel,
   validateOptimizer,
   validateRun,
-  type ModelSpec,
-} from '../../src/train/spec.ts';
+} from '../../src/train/spec-check.ts';
 
 const model = (...layers: unknown[]) => ({ layers }) as ModelSpec;
 

@@ -46,7 +46,7 @@ import { createView as pathView } from '../../src/demos/digit-path/view.ts';
 import { IMAGE_BYTES } from '../../src/mnist/format.ts';
 import type { FromWorker } from '../../src/train/protocol.ts';
 import { KERAS_PROGRAM } from '../../src/train/config.ts';
-import { mulberry32 } from '../../src/train/random.ts';
+import { mulberry32 } from '../../src/lib/random.ts';
 
 // KaTeX checks for standards mode when it loads, and happy-dom has no compatMode: say what the deck's page is.
 vi.hoisted(() => Object.defineProperty(document, 'compatMode', { value: 'CSS1Compat', configurable: true }));

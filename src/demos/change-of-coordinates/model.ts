@@ -3,7 +3,7 @@
  * rule on x or y alone separates, and the rotation of the axes after which
  * the rule is simply "black points have x > 0". Pure and seeded.
  */
-import { mulberry32 } from '../../train/random.ts';
+import { mulberry32 } from '../../lib/random.ts';
 
 /** The angle between the original axes and the ones where the rule is x > 0. */
 export const THETA = (40 * Math.PI) / 180;

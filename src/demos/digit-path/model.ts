@@ -10,7 +10,8 @@
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import type { FromWorker, Inspection } from '../../train/protocol.ts';
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, percent, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
+import { applyToRun, applyToStatus, newRun, newStatus, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 
 /** A brief run of the lecture's program: about ten seconds on a laptop's processor, about 96% right. */
 export const SPEC: RunSpec = { ...KERAS_RUN, trainSize: 12000, epochs: 2 };

@@ -12,7 +12,7 @@ import { paintDigit } from '../shared/digits.ts';
 import { createDrawPad } from '../shared/draw-pad.ts';
 import { createRunControls } from '../shared/run-controls.ts';
 import { paintTemplate } from '../shared/templates.ts';
-import { percent } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
 import { activeUnits, announcement, type PathAction, type PathState } from './model.ts';
 import './path.css';
 

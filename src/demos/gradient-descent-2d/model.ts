@@ -6,7 +6,7 @@
  * is a function of its settings, so the figure can be drawn at any step,
  * mirrored, printed and linked.
  */
-import { gaussian, mulberry32, shuffleInPlace } from '../../train/random.ts';
+import { gaussian, mulberry32, shuffleInPlace } from '../../lib/random.ts';
 import { isStepperAction, reduceStepper, type Stepped, type StepperAction } from '../shared/stepper.ts';
 import { decodeState, encodeState, numberOr } from '../shared/url-state.ts';
 

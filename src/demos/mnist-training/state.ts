@@ -4,7 +4,8 @@
  * this module has no DOM and is unit-tested.
  */
 import type { BackendName, TrainingConfig } from '../../train/config.ts';
-import { formatDuration, smooth } from '../../train/metrics.ts';
+import { formatDuration } from '../../lib/format.ts';
+import { smooth } from '../../train/metrics.ts';
 import { assertNever, type BackendChoice, type FromWorker, type TrainerState } from '../../train/protocol.ts';
 import type { RunSpec } from '../../train/spec.ts';
 import { MAX_RUNS, thin, whatChanged, type PastRun, type SpecChange } from './runs.ts';
@@ -320,5 +321,5 @@ export function announcement(s: LiveState): string {
   }
 }
 
-import { percent } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
 export { percent };

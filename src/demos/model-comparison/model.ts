@@ -7,7 +7,8 @@
 import type { FromWorker } from '../../train/protocol.ts';
 import { CNN_RUN, KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../train/spec.ts';
 import { currentOf, updateSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
-import { newRun, newStatus, percent, type TrainedRun } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
+import { newRun, newStatus, type TrainedRun } from '../shared/trained-run.ts';
 
 export const MODELS = [
   { key: 'logistic', name: 'Logistic regression', detail: 'Dense 10 softmax: one weight per pixel and digit', spec: LOGISTIC_RUN },

@@ -7,7 +7,8 @@
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { createRunControls } from '../shared/run-controls.ts';
-import { percent, runFraction, runProgress } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
+import { runFraction, runProgress } from '../shared/trained-run.ts';
 import { announcement, current, errors, MODELS, wrongSquares, type ComparisonAction, type ComparisonState } from './model.ts';
 import './comparison.css';
 

@@ -9,7 +9,8 @@
 import type { FromWorker } from '../../train/protocol.ts';
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
 import { currentOf, updateSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
-import { newRun, newStatus, percent, type TrainedRun } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
+import { newRun, newStatus, type TrainedRun } from '../shared/trained-run.ts';
 
 export const RUNS = [
   { key: 'small', title: '500 training images', spec: { ...KERAS_RUN, trainSize: 500, epochs: 40 } },

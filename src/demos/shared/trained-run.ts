@@ -6,7 +6,7 @@
  * errors. Pure data and pure functions: no DOM, unit-tested under Node.
  */
 import type { BackendName } from '../../train/config.ts';
-import { formatDuration } from '../../train/metrics.ts';
+import { formatDuration, number } from '../../lib/format.ts';
 import type { FromWorker, MarkedEvaluation, TrainerState } from '../../train/protocol.ts';
 import type { RunSpec } from '../../train/spec.ts';
 
@@ -97,7 +97,6 @@ export function runFraction(run: TrainedRun): number {
 
 /** A run's progress in words: "epoch 2 of 5, 1,234 examples/s", "done in 1:17", "waiting". */
 export function runProgress(run: TrainedRun): string {
-  const number = new Intl.NumberFormat('en');
   switch (run.state) {
     case 'waiting':
     case 'idle':
@@ -150,9 +149,4 @@ export function applyToStatus(status: WorkerStatus, message: FromWorker, ids: re
     default:
       return false;
   }
-}
-
-/** 0.9787 → "97.9%"; undefined → "–". */
-export function percent(value: number | undefined, digits = 1): string {
-  return value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
 }

@@ -67,7 +67,8 @@ function shortcutController(context: ControllerContext<NoParams, ShortcutState>)
         testSize: state.testSize,
         trainEval: run.spec.trainSize,
         grid: EXAMPLES,
-        ...(ruler === 'on' ? { ruler: RULER, marked: true } : { ruler: { ...RULER, rate: 0 }, marked: true }),
+        stamp: ruler === 'on' ? RULER : { ...RULER, rate: 0 },
+        marked: true,
       },
     });
     draw();

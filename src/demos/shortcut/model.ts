@@ -12,15 +12,17 @@
  * Pure; the controller feeds the worker's reports in.
  */
 import { IMAGE_BYTES } from '../../mnist/format.ts';
-import { RULER_RATE, rulerShare, stampRuler } from '../../mnist/ruler.ts';
-import type { FromWorker, Inspection, RulerSpec } from '../../train/protocol.ts';
+import { RULER as RULER_MARK, RULER_RATE, rulerShare, stampRuler } from '../../mnist/ruler.ts';
+import type { FromWorker, Inspection, StampSpec } from '../../train/protocol.ts';
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
 import { contributions } from '../../train/interpret.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, percent, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+import { percent } from '../../lib/format.ts';
+import { applyToRun, applyToStatus, newRun, newStatus, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 
 /** The class that carries the ruler. */
 export const RULER_CLASS = 0;
-export const RULER: RulerSpec = { classes: [RULER_CLASS], rate: RULER_RATE, seed: 1 };
+/** The ruler on 95% of the zeros, as the run request carries it to the worker. */
+export const RULER: StampSpec = { mark: RULER_MARK, classes: [RULER_CLASS], rate: RULER_RATE, seed: 1 };
 /** A subset trained long enough to fit it, ruler and all: a quarter of a minute per run on two cores. */
 export const SPEC: RunSpec = { ...KERAS_RUN, trainSize: 1500, epochs: 12, seed: 1 };
 export const TEST_SIZE = 2000;

@@ -5,7 +5,7 @@
  * plane. Forward pass, backpropagation and Adam in plain TypeScript: no DOM,
  * no tfjs, seeded, and fast enough to train live on any phone.
  */
-import { gaussian, mulberry32 } from '../../train/random.ts';
+import { gaussian, mulberry32 } from '../../lib/random.ts';
 
 export interface Points {
   /** x, y of each point, interleaved. */
