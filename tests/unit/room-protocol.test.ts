@@ -1,0 +1,143 @@
+/**
+ * The room's protocol (src/room/protocol.ts): the table's schemas let
+ * through what the deck and the phones send and nothing else, the sizes are
+ * measured as the wire carries them, and a room's id names its presenter's
+ * key without giving it away.
+ */
+import { describe, expect, it } from 'vitest';
+import { MESSAGES, measureJson, PHONE_ID, roomPath, validate } from '../../src/room/protocol.ts';
+import { phoneIdFor, roomIdFor } from '../../src/room/relay.ts';
+
+const pixels = () => Array.from({ length: 784 }, (_, i) => (i % 7) / 6);
+
+describe("the room's messages", () => {
+  it('accepts a digit of 784 pixels from 0 to 1 and a label from 0 to 9', () => {
+    expect(validate('digit', { pixels: pixels(), label: 0 })).toMatchObject({ ok: true });
+    expect(validate('digit', { pixels: pixels(), label: 9 })).toMatchObject({ ok: true, value: { label: 9 } });
+  });
+
+  it('refuses a digit of 785 pixels, a label of 11, a pixel that is NaN, above 1 or a string, or an extra field', () => {
+    const refused = [
+      { pixels: [...pixels(), 0], label: 1 },
+      { pixels: pixels().slice(1), label: 1 },
+      { pixels: pixels(), label: 11 },
+      { pixels: pixels(), label: 2.5 },
+      { pixels: pixels(), label: '3' },
+      { pixels: [Number.NaN, ...pixels().slice(1)], label: 1 },
+      { pixels: [Number.POSITIVE_INFINITY, ...pixels().slice(1)], label: 1 },
+      { pixels: [1.01, ...pixels().slice(1)], label: 1 },
+      { pixels: ['0.5', ...pixels().slice(1)], label: 1 },
+      { pixels: pixels(), label: 1, from: 'someone-else' },
+      'a digit',
+      null,
+      undefined,
+    ];
+    for (const payload of refused) expect(validate('digit', payload).ok, JSON.stringify(payload)).toBe(false);
+  });
+
+  it('accepts a place on a slide with its fragment, and refuses an id that is not a slide id or an index out of range', () => {
+    expect(validate('place', { slide: 'gradient-descent', h: 12, v: 0, f: -1 }).ok).toBe(true);
+    for (const payload of [
+      { slide: 'Gradient', h: 0, v: 0, f: 0 },
+      { slide: '<script>', h: 0, v: 0, f: 0 },
+      { slide: 'intro', h: -1, v: 0, f: 0 },
+      { slide: 'intro', h: 0, v: 1000, f: 0 },
+      { slide: 'intro', h: 0, v: 0, f: -2 },
+      { slide: 'intro', h: 0, v: 0 },
+    ])
+      expect(validate('place', payload).ok, JSON.stringify(payload)).toBe(false);
+  });
+
+  it('accepts a state of plain JSON up to 64 KiB, null to forget it, and refuses more, binary data or deep nesting', () => {
+    expect(validate('state', { key: 'poll:activation', value: { counts: [1, 2, 3], open: true } }).ok).toBe(true);
+    expect(validate('state', { key: 'wall', value: null }).ok).toBe(true);
+    expect(validate('state', { key: 'wall', value: 'x'.repeat(64 * 1024 - 2) }).ok).toBe(true);
+    const big = validate('state', { key: 'wall', value: 'x'.repeat(64 * 1024) });
+    expect(big).toMatchObject({ ok: false, reason: expect.stringMatching(/larger than/) });
+    expect(validate('state', { key: 'wall', value: 'é'.repeat(40 * 1024) }).ok).toBe(false);
+    expect(validate('state', { key: 'wall', value: new Uint8Array(8) })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/binary/),
+    });
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect(validate('state', { key: 'wall', value: deep })).toMatchObject({ ok: false, reason: expect.stringMatching(/nested/) });
+    expect(validate('state', { key: 'Wall', value: 1 }).ok).toBe(false);
+    expect(validate('state', { key: 'wall' }).ok).toBe(false);
+  });
+
+  it('refuses a payload larger than its event allows before its schema is tried, and says it was too large', () => {
+    const result = validate('vote', { poll: 'p', option: 1, padding: 'x'.repeat(1000) });
+    expect(result).toMatchObject({ ok: false, oversize: true });
+    expect(validate('vote', { poll: 'p', option: 1, padding: 'x' })).toMatchObject({ ok: false, oversize: false });
+  });
+
+  it('accepts a vote in a poll with an option from 0 to 15, and a reply to a phone', () => {
+    expect(validate('vote', { poll: 'activation', option: 15 }).ok).toBe(true);
+    expect(validate('vote', { poll: 'activation', option: 16 }).ok).toBe(false);
+    expect(validate('reply', { to: 'AbCdEfGh12345678', kind: 'probabilities', value: [0.1, 0.9] }).ok).toBe(true);
+    expect(validate('reply', { to: 'short', kind: 'probabilities', value: [] }).ok).toBe(false);
+    expect(validate('reply', { to: 'AbCdEfGh12345678', kind: 'x', value: 'y'.repeat(9000) }).ok).toBe(false);
+    expect(validate('take-over', {}).ok).toBe(true);
+    expect(validate('take-over', { key: 'x' }).ok).toBe(false);
+  });
+
+  it('declares each event for the presenter or for the phones, with a limit that lets something through', () => {
+    const senders = Object.fromEntries(Object.entries(MESSAGES).map(([event, spec]) => [event, spec.from]));
+    expect(senders).toEqual({
+      place: 'presenter',
+      state: 'presenter',
+      reply: 'presenter',
+      'take-over': 'presenter',
+      digit: 'follower',
+      vote: 'follower',
+    });
+    for (const spec of Object.values(MESSAGES)) expect(spec.limit.burst).toBeGreaterThanOrEqual(1);
+    expect(MESSAGES.digit.limit).toEqual({ tokens: 1, everyMs: 3000, burst: 1 });
+  });
+
+  it('measures JSON as the wire carries it, in UTF-8 with quotes and commas', () => {
+    for (const value of [
+      null,
+      true,
+      12.5,
+      'é"\n\u0001\\',
+      '😀 \ud800',
+      [],
+      {},
+      [1, 'two', { three: [3] }],
+      { a: null, 'b"': [true, false] },
+    ])
+      expect(measureJson(value, 1e6), JSON.stringify(value)).toEqual({
+        ok: true,
+        bytes: new TextEncoder().encode(JSON.stringify(value)).length,
+      });
+  });
+});
+
+describe('room ids and paths', () => {
+  it('names a room by a stable hash of its key that does not contain the key', () => {
+    const key = 'lecture-key-0123456789abcdef';
+    expect(roomIdFor(key)).toBe(roomIdFor(key));
+    expect(roomIdFor(key)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(roomIdFor(key)).not.toBe(roomIdFor(`${key}x`));
+    for (let i = 0; i + 4 <= key.length; i++) expect(roomIdFor(key)).not.toContain(key.slice(i, i + 4));
+    // base64url(SHA-256("deck-room:abc")), as openssl computes it: printf 'deck-room:abc' | openssl dgst -sha256 -binary | base64.
+    expect(roomIdFor('abc')).toBe('s4sDdzFcDjoeeZLn');
+  });
+
+  it('gives a phone an anonymous id in each room that differs from its own and is a valid phone id for replies', () => {
+    const anonymous = phoneIdFor('room-one-0123456', 'my-phone-secret');
+    expect(anonymous).toMatch(PHONE_ID);
+    expect(anonymous).not.toContain('my-phone-secret');
+    expect(phoneIdFor('room-two-0123456', 'my-phone-secret')).not.toBe(anonymous);
+    expect(phoneIdFor('room-one-0123456', 'my-phone-secret')).toBe(anonymous);
+  });
+
+  it('puts the room under the base path with one slash on each side', () => {
+    expect(roomPath('/')).toBe('/__room/');
+    expect(roomPath('')).toBe('/__room/');
+    expect(roomPath('/intro-to-deep-learning/')).toBe('/intro-to-deep-learning/__room/');
+    expect(roomPath('intro-to-deep-learning')).toBe('/intro-to-deep-learning/__room/');
+  });
+});
