@@ -1,0 +1,182 @@
+/**
+ * Two relay processes sharing their rooms through a real Redis
+ * (@socket.io/redis-adapter): a presenter on one, phones on the other, and
+ * everything still works as with one process. Redis runs as a child of this
+ * test on a free loopback port, stores nothing (no RDB, no AOF), and is
+ * killed with the relays afterwards. Without redis-server the test fails and
+ * says how to install it: CI installs it (.ci/run).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Place } from '../../src/room/protocol.ts';
+import {
+  cleanUp,
+  client,
+  collect,
+  next,
+  phone,
+  pixels,
+  presenter,
+  relayProcess,
+  sleep,
+  until,
+  welcomed,
+  type RelayProcess,
+} from './room-helpers.ts';
+
+let redis: ChildProcess | undefined;
+let redisUrl = '';
+let a: RelayProcess;
+let b: RelayProcess;
+const started: RelayProcess[] = [];
+/** Ticks of 100 ms, so that counts and a dead process's presenter show within a second or two. */
+const LIMITS = JSON.stringify({ tickMs: 100 });
+
+const place = (slide: string): Place => ({ slide, h: 1, v: 0, f: -1 });
+let keys = 0;
+/** A key of its own for each test, so that the two processes have no cache of its room to begin with. */
+const freshKey = () => `redis-test-room-key-${process.pid}-${++keys}`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once Redis answers PING on the port. */
+async function pong(port: number, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('error', () => resolve(false));
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('+PONG'));
+      });
+    });
+    if (answered) return;
+    await sleep(50);
+  }
+  throw new Error(`redis-server did not answer on port ${port} within ${ms} ms`);
+}
+
+async function startRelayProcess(url: string): Promise<RelayProcess> {
+  const relay = await relayProcess({ REDIS_URL: url, RELAY_LIMITS: LIMITS });
+  started.push(relay);
+  return relay;
+}
+
+beforeAll(async () => {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error(
+      'redis-server is not installed, and the relay needs it to share rooms between processes: apt-get install -y redis-server',
+    );
+  }
+  const port = await freePort();
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await pong(port);
+  redisUrl = `redis://127.0.0.1:${port}`;
+  [a, b] = await Promise.all([startRelayProcess(redisUrl), startRelayProcess(redisUrl)]);
+}, 20_000);
+
+afterEach(cleanUp);
+
+afterAll(async () => {
+  await Promise.all(started.map((relay) => relay.stop()));
+  if (redis && redis.exitCode === null) {
+    const exited = new Promise((resolve) => redis!.once('exit', resolve));
+    redis.kill();
+    await exited;
+  }
+});
+
+describe('two relay processes sharing rooms through Redis', () => {
+  it('passes the moves of a presenter on one process to a phone on the other', async () => {
+    const key = freshKey();
+    const { socket: deck, welcome } = await presenter(a.url, key);
+    const { socket: follower, welcome: phoneWelcome } = await phone(b.url, { room: welcome.room });
+    expect(phoneWelcome.presenter).toBe(true);
+    const moves = collect(follower, 'place');
+    deck.emit('place', place('first'));
+    deck.emit('place', place('second'));
+    await until(() => moves.length === 2);
+    expect(moves).toEqual([place('first'), place('second')]);
+  });
+
+  it('gives a phone that joins the other process late the latest place and states', async () => {
+    const key = freshKey();
+    const { socket: deck, welcome } = await presenter(a.url, key);
+    const early = await phone(a.url, { room: welcome.room });
+    const moves = collect(early.socket, 'place');
+    deck.emit('state', { key: 'poll:activation', value: { counts: [2, 5] } });
+    deck.emit('place', place('intro'));
+    deck.emit('place', place('latest'));
+    await until(() => moves.length === 2);
+    const late = await phone(b.url, { room: welcome.room });
+    expect(late.welcome).toMatchObject({ place: place('latest'), states: { 'poll:activation': { counts: [2, 5] } }, presenter: true });
+  });
+
+  it('brings a digit from a phone on one process to the presenter on the other, and its reply back', async () => {
+    const key = freshKey();
+    const { socket: deck, welcome } = await presenter(a.url, key);
+    const { socket: follower, welcome: phoneWelcome } = await phone(b.url, { room: welcome.room });
+    const digit = next(deck, 'digit');
+    follower.emit('digit', { pixels: pixels(), label: 6 });
+    expect(await digit).toEqual({ from: phoneWelcome.phone, pixels: pixels(), label: 6 });
+    const reply = next(follower, 'reply');
+    deck.emit('reply', { to: phoneWelcome.phone!, kind: 'probabilities', value: [0.5, 0.5] });
+    expect(await reply).toEqual({ kind: 'probabilities', value: [0.5, 0.5] });
+  });
+
+  it('puts a second presenter window on the other process on standby, and its take-over replaces the first', async () => {
+    const key = freshKey();
+    const first = await presenter(a.url, key);
+    const { socket: follower } = await phone(b.url, { room: first.welcome.room });
+    const second = client(b.url, { role: 'presenter', key });
+    expect((await welcomed(second)).role).toBe('standby');
+    const replaced = next(first.socket, 'replaced');
+    const promoted = next(second, 'welcome');
+    second.emit('take-over', {});
+    expect((await promoted).role).toBe('presenter');
+    await replaced;
+    const moves = collect(follower, 'place');
+    first.socket.emit('place', place('old-window'));
+    second.emit('place', place('new-window'));
+    await until(() => moves.length === 1);
+    await sleep(100);
+    expect(moves).toEqual([place('new-window')]);
+  });
+
+  it('tells phones on the other process when the presenter leaves, and counts phones on both for the presenter', async () => {
+    const key = freshKey();
+    const { socket: deck, welcome } = await presenter(a.url, key);
+    const counts = collect(deck, 'room');
+    await phone(a.url, { room: welcome.room });
+    const { socket: follower } = await phone(b.url, { room: welcome.room });
+    await phone(b.url, { room: welcome.room });
+    await until(() => counts.at(-1)?.followers === 3, 3000, 'a count of three phones');
+    const gone = next(follower, 'presenter');
+    deck.disconnect();
+    expect(await gone).toEqual({ present: false });
+  });
+
+  it('notices a relay process that died with its presenter, and tells the phones on the others', async () => {
+    const key = freshKey();
+    const doomed = await startRelayProcess(redisUrl);
+    const { welcome } = await presenter(doomed.url, key);
+    const { socket: follower, welcome: phoneWelcome } = await phone(b.url, { room: welcome.room });
+    expect(phoneWelcome.presenter).toBe(true);
+    const gone = next(follower, 'presenter', 5000);
+    doomed.child.kill('SIGKILL');
+    expect(await gone).toEqual({ present: false });
+    expect((await phone(b.url, { room: welcome.room })).welcome.presenter).toBe(false);
+  });
+});
