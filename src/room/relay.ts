@@ -579,7 +579,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
         log(`A message could not be handled: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
-    // A client may send an event named "error"; without a listener, Node's EventEmitter would throw it.
+    // A client may send an event named "error", and Node's EventEmitter throws an "error" that nobody listens to.
+    // Socket.IO 4.8 listens already; this keeps it so whatever Socket.IO does next.
     socket.on('error', () => {});
     socket.on('disconnect', () => disconnect(conn));
     void room.loaded.then(() => {
