@@ -6,7 +6,7 @@
  * which allows only one running instance per project, and so would clash with
  * a presenter's `npm start` while the tests run.
  *
- *   node scripts/serve.ts [port] [--port N] [--host] [--dir dist] [--base /path/] [--no-isolation]
+ *   node scripts/serve.ts [port] [--port N] [--host] [--dir dist] [--base /path/] [--no-isolation] [--no-relay]
  *
  *   --port N         listen on port N (default 4321; 0 picks a free one)
  *   --host           listen on every network interface, for phones in the room
@@ -14,10 +14,17 @@
  *   --dir DIR        the built folder to serve (default DIST_DIR, else dist)
  *   --base PATH      the base path it was built for (default BASE_PATH, else /)
  *   --no-isolation   send no COOP/COEP/CORP headers, like a plain static host
+ *   --no-relay       no room: phones cannot follow the presenter (src/room/relay.ts)
  *
  * `<base>__deck/address.json` answers the addresses on the room's network
  * (none without --host), which the follow-along QR code encodes (src/deck/qr.ts).
+ *
+ * `<base>__room/` is the room's relay (src/room/relay.ts), through which
+ * phones follow the presenter. Its default room belongs to the presenter key:
+ * DECK_PRESENTER_KEY, or a new random one at each start, printed with the
+ * address to open on the projector and never written to a file.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +32,8 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sirv from 'sirv';
+import { MIN_KEY_LENGTH, roomPath } from '../src/room/protocol.ts';
+import { createRelay, type Relay } from '../src/room/relay.ts';
 import { ISOLATION_HEADERS, normalizeBase } from '../src/sw/isolation.ts';
 
 /** How to serve: what `node scripts/serve.ts` reads from its arguments and environment. */
@@ -39,6 +48,10 @@ export interface ServeOptions {
   host: boolean;
   /** Send the cross-origin isolation headers. */
   isolation: boolean;
+  /** Attach the room's relay (unless false). */
+  relay?: boolean;
+  /** The key of the relay's default room (DECK_PRESENTER_KEY); without it, a new random one at each start. */
+  presenterKey?: string;
 }
 
 /** A running server, and the addresses it can be reached at. */
@@ -50,6 +63,10 @@ export interface RunningServer {
   local: string;
   /** The addresses on the network, with the base path; empty unless listening with --host. */
   network: string[];
+  /** The address to open on the projector: the deck with the presenter's key; absent with --no-relay. */
+  presenterUrl?: string;
+  /** The room's relay; absent with --no-relay. */
+  relay?: Relay;
   /** Stops listening and closes open connections. */
   close(): Promise<void>;
 }
@@ -75,6 +92,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         dir: { type: 'string' },
         base: { type: 'string' },
         'no-isolation': { type: 'boolean', default: false },
+        'no-relay': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -86,16 +104,21 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535)
     throw new ServeError(`The port must be a number from 0 to 65535, not "${portText}".\n${USAGE}`);
+  const key = env.DECK_PRESENTER_KEY;
+  if (key !== undefined && key.length < MIN_KEY_LENGTH)
+    throw new ServeError(`DECK_PRESENTER_KEY must be at least ${MIN_KEY_LENGTH} characters long, so that nobody in the room can guess it.`);
   return {
     dir: values.dir ?? env.DIST_DIR ?? 'dist',
     base: normalizeBase(values.base ?? env.BASE_PATH ?? '/'),
     port,
     host: values.host,
     isolation: !values['no-isolation'],
+    ...(values['no-relay'] ? { relay: false } : {}),
+    ...(key === undefined ? {} : { presenterKey: key }),
   };
 }
 
-const USAGE = 'Usage: node scripts/serve.ts [port] [--port N] [--host] [--dir dist] [--base /path/] [--no-isolation]';
+const USAGE = 'Usage: node scripts/serve.ts [port] [--port N] [--host] [--dir dist] [--base /path/] [--no-isolation] [--no-relay]';
 
 /**
  * The addresses at which other machines on the network can reach a server on
@@ -155,6 +178,9 @@ export async function serve(options: ServeOptions, interfaces?: ReturnType<typeo
   };
 
   const server = createServer(handle);
+  // The relay answers its own path before `handle` sees the request, and only the deck's own origins.
+  const key = options.presenterKey ?? randomBytes(18).toString('base64url');
+  const relay = options.relay === false ? undefined : createRelay(server, { path: roomPath(base), presenterKey: key });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
@@ -170,24 +196,31 @@ export async function serve(options: ServeOptions, interfaces?: ReturnType<typeo
     // Without --host, only this machine can connect; with it, every interface (IPv6 and IPv4).
     if (options.host) server.listen(options.port, () => resolve());
     else server.listen(options.port, 'localhost', () => resolve());
+  }).catch(async (error: unknown) => {
+    await relay?.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   network = options.host ? networkAddresses(port, base, interfaces) : [];
+  const local = `http://localhost:${port}${base}`;
   return {
     server,
     port,
-    local: `http://localhost:${port}${base}`,
+    local,
     network,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    ...(relay ? { relay, presenterUrl: `${local}?presenter=${encodeURIComponent(key)}` } : {}),
+    close: async () => {
+      await relay?.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 
-/** The lines printed once the server listens, as `astro preview` prints its own. */
-export function banner(options: ServeOptions, running: Pick<RunningServer, 'local' | 'network'>): string[] {
+/** The lines printed once the server listens, as `astro preview` prints its own; the presenter's line only with the relay. */
+export function banner(options: ServeOptions, running: Pick<RunningServer, 'local' | 'network' | 'presenterUrl'>): string[] {
   const lines = [
     `Serving ${options.dir}/ ${options.isolation ? 'cross-origin isolated (COOP/COEP), so WebAssembly can use threads' : 'without isolation headers (--no-isolation), like a plain static host'}.`,
     `  Local:    ${running.local}`,
@@ -195,6 +228,11 @@ export function banner(options: ServeOptions, running: Pick<RunningServer, 'loca
   if (!options.host) lines.push('  Network:  use --host to serve the room too (npm start -- --host)');
   else if (running.network.length === 0) lines.push('  Network:  no network interface found; phones cannot reach this machine');
   else for (const address of running.network) lines.push(`  Network:  ${address}`);
+  if (running.presenterUrl !== undefined) {
+    lines.push(`  Presenter: ${running.presenterUrl}  (open this on the projector; keep it to yourself)`);
+    if (options.host && running.network.length > 0)
+      lines.push("  Phones:   open the Network address above, or scan the deck's follow-along QR code");
+  }
   return lines;
 }
 

@@ -1,17 +1,20 @@
 /**
  * The static server of `npm start`, the browser tests and the bench
  * (scripts/serve.ts): cross-origin isolation headers on every response, the
- * base path, the network addresses the follow-along QR code asks for, and
- * what it says when it cannot start. Each test starts a server on a free
- * port over a tiny built folder, fetches, and stops it.
+ * base path, the network addresses the follow-along QR code asks for, the
+ * room's relay under the base path, and what it says when it cannot start.
+ * Each test starts a server on a free port over a tiny built folder,
+ * fetches, and stops it.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io as connectTo, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { banner, networkAddresses, parseServeArgs, serve, ServeError, type RunningServer, type ServeOptions } from '../../scripts/serve.ts';
+import type { ClientToServer, ServerToClient, Welcome } from '../../src/room/protocol.ts';
 
 const ISOLATION = {
   'cross-origin-opener-policy': 'same-origin',
@@ -50,7 +53,10 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const sockets: Socket[] = [];
+
 afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
   await running?.close();
   running = undefined;
 });
@@ -67,6 +73,27 @@ const options = (overrides: Partial<ServeOptions> = {}): ServeOptions => ({
 async function start(overrides: Partial<ServeOptions> = {}): Promise<RunningServer> {
   running = await serve(options(overrides), INTERFACES);
   return running;
+}
+
+/** A Socket.IO client of the room, as a page served at `origin` would open it. */
+function roomClient(origin: string, path: string, auth: Record<string, unknown>, headers: Record<string, string> = { origin }) {
+  const socket: Socket<ServerToClient, ClientToServer> = connectTo(origin, {
+    path,
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: headers,
+  });
+  sockets.push(socket);
+  return socket;
+}
+
+function welcomed(socket: Socket<ServerToClient, ClientToServer>): Promise<Welcome> {
+  return new Promise((resolve, reject) => {
+    socket.once('welcome', resolve);
+    socket.once('connect_error', reject);
+  });
 }
 
 const isolationOf = (response: Response) => Object.fromEntries(Object.keys(ISOLATION).map((name) => [name, response.headers.get(name)]));
@@ -132,6 +159,46 @@ describe('the static server', () => {
     expect(await (await fetch(new URL('__deck/address.json', local))).json()).toEqual({ network: expected });
   });
 
+  it('attaches the room under the base path, where a phone follows the presenter who opened the deck with its key', async () => {
+    const key = 'serve-test-presenter-key-0123';
+    const { local, port, presenterUrl } = await start({ base: '/intro-to-deep-learning/', presenterKey: key });
+    expect(presenterUrl).toBe(`${local}?presenter=${key}`);
+    const origin = `http://localhost:${port}`;
+    const deck = roomClient(origin, '/intro-to-deep-learning/__room/', { role: 'presenter', key });
+    expect(await welcomed(deck)).toMatchObject({ role: 'presenter' });
+    const phone = roomClient(origin, '/intro-to-deep-learning/__room/', { role: 'follower', phone: 'serve-test-phone' });
+    expect(await welcomed(phone)).toMatchObject({ role: 'follower', presenter: true });
+    const moved = new Promise((resolve) => phone.once('place', resolve));
+    deck.emit('place', { slide: 'title', h: 0, v: 0, f: -1 });
+    expect(await moved).toEqual({ slide: 'title', h: 0, v: 0, f: -1 });
+  });
+
+  it("admits only the deck's own origin to the room", async () => {
+    const { port } = await start();
+    const auth = { role: 'follower', phone: 'serve-test-phone' };
+    await expect(
+      welcomed(roomClient(`http://localhost:${port}`, '/__room/', auth, { origin: 'https://elsewhere.example' })),
+    ).rejects.toThrow();
+    await expect(welcomed(roomClient(`http://localhost:${port}`, '/__room/', auth, {}))).rejects.toThrow();
+    await expect(welcomed(roomClient(`http://localhost:${port}`, '/__room/', auth))).resolves.toMatchObject({ role: 'follower' });
+  });
+
+  it('makes a new presenter key at each start unless one is given', async () => {
+    const first = (await start()).presenterUrl;
+    await running?.close();
+    const second = (await start()).presenterUrl;
+    expect(first).toMatch(/\?presenter=[A-Za-z0-9_-]{24}$/);
+    expect(second).toMatch(/\?presenter=[A-Za-z0-9_-]{24}$/);
+    expect(second).not.toBe(first);
+  });
+
+  it('serves no room with --no-relay', async () => {
+    const { local, presenterUrl, relay } = await start({ relay: false });
+    expect(presenterUrl).toBeUndefined();
+    expect(relay).toBeUndefined();
+    expect((await fetch(new URL('__room/?EIO=4&transport=polling', local))).status).toBe(404);
+  });
+
   it('says to build the site when the folder holds no build', async () => {
     await expect(serve(options({ dir: join(dir, 'nothing-here') }))).rejects.toThrow(
       /does not exist: build the site first with `npm run build`/,
@@ -176,6 +243,13 @@ describe("the server's command line", () => {
     expect(parseServeArgs(['--host', '--no-isolation'], {})).toMatchObject({ host: true, isolation: false });
   });
 
+  it('serves no room with --no-relay, and takes the presenter key from DECK_PRESENTER_KEY if it is long enough', () => {
+    expect(parseServeArgs(['--no-relay'], {})).toMatchObject({ relay: false });
+    expect(parseServeArgs([], {}).relay).not.toBe(false);
+    expect(parseServeArgs([], { DECK_PRESENTER_KEY: 'a-key-of-sixteen' }).presenterKey).toBe('a-key-of-sixteen');
+    expect(() => parseServeArgs([], { DECK_PRESENTER_KEY: 'too-short' })).toThrow(/DECK_PRESENTER_KEY must be at least 16 characters/);
+  });
+
   it('refuses an unknown option or a port that is not a number, and shows how to call it', () => {
     expect(() => parseServeArgs(['--hots'], {})).toThrow(/Unknown option '--hots'[\s\S]*Usage: node scripts\/serve\.ts/);
     expect(() => parseServeArgs(['--port', 'http'], {})).toThrow(/The port must be a number from 0 to 65535, not "http"/);
@@ -198,5 +272,20 @@ describe("the server's command line", () => {
     ]);
     const local = banner({ ...options(), dir: 'dist' }, { local: 'http://localhost:4321/', network: [] });
     expect(local.at(-1)).toBe('  Network:  use --host to serve the room too (npm start -- --host)');
+  });
+
+  it("prints the presenter's address with its key, and with --host where phones go", () => {
+    const presenterUrl = 'http://localhost:4321/?presenter=k3y';
+    const local = banner({ ...options(), dir: 'dist' }, { local: 'http://localhost:4321/', network: [], presenterUrl });
+    expect(local.at(-1)).toBe('  Presenter: http://localhost:4321/?presenter=k3y  (open this on the projector; keep it to yourself)');
+    const withHost = banner(
+      { ...options({ host: true }), dir: 'dist' },
+      { local: 'http://localhost:4321/', network: ['http://192.168.1.5:4321/'], presenterUrl },
+    );
+    expect(withHost.slice(-3)).toEqual([
+      '  Network:  http://192.168.1.5:4321/',
+      '  Presenter: http://localhost:4321/?presenter=k3y  (open this on the projector; keep it to yourself)',
+      "  Phones:   open the Network address above, or scan the deck's follow-along QR code",
+    ]);
   });
 });
