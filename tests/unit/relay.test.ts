@@ -10,6 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Place } from '../../src/room/protocol.ts';
 import { roomIdFor } from '../../src/room/relay.ts';
+import { parseRelayArgs, relayBanner, startRelayServer } from '../../scripts/relay.ts';
 import { cleanUp, client, collect, KEY, next, phone, pixels, presenter, sleep, startRelay, until, welcomed } from './room-helpers.ts';
 
 afterEach(cleanUp);
@@ -340,5 +341,51 @@ describe('restarts and privacy', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const secret of [KEY, id, roomIdFor(KEY), '127.0.0.1']) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/[A-Za-z0-9_-]{16,}/);
+  });
+});
+
+describe('the relay alone (scripts/relay.ts)', () => {
+  it('answers / with what it is and /healthz with counts only, and admits a deck published at an origin it was given', async () => {
+    const running = await startRelayServer(
+      parseRelayArgs(['--port', '0', '--origin', 'https://deck.example.org'], { DECK_PRESENTER_KEY: KEY }),
+    );
+    try {
+      const home = await fetch(running.local);
+      expect(home.headers.get('content-type')).toContain('text/plain');
+      expect(await home.text()).toMatch(/room relay/);
+      const deck = await presenter(running.local.replace(/\/$/, ''), KEY, { extraHeaders: { origin: 'https://deck.example.org' } });
+      expect(deck.welcome.role).toBe('presenter');
+      const foreign = client(
+        running.local,
+        { role: 'follower', phone: 'phone-elsewhere' },
+        { extraHeaders: { origin: 'https://other.example.org' } },
+      );
+      await expect(welcomed(foreign)).rejects.toThrow();
+      const health = (await (await fetch(new URL('healthz', running.local))).json()) as Record<string, unknown>;
+      expect(health).toMatchObject({ presenters: 1, rejected: { origin: 1 } });
+      expect(JSON.stringify(health)).not.toContain(KEY);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('reads origins from --origin and RELAY_ORIGINS, and refuses an origin with a path or a short key', () => {
+    const options = parseRelayArgs(['--origin', 'https://a.example.org', '--path', 'deck/__room'], {
+      RELAY_ORIGINS: 'https://b.example.org, https://a.example.org',
+    });
+    expect(options).toMatchObject({ port: 4322, origins: ['https://a.example.org', 'https://b.example.org'], path: '/deck/__room/' });
+    expect(() => parseRelayArgs(['--origin', 'https://a.example.org/deck/'], {})).toThrow(
+      /not an origin: write it as https:\/\/a\.example\.org/,
+    );
+    expect(() => parseRelayArgs([], { DECK_PRESENTER_KEY: 'short' })).toThrow(/at least 16 characters/);
+  });
+
+  it('prints a key it made up, so that the presenter can know it, but never a key it was given', () => {
+    const options = parseRelayArgs([], {});
+    const running = { local: 'http://localhost:4322/', network: ['http://192.168.1.5:4322/'], presenterKey: 'made-up-key-0123456789ab' };
+    const made = relayBanner(options, { ...running, keyIsNew: true });
+    expect(made.join('\n')).toContain('?presenter=made-up-key-0123456789ab');
+    expect(made.join('\n')).toContain('RELAY_URL=http://192.168.1.5:4322 npm run build');
+    expect(relayBanner(options, { ...running, keyIsNew: false }).join('\n')).not.toContain('made-up-key-0123456789ab');
   });
 });
