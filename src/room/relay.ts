@@ -52,6 +52,7 @@ import {
   MAX_PAYLOAD_BYTES,
   MAX_STATES,
   MESSAGES,
+  MIN_KEY_LENGTH,
   type ClientEvent,
   type Payload,
   type Place,
@@ -489,7 +490,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     tellOthers('relay:claim', room.id, claim);
     if (!wasPresent) audience(room).emit('presenter', { present: true });
     socket.emit('welcome', welcome(conn));
-    room.sent = JSON.stringify(countsOf(room));
+    // The next tick tells it the room's counts, dropped messages included, which the welcome does not carry.
+    room.sent = '';
   }
 
   function release(conn: Conn): void {
@@ -518,10 +520,12 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     socket.handshake.auth = {};
     try {
       if (!parsed.success) {
+        const field = parsed.error.issues[0]?.path[0];
+        if (role === 'presenter') throw new Refusal(`A presenter key must be ${MIN_KEY_LENGTH} to 256 characters long.`);
+        if (role === 'follower' && field === 'room')
+          throw new Refusal("That room id is not one this relay gives: use the presenter's link or QR code as it is.");
         throw new Refusal(
-          role === 'presenter'
-            ? 'A presenter key must be at least 16 characters long.'
-            : "The relay needs to know who is connecting: { role: 'presenter', key } for the presenter's deck, or { role: 'follower', phone } for a phone, where phone is 8 to 40 letters, digits, '-' or '_'.",
+          "The relay needs to know who is connecting: { role: 'presenter', key } for the presenter's deck, or { role: 'follower', phone } for a phone, where phone is 8 to 40 letters, digits, '-' or '_'.",
         );
       }
       const auth = parsed.data;

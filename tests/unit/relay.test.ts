@@ -122,8 +122,9 @@ describe('who may say what', () => {
   it('says why it refuses a handshake: no default room, a short key, or no phone id', async () => {
     const { url } = await startRelay({ presenterKey: undefined });
     await expect(welcomed(client(url, { role: 'follower', phone: 'phone-without-room' }))).rejects.toThrow(/no default room/);
-    await expect(welcomed(client(url, { role: 'presenter', key: 'short' }))).rejects.toThrow(/at least 16 characters/);
+    await expect(welcomed(client(url, { role: 'presenter', key: 'short' }))).rejects.toThrow(/16 to 256 characters/);
     await expect(welcomed(client(url, { role: 'follower' }))).rejects.toThrow(/who is connecting/);
+    await expect(welcomed(client(url, { role: 'follower', phone: 'a-good-phone-id', room: 'not a room' }))).rejects.toThrow(/room id/);
     const { welcome } = await presenter(url, 'another-presenter-key-42');
     await expect(phone(url, { room: welcome.room })).resolves.toMatchObject({ welcome: { role: 'follower', room: welcome.room } });
   });
