@@ -172,7 +172,7 @@ export interface RelayStats {
   forwarded: number;
   /** Messages answered with `refused`. */
   refused: number;
-  /** Messages dropped: not the sender's to send, not in shape, too fast, or too large. */
+  /** Messages dropped: not the sender's to send, not in shape, too fast, or too large (over Socket.IO's buffer too, which closes the connection). */
   dropped: { unknown: number; invalid: number; limited: number; oversize: number };
   /** Connections turned away: a foreign or missing Origin, a bad handshake, or the relay full. */
   rejected: { origin: number; handshake: number; full: number };
@@ -586,7 +586,12 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     // A client may send an event named "error", and Node's EventEmitter throws an "error" that nobody listens to.
     // Socket.IO 4.8 listens already; this keeps it so whatever Socket.IO does next.
     socket.on('error', () => {});
-    socket.on('disconnect', () => disconnect(conn));
+    socket.on('disconnect', (reason, description: unknown) => {
+      conn.closed = true;
+      // A message over Socket.IO's buffer closes the connection before any handler sees it: count it here.
+      if (reason === 'transport error' && description instanceof Error && /payload/i.test(description.message)) drop(conn, 'oversize');
+      disconnect(conn);
+    });
     void room.loaded.then(() => {
       try {
         settle(conn);

@@ -104,6 +104,20 @@ describe('who may say what', () => {
     expect(forwarded).toEqual([]);
   });
 
+  it("closes a phone that sends more than Socket.IO's buffer holds, counts it as oversize, and serves the others on", async () => {
+    const { url, relay } = await startRelay();
+    const { socket: deck } = await presenter(url);
+    const greedy = await phone(url);
+    const other = await phone(url);
+    const closed = new Promise((resolve) => greedy.socket.once('disconnect', resolve));
+    greedy.socket.emit('digit', { pixels: 'x'.repeat(100 * 1024) as unknown as number[], label: 1 });
+    await closed;
+    await until(() => relay.stats().dropped.oversize === 1);
+    const arriving = next(other.socket, 'place');
+    deck.emit('place', place('still-here'));
+    expect(await arriving).toEqual(place('still-here'));
+  });
+
   it('refuses a page from a foreign origin, and admits the page from its own origin and the configured ones', async () => {
     const { url, port, relay } = await startRelay({ allowNoOrigin: false, origins: ['https://deck.example.org'] });
     const attempt = (origin?: string) =>
