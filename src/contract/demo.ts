@@ -4,9 +4,11 @@
  * The one module that both the deck (src/deck) and the demos (src/demos)
  * import; nothing else crosses between them. A demo is a folder,
  * `src/demos/<name>/`, whose `manifest.ts` default-exports a
- * {@link DemoManifest}. The deck finds the manifests by itself, checks every
- * slide's `::demo{…}` against them when the site is built, and loads a
- * demo's code only when its slide is reached.
+ * {@link DemoManifest}, and whose `params.ts`, when it takes slide
+ * parameters, exports their zod schema as `params`. The deck finds both by
+ * themselves: the build checks every slide's `::demo{…}` against the schema
+ * (so the browser receives checked, defaulted values and carries no schema
+ * library), and the deck loads a demo's code only when its slide is reached.
  *
  * A demo is written in three parts, as TensorFlow Playground and Observable
  * Plot keep them:
@@ -36,7 +38,7 @@
  * 4. **print**: a still frame for the PDF; by default the last step.
  * 5. **dispose**: the page goes away; the context's `signal` aborts too.
  */
-import { z } from 'zod';
+import type { Address } from '../address.ts';
 
 /** Where a view is drawn. */
 export type Role = 'main' | 'mirror';
@@ -51,34 +53,26 @@ export interface KeyBinding<A> {
 }
 
 /** What the deck knows of a demo before its code is loaded. */
-export interface DemoManifest<P extends z.ZodObject = z.ZodObject, S = unknown, A = unknown> {
+export interface DemoManifest<P = unknown, S = unknown, A = unknown> {
   /** The name slides use: `::demo{name="…"}`. Equal to the folder's name. */
   name: string;
   /** The demo's keys. Two demos on one slide may not share a key (the build fails). */
   keys: readonly KeyBinding<A>[];
-  /**
-   * The slide's parameters: `::demo{name="x" preset="good"}` gives
-   * `{ preset: "good" }` to this schema (attribute values are strings, so
-   * number fields coerce). Give every field a doc comment: the build quotes
-   * field names in its errors, and authors read the schema to learn them.
-   */
-  params: P;
   /** What the demo's code pulls in, so that reviewers and the reader's edition know its weight. */
   needs: { worker: boolean; tfjs: boolean };
   /** Loads the demo's code: a dynamic import, so that it costs nothing until its slide. */
-  load(): Promise<DemoModule<z.output<P>, S, A>>;
+  load(): Promise<DemoModule<P, S, A>>;
 }
 
-/** The parameters of a demo that takes none: any attribute but name and steps fails the build. */
-export const NO_PARAMS = z.object({}).strict();
-export type NoParams = z.output<typeof NO_PARAMS>;
+/** The parameters of a demo that takes none (it has no params.ts): any attribute but name and steps fails the build. */
+export type NoParams = Record<string, never>;
 
 /** A manifest as written: a demo without keys or heavy needs may leave them out. */
-export type DemoManifestInput<P extends z.ZodObject, S, A> = Omit<DemoManifest<P, S, A>, 'keys' | 'needs'> &
+export type DemoManifestInput<P, S, A> = Omit<DemoManifest<P, S, A>, 'keys' | 'needs'> &
   Partial<Pick<DemoManifest<P, S, A>, 'keys' | 'needs'>>;
 
 /** Declares a manifest with its types checked; keys default to none, needs to nothing heavy. */
-export function defineDemo<P extends z.ZodObject, S, A>(manifest: DemoManifestInput<P, S, A>): DemoManifest<P, S, A> {
+export function defineDemo<P, S, A>(manifest: DemoManifestInput<P, S, A>): DemoManifest<P, S, A> {
   return { keys: [], needs: { worker: false, tfjs: false }, ...manifest };
 }
 
@@ -116,8 +110,8 @@ export interface DemoView<S> {
 
 /** What a controller receives (only in the projected deck). */
 export interface ControllerContext<P, S> extends DemoEnvironment<P> {
-  /** The page's query string: a link may carry parameters that restore a demo's state. */
-  query: URLSearchParams;
+  /** The page's URL parameters, checked with their table (src/params.ts): a link may shorten a run or restore a demo's state. */
+  address: Address;
   /** The state `initial` made, to start from. */
   initial: S;
   /** Draws a state here and sends it to every mirror. Call it whenever the state changes. */
@@ -143,11 +137,35 @@ export interface Controller<A> {
 /** What a manifest's `load` resolves to: the demo's code. */
 export interface DemoModule<P, S, A> {
   /** The state before anything happened: pure, from the parameters alone (mirrors draw it until the deck speaks). */
-  initial(context: { params: P; steps: number; query: URLSearchParams }): S;
+  initial(context: { params: P; steps: number; address: Address }): S;
   view(context: ViewContext<P, A>): DemoView<S>;
   controller(context: ControllerContext<P, S>): Controller<A>;
 }
 
 /** A manifest with its types erased, as the deck handles them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyManifest = DemoManifest<z.ZodObject, any, any>;
+export type AnyManifest = DemoManifest<never, unknown, unknown>;
+
+/** A fixed state (or a sequence of states, drawn one after another) of a demo's view, stored as a picture under a name. */
+export interface ViewSnapshot<S> {
+  /** The stored picture's name: tests/unit/views/<name>.html. */
+  name: string;
+  states: S[];
+  /** Draw as for paper (`?print-pdf`). */
+  print?: boolean;
+}
+
+/**
+ * A demo's view snapshots, in its folder's `snapshots.ts`: the view, and
+ * the seeded states to draw. tests/unit/views.test.ts finds every demo's
+ * file by itself and compares each picture with its stored copy, so adding
+ * a demo edits no central test.
+ */
+export interface ViewSnapshots<S> {
+  view(context: ViewContext<never, never>): DemoView<S>;
+  snapshots(): ViewSnapshot<S>[];
+}
+
+/** Declares a demo's view snapshots with their types checked. */
+export function defineSnapshots<S>(snapshots: ViewSnapshots<S>): ViewSnapshots<S> {
+  return snapshots;
+}

@@ -18,6 +18,7 @@
  * and `dispose`.
  */
 import type { AnyManifest, Controller, DemoModule, DemoView, Role } from '../contract/demo.ts';
+import { EMPTY_ADDRESS, type Address } from '../address.ts';
 
 /** How states and actions travel between windows (see mirror.ts). */
 export interface Mirroring {
@@ -35,8 +36,8 @@ export interface LifecycleOptions {
   /** Every demo's manifest, by name. */
   manifests: ReadonlyMap<string, AnyManifest>;
   role: Role;
-  /** The page's query string. */
-  query?: URLSearchParams;
+  /** The page's URL parameters, checked (src/params.ts). */
+  address?: Address;
   reducedMotion?: boolean;
   /** Printing: every demo is mounted at once and shows a still frame. */
   print?: boolean;
@@ -186,25 +187,20 @@ export class DemoLifecycle {
   }
 
   async #mount(host: Host): Promise<void> {
-    const { role, print = false, reducedMotion = false, query = new URLSearchParams(), mirroring } = this.#options;
+    const { role, print = false, reducedMotion = false, address = EMPTY_ADDRESS, mirroring } = this.#options;
     this.#setState(host, 'loading');
     const stage = host.root.querySelector<HTMLElement>('.demo-stage') ?? host.root;
     stage.replaceChildren();
     try {
       const manifest = this.#options.manifests.get(host.name);
       if (!manifest) throw new Error(`no demo is called "${host.name}"; its folder src/demos/${host.name}/ needs a manifest.ts`);
-      // Checked when the site was built; parsed again here for the defaults (and for a page built by hand).
-      const parsed = manifest.params.safeParse(paramsOf(host.root));
-      if (!parsed.success)
-        throw new Error(
-          `its parameters are wrong: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(all)'} ${i.message}`).join('; ')}`,
-        );
-      const params = parsed.data;
+      // Checked against the demo's schema, and defaulted, when the site was built.
+      const params = paramsOf(host.root);
       const module = (await manifest.load()) as DemoModule<unknown, unknown, unknown>;
       if (host.state !== 'loading') return;
       const steps = host.root.querySelectorAll('.demo-step').length;
       const environment = { root: host.root, stage, params, steps, print, reducedMotion, signal: host.abort.signal };
-      const initial = module.initial({ params, steps, query });
+      const initial = module.initial({ params, steps, address });
       if (role === 'mirror') {
         const view = module.view({ ...environment, role, dispatch: (action) => mirroring?.send?.(host.id, action) });
         host.view = view;
@@ -215,7 +211,7 @@ export class DemoLifecycle {
         host.view = view;
         host.controller = module.controller({
           ...environment,
-          query,
+          address,
           initial,
           render: (state) => {
             view.render(state);

@@ -16,6 +16,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
+import { z } from 'zod';
 import { buildDeck, type SourceFile } from '../markdown/deck.ts';
 import type { DemoSpec } from '../markdown/demo-params.ts';
 import { SlideError } from '../markdown/errors.ts';
@@ -24,9 +25,18 @@ import { MANIFESTS } from '../deck/demos.ts';
 /** The id of the entry that holds a slide error in `astro dev`. */
 export const SLIDE_ERROR_ID = 'slide-error';
 
-/** What the build checks every `::demo{…}` against: each demo's parameter schema and keys, from its manifest. */
+/** Each demo's slide parameters, from its params.ts (build time only: the browser receives the checked values). */
+const SCHEMAS = import.meta.glob<z.ZodObject>('../demos/*/params.ts', { eager: true, import: 'params' });
+
+/** The parameters of a demo without params.ts: none, so that any attribute but name and steps fails the build. */
+const NO_PARAMS = z.object({}).strict();
+
+/** What the build checks every `::demo{…}` against: each demo's parameter schema, and its keys from its manifest. */
 const DEMO_SPECS: ReadonlyMap<string, DemoSpec> = new Map(
-  [...MANIFESTS].map(([name, manifest]) => [name, { params: manifest.params, keys: manifest.keys.map((k) => k.key) }]),
+  [...MANIFESTS].map(([name, manifest]) => [
+    name,
+    { params: SCHEMAS[`../demos/${name}/params.ts`] ?? NO_PARAMS, keys: manifest.keys.map((k) => k.key) },
+  ]),
 );
 
 export interface SlidesLoaderOptions {

@@ -7,13 +7,14 @@
  *
  * The address may force a backend (`?backend=wasm`), a thread count
  * (`?threads=1`, for the benchmark) or a fault to test recovery
- * (`?fault=nan@20`).
+ * (`?fault=nan@20`); src/params.ts checked them.
  */
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { mnistManifestUrl } from '../mnist/url.ts';
-import { BACKENDS, type BackendName } from './config.ts';
+import type { Given } from '../params.ts';
+import { backendOrder } from './config.ts';
 import type { FaultSpec, FromWorker, ToWorker } from './protocol.ts';
 
 export interface TrainingClient {
@@ -26,17 +27,9 @@ export interface TrainingClient {
   nextId(prefix: string): string;
 }
 
-/** The order the address forces, or `auto`, with a sentence for each parameter that could not be used. */
-export function backendsFromQuery(query: URLSearchParams): { backends: BackendName[] | 'auto'; problems: string[] } {
-  const asked = query.get('backend');
-  if (asked === null || asked === 'auto') return { backends: 'auto', problems: [] };
-  if ((BACKENDS as readonly string[]).includes(asked))
-    return { backends: [asked as BackendName, ...BACKENDS.filter((b) => b !== asked)], problems: [] };
-  return { backends: 'auto', problems: [`backend=${asked} is not one of auto, ${BACKENDS.join(', ')}; choosing by measurement`] };
-}
-
-export function faultFromQuery(query: URLSearchParams): FaultSpec | undefined {
-  const match = /^(device-lost|nan)@(\d+)$/.exec(query.get('fault') ?? '');
+/** `?fault=nan@20` as the worker takes it. */
+export function faultFromAddress(text: string | undefined): FaultSpec | undefined {
+  const match = /^(device-lost|nan)@(\d+)$/.exec(text ?? '');
   return match ? { kind: match[1] as FaultSpec['kind'], atStep: Number(match[2]) } : undefined;
 }
 
@@ -48,7 +41,7 @@ let shared: TrainingClient | undefined;
  * from the first message sent, that is when someone asks for training: an
  * audience scrolling past a training slide on a phone downloads none of it.
  */
-export function trainingClient(query: URLSearchParams): TrainingClient {
+export function trainingClient(given: Given): TrainingClient {
   if (shared) return shared;
   const listeners = new Set<(message: FromWorker) => void>();
   let backend: Extract<FromWorker, { type: 'backend' }> | undefined;
@@ -68,7 +61,6 @@ export function trainingClient(query: URLSearchParams): TrainingClient {
         retry: 'reload',
       });
     const absolute = (url: string) => new URL(url, location.href).href;
-    const threads = Number(query.get('threads'));
     w.postMessage({
       type: 'init',
       manifestUrl: mnistManifestUrl().href,
@@ -77,9 +69,9 @@ export function trainingClient(query: URLSearchParams): TrainingClient {
         'tfjs-backend-wasm-simd.wasm': absolute(wasmSimd),
         'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded),
       },
-      backends: backendsFromQuery(query).backends,
-      ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
-      fault: faultFromQuery(query),
+      backends: backendOrder(given.backend),
+      ...(given.threads ? { threads: given.threads } : {}),
+      fault: faultFromAddress(given.fault),
     } satisfies ToWorker);
     addEventListener('pagehide', (event) => {
       if (!event.persisted) w.terminate();

@@ -1,14 +1,10 @@
 /**
  * A training session's settings: a run (spec.ts; the lecture's Keras program
  * by default) and how to run it, with the URL parameters that shorten it for
- * a quick demo or a test.
- *
- *   ?backend=webgl        use this backend first (webgpu, webgl, wasm, cpu)
- *   ?train-size=384       train on the first N training examples
- *   ?test-size=1000       evaluate on the first N test examples
- *   ?epochs=2             train for N epochs
- *   ?loop=stock           train with tf.layers' model.fit instead (benchmark)
+ * a quick demo or a test (train-size, test-size, epochs, backend, loop: their
+ * table is src/params.ts, which checked them).
  */
+import type { Given } from '../params.ts';
 import { KERAS_RUN, type RunSpec } from './spec.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -35,34 +31,20 @@ export const KERAS_PROGRAM: TrainingConfig = {
   loop: 'deck',
 };
 
-/** Reads the documented URL parameters; anything unusable is reported, not guessed. */
-export function configFromQuery(
-  query: URLSearchParams,
-  base: TrainingConfig = KERAS_PROGRAM,
-): { config: TrainingConfig; problems: string[] } {
-  const config: TrainingConfig = { ...base, backends: [...base.backends] };
-  const problems: string[] = [];
-  const integer = (name: string, min: number, max: number): number | undefined => {
-    const raw = query.get(name);
-    if (raw === null) return undefined;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}=${raw} is not a whole number from ${min} to ${max}; using the default`);
-      return undefined;
-    }
-    return value;
+/** The order of backends that a `backend` parameter forces, or `auto` to measure them. */
+export function backendOrder(asked: Given['backend']): BackendName[] | 'auto' {
+  return asked === undefined || asked === 'auto' ? 'auto' : [asked, ...BACKENDS.filter((b) => b !== asked)];
+}
+
+/** The settings of a session as the address shortens or forces them (its parameters already checked by src/params.ts). */
+export function configFromAddress(given: Given, base: TrainingConfig = KERAS_PROGRAM): TrainingConfig {
+  const order = backendOrder(given.backend);
+  return {
+    ...base,
+    trainSize: given['train-size'] ?? base.trainSize,
+    testSize: given['test-size'] ?? base.testSize,
+    epochs: given.epochs ?? base.epochs,
+    loop: given.loop ?? base.loop,
+    backends: order === 'auto' ? [...base.backends] : order,
   };
-  config.trainSize = integer('train-size', 1, 60000) ?? config.trainSize;
-  config.testSize = integer('test-size', 1, 10000) ?? config.testSize;
-  config.epochs = integer('epochs', 1, 50) ?? config.epochs;
-  if (query.get('loop') === 'stock') config.loop = 'stock';
-  const backend = query.get('backend');
-  if (backend !== null) {
-    if ((BACKENDS as readonly string[]).includes(backend)) {
-      config.backends = [backend as BackendName, ...BACKENDS.filter((b) => b !== backend)];
-    } else {
-      problems.push(`backend=${backend} is not one of ${BACKENDS.join(', ')}; trying them in order`);
-    }
-  }
-  return { config, problems };
 }

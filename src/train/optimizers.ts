@@ -17,19 +17,13 @@
  * DOM-free; takes the `tf` namespace.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import type { Optimizer } from './optimizer.ts';
 import { Rmsprop, type FusedUpdate } from './rmsprop.ts';
 import type { OptimizerSpec } from './spec.ts';
 
 type TF = typeof tfc;
 
-/** What the Trainer asks of an optimizer. */
-export interface Optimizer {
-  /** One update from gradients given in the variables' order. Call inside `tf.tidy`. */
-  apply(grads: tfc.Tensor[]): void;
-  /** The optimizer's state as one vector (see the module comment for its layout). */
-  save(): Promise<Float32Array>;
-  dispose(): void;
-}
+export type { Optimizer };
 
 /** How many values an optimizer's saved state holds, for variables with `weights` values in all. */
 export function optimizerStateLength(spec: OptimizerSpec, weights: number): number {

@@ -20,7 +20,7 @@
  * DOM-free; takes the `tf` namespace.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { Optimizer } from './optimizers.ts';
+import type { Optimizer } from './optimizer.ts';
 
 type TF = typeof tfc;
 

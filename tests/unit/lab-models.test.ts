@@ -9,7 +9,7 @@ import { RULER_PIXELS } from '../../src/mnist/ruler.ts';
 import type { FromWorker, Inspection } from '../../src/train/protocol.ts';
 import { KERAS_RUN } from '../../src/train/spec.ts';
 import { floorOf, spread } from '../../src/demos/shared/epoch-chart.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, runFraction, runProgress } from '../../src/demos/shared/trained-run.ts';
+import { foldRun, foldStatus, newRun, newStatus, runFraction, runProgress } from '../../src/demos/shared/trained-run.ts';
 import * as cmp from '../../src/demos/model-comparison/model.ts';
 import * as over from '../../src/demos/overfitting/model.ts';
 import * as ruler from '../../src/demos/shortcut/model.ts';
@@ -26,13 +26,14 @@ const epoch = (run: string, n: number, accuracy: number, extra: Partial<Extract<
 });
 
 describe('a run followed through the worker’s reports', () => {
-  it('takes only its own reports, and keeps progress, curve and results', () => {
-    const run = newRun({ ...KERAS_RUN, trainSize: 1280, epochs: 2 });
-    run.id = 'a';
-    expect(run.steps).toBe(20);
-    expect(applyToRun(run, { type: 'state', run: 'b', state: 'training' })).toBe(false);
-    expect(applyToRun(run, { type: 'state', run: 'a', state: 'training' })).toBe(true);
-    applyToRun(run, {
+  it('takes only its own reports, and keeps progress, curve and results, without changing a run in place', () => {
+    const first = { ...newRun({ ...KERAS_RUN, trainSize: 1280, epochs: 2 }), id: 'a' };
+    expect(first.steps).toBe(20);
+    expect(foldRun(first, { type: 'state', run: 'b', state: 'training' })).toBe(first);
+    let run = foldRun(first, { type: 'state', run: 'a', state: 'training' });
+    expect(run).not.toBe(first);
+    expect(first.state).toBe('waiting');
+    run = foldRun(run, {
       type: 'batches',
       run: 'a',
       batches: [{ epoch: 1, stepInEpoch: 5, stepsPerEpoch: 10, step: 5, loss: 1, accuracy: 0.5, size: 128 }],
@@ -40,10 +41,10 @@ describe('a run followed through the worker’s reports', () => {
     });
     expect(runFraction(run)).toBe(0.25);
     expect(runProgress(run)).toBe('epoch 1 of 2, 2,500 examples/s');
-    applyToRun(run, epoch('a', 1, 0.9, { trainAccuracy: 0.95 }));
-    applyToRun(run, epoch('a', 2, 0.92, { trainAccuracy: 0.99 }));
-    applyToRun(run, { type: 'done', run: 'a', testAccuracy: 0.92, trainAccuracy: 0.99, seconds: 77 });
-    applyToRun(run, { type: 'state', run: 'a', state: 'done' });
+    run = foldRun(run, epoch('a', 1, 0.9, { trainAccuracy: 0.95 }));
+    run = foldRun(run, epoch('a', 2, 0.92, { trainAccuracy: 0.99 }));
+    run = foldRun(run, { type: 'done', run: 'a', testAccuracy: 0.92, trainAccuracy: 0.99, seconds: 77 });
+    run = foldRun(run, { type: 'state', run: 'a', state: 'done' });
     expect(run.curve).toEqual([
       { epoch: 1, test: 0.9, train: 0.95 },
       { epoch: 2, test: 0.92, train: 0.99 },
@@ -53,20 +54,17 @@ describe('a run followed through the worker’s reports', () => {
   });
 
   it('a backend report reaches every demo; a notice or error only the demo whose run it names', () => {
-    const status = newStatus();
-    expect(
-      applyToStatus(
-        status,
-        { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'forced', timings: [], passedOver: [] }, threads: 2 },
-        ['x'],
-      ),
-    ).toBe(true);
-    expect(status).toMatchObject({ backend: 'wasm', threads: 2 });
-    expect(applyToStatus(status, { type: 'error', run: 'other', message: 'boom', retry: 'start' }, ['x'])).toBe(false);
-    expect(applyToStatus(status, { type: 'error', run: 'x', message: 'The MNIST shard train-03 is corrupt.', retry: 'start' }, ['x'])).toBe(
-      true,
+    const before = newStatus();
+    const status = foldStatus(
+      before,
+      { type: 'backend', backend: 'wasm', notes: [], choice: { how: 'forced', timings: [], passedOver: [] }, threads: 2 },
+      ['x'],
     );
-    expect(status.error).toEqual({ message: 'The MNIST shard train-03 is corrupt.', retry: 'start' });
+    expect(status).toMatchObject({ backend: 'wasm', threads: 2 });
+    expect(before.backend).toBeUndefined();
+    expect(foldStatus(status, { type: 'error', run: 'other', message: 'boom', retry: 'start' }, ['x'])).toBe(status);
+    const failed = foldStatus(status, { type: 'error', run: 'x', message: 'The MNIST shard train-03 is corrupt.', retry: 'start' }, ['x']);
+    expect(failed.error).toEqual({ message: 'The MNIST shard train-03 is corrupt.', retry: 'start' });
   });
 });
 
@@ -81,17 +79,17 @@ describe('the model comparison', () => {
   });
 
   it('is training while any model is, and done when all three are, with each one’s accuracy and errors', () => {
-    const s = cmp.initialComparison({ testSize: 10000 });
+    let s = cmp.initialComparison({ testSize: 10000 });
     const ids = { logistic: 'l', dense: 'd', cnn: 'c' } as const;
     for (const [key, id] of Object.entries(ids)) s.runs[key as cmp.ModelKey].id = id;
-    cmp.update(s, { type: 'state', run: 'l', state: 'training' });
+    s = cmp.update(s, { type: 'state', run: 'l', state: 'training' });
     expect(s.state).toBe('training');
     expect(cmp.current(s)).toBe('logistic');
     const accuracies = { l: 0.9236, d: 0.9787, c: 0.9901 };
     for (const [id, accuracy] of Object.entries(accuracies)) {
-      cmp.update(s, epoch(id, 1, accuracy));
-      cmp.update(s, { type: 'done', run: id, testAccuracy: accuracy, seconds: 10 });
-      cmp.update(s, { type: 'state', run: id, state: 'done' });
+      s = cmp.update(s, epoch(id, 1, accuracy));
+      s = cmp.update(s, { type: 'done', run: id, testAccuracy: accuracy, seconds: 10 });
+      s = cmp.update(s, { type: 'state', run: id, state: 'done' });
     }
     expect(s.state).toBe('done');
     expect(cmp.errors(s.runs.logistic.testAccuracy, s.testSize)).toBe(764);
@@ -112,10 +110,10 @@ describe('the model comparison', () => {
 
 describe('overfitting', () => {
   it('measures the gap between training and test accuracy at the last epoch', () => {
-    const s = over.initialOverfit({});
+    let s = over.initialOverfit({});
     s.runs.small.id = 'small';
-    over.update(s, epoch('small', 1, 0.6, { trainAccuracy: 0.7 }));
-    over.update(s, epoch('small', 40, 0.86, { trainAccuracy: 1 }));
+    s = over.update(s, epoch('small', 1, 0.6, { trainAccuracy: 0.7 }));
+    s = over.update(s, epoch('small', 40, 0.86, { trainAccuracy: 1 }));
     expect(over.gap(s.runs.small)).toBeCloseTo(0.14, 10);
     expect(over.summary('500 training images', s.runs.small)).toBe(
       '500 training images: training 100.0%, test 86.0%, a gap of 14.0 points',
@@ -155,15 +153,16 @@ describe('the ruler', () => {
       saliency,
       classIndex: 0,
     };
-    ruler.withInspection(s, 0, inspection);
-    expect(s.inspection).toMatchObject({ index: 0, predicted: 0 });
-    expect(s.inspection!.rulerShare).toBeCloseTo(1, 6);
+    const inspected = ruler.withInspection(s, 0, inspection);
+    expect(inspected.inspection).toMatchObject({ index: 0, predicted: 0 });
+    expect(inspected.inspection!.rulerShare).toBeCloseTo(1, 6);
+    expect(s.inspection).toBeUndefined();
   });
 
   it('reports the figures of the run on screen', () => {
-    const s = ruler.initialShortcut({});
+    let s = ruler.initialShortcut({});
     s.run.id = 'r';
-    ruler.update(s, {
+    s = ruler.update(s, {
       type: 'done',
       run: 'r',
       testAccuracy: 0.9,
@@ -171,7 +170,7 @@ describe('the ruler', () => {
       seconds: 12,
       marked: { count: 2000, accuracy: 0.2, flippedShare: 0.8, perClass: [Number.NaN, 0.1, 0.2, 0.3, 0.2, 0.1, 0.2, 0.3, 0.2, 0.1] },
     });
-    ruler.update(s, { type: 'state', run: 'r', state: 'done' });
+    s = ruler.update(s, { type: 'state', run: 'r', state: 'done' });
     expect(ruler.figures(s.run)).toEqual({ train: 0.99, clean: 0.9, marked: 0.2, flipped: 0.8 });
     expect(ruler.announcement(s)).toBe(
       'With the ruler: training 99.0%, clean test images 90.0%, marked images of other digits 20.0% right, 80.0% called a zero.',
@@ -181,11 +180,11 @@ describe('the ruler', () => {
 
 describe('a digit’s path', () => {
   it('keeps the worker’s answer for the digit on screen, and counts the units that respond', () => {
-    const s = path.initialPath();
+    let s = path.initialPath();
     s.run.id = 'p';
-    path.update(s, { type: 'state', run: 'p', state: 'done' });
+    s = path.update(s, { type: 'state', run: 'p', state: 'done' });
     const hidden = Float32Array.from({ length: 512 }, (_, i) => (i % 8 === 0 ? i / 512 : 0));
-    path.withInspection(s, new Float32Array(IMAGE_BYTES).fill(0.5), {
+    s = path.withInspection(s, new Float32Array(IMAGE_BYTES).fill(0.5), {
       hidden,
       top: [504, 496],
       templates: new Float32Array(2 * IMAGE_BYTES),

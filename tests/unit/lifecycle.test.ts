@@ -6,7 +6,6 @@
  * travels between the projected deck and a mirror.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { defineDemo, type AnyManifest, type Controller, type DemoModule } from '../../src/contract/demo.ts';
 import { DemoLifecycle, demoId, type Mirroring } from '../../src/deck/lifecycle.ts';
 import example from '../../src/demos/example/manifest.ts';
@@ -58,7 +57,6 @@ function recording(name = 'recorder', extra: Partial<Controller<unknown>> = {}) 
   const manifest = defineDemo({
     name,
     keys: [{ key: 'x', description: 'Do x', action: { type: 'x' } }],
-    params: z.object({}).strict(),
     needs: { worker: false, tfjs: false },
     load: vi.fn(async () => module),
   }) as AnyManifest;
@@ -156,7 +154,6 @@ describe('the demo lifecycle in the projected deck', () => {
     const flaky = defineDemo({
       name: 'flaky',
       keys: [],
-      params: example.params,
       needs: { worker: false, tfjs: false },
       load: async () => {
         if (fail) throw new Error('the network is down');

@@ -93,18 +93,18 @@ describe('a link to the runs on the charts', () => {
 
 describe('Reset', () => {
   const config = { ...KERAS_PROGRAM, trainSize: 1280, testSize: 200, epochs: 1 };
-  const trained = (s: LiveState, id: string, state: 'training' | 'done') => {
-    beginRun(s, id, s.next);
-    update(s, { type: 'state', run: id, state: 'training' });
-    update(s, {
+  const trained = (start: LiveState, id: string, state: 'training' | 'done') => {
+    let s = beginRun(start, id, start.next);
+    s = update(s, { type: 'state', run: id, state: 'training' });
+    s = update(s, {
       type: 'batches',
       run: id,
       batches: [{ epoch: 1, stepInEpoch: 1, stepsPerEpoch: 10, step: 1, loss: 2.2, accuracy: 0.2, size: 128 }],
       examplesPerSecond: 1000,
     });
     if (state === 'done') {
-      update(s, { type: 'epoch', run: id, epoch: 1, accuracy: 0.9, loss: 0.3, confusion: [] });
-      update(s, { type: 'state', run: id, state: 'done' });
+      s = update(s, { type: 'epoch', run: id, epoch: 1, accuracy: 0.9, loss: 0.3, confusion: [] });
+      s = update(s, { type: 'state', run: id, state: 'done' });
     }
     return s;
   };
@@ -112,6 +112,18 @@ describe('Reset', () => {
   it('drops an unfinished run from the charts and clears them', () => {
     const s = discardRun(trained(initialState(config), 'a', 'training'));
     expect(s).toMatchObject({ state: 'idle', run: undefined, steps: [], epochs: [], history: [] });
+  });
+
+  it('folds a report into a new state and leaves the old one as it was', () => {
+    const before = beginRun(initialState(config), 'a', KERAS_RUN);
+    const after = update(before, {
+      type: 'batches',
+      run: 'a',
+      batches: [{ epoch: 1, stepInEpoch: 1, stepsPerEpoch: 10, step: 1, loss: 2.2, accuracy: 0.2, size: 128 }],
+      examplesPerSecond: 1000,
+    });
+    expect(after.steps).toEqual([1]);
+    expect(before.steps).toEqual([]);
   });
 
   it('keeps a finished run beside the next as an earlier run', () => {
@@ -122,12 +134,13 @@ describe('Reset', () => {
 
   it('a late report from the cancelled run changes nothing', () => {
     const s = discardRun(trained(initialState(config), 'a', 'training'));
-    update(s, {
+    const after = update(s, {
       type: 'batches',
       run: 'a',
       batches: [{ epoch: 1, stepInEpoch: 2, stepsPerEpoch: 10, step: 2, loss: 2.1, accuracy: 0.3, size: 128 }],
       examplesPerSecond: 1000,
     });
-    expect(s.steps).toEqual([]);
+    expect(after).toBe(s);
+    expect(after.steps).toEqual([]);
   });
 });

@@ -5,7 +5,6 @@
  * what search finds, and which address the follow-along QR code shows.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { defineDemo, type AnyManifest } from '../../src/contract/demo.ts';
 import { demoKeys, keyDescription } from '../../src/deck/keys.ts';
 import { MirrorHub, MirrorLink, NAMESPACE, THROTTLE_MS, type MessageWindow } from '../../src/deck/mirror.ts';
@@ -111,7 +110,6 @@ describe('demo keys in the help overlay', () => {
     defineDemo({
       name,
       keys: keys.map((k) => ({ ...k, action: null })),
-      params: z.object({}),
       needs: { worker: false, tfjs: false },
       load: async () => ({}) as never,
     }) as AnyManifest;

@@ -2,12 +2,12 @@
  * A digit's path, the controller: trains the lecture's network briefly in
  * the page's worker (train-size and epochs in the address change how long),
  * then asks the worker to inspect the digit on screen (a test digit, or the
- * drawing as it takes shape) and keeps only the answer to the latest ask.
+ * drawing as it takes shape); the session keeps only the latest answer.
  */
 import type { Controller, ControllerContext, DemoModule, NoParams } from '../../contract/demo.ts';
-import type { FromWorker } from '../../train/protocol.ts';
 import { inputFromStrokes } from '../shared/draw-pad.ts';
-import { connectClient, initialFromQuery, printRecorded, type Shortening } from '../shared/lab-wiring.ts';
+import { initialFromAddress, printRecorded, type Shortening } from '../shared/lab-wiring.ts';
+import { TrainingSession } from '../shared/session.ts';
 import { newRun } from '../shared/trained-run.ts';
 import { initialPath, SPEC, TESTS, TEST_SIZE, testsFrom, TOP, update, withInspection, type PathAction, type PathState } from './model.ts';
 import { createView } from './view.ts';
@@ -21,100 +21,73 @@ function initialShortened(s: Shortening): PathState {
 }
 
 function pathController(context: ControllerContext<NoParams, PathState>): Controller<PathAction> {
-  const { query, print } = context;
-  const state = context.initial;
-  const draw = () => context.render(state);
-  if (print) return printRecorded(context, async () => (await import('./recorded.ts')).recordedPath(state));
-  let asked = 0;
-  let askedInput: Float32Array | undefined;
-  const inspect = () => {
-    if (state.state !== 'done' || !state.run.id) return;
-    const test = state.tests[state.testIndex];
-    const input =
-      state.source === 'drawn' ? inputFromStrokes(state.strokes) : test ? Float32Array.from(test.image, (v) => v / 255) : undefined;
+  if (context.print) return printRecorded(context, async () => (await import('./recorded.ts')).recordedPath(context.initial));
+  const session = new TrainingSession<PathState>(context.address, context.initial, {
+    prefix: 'path',
+    fold: (s, message) => {
+      // The test digits come with the first grid of predictions; they are kept, the guesses are not.
+      if (message.type === 'test-predictions' && message.run === s.run.id && s.tests.length === 0)
+        return { ...s, tests: testsFrom(message.labels, message.images) };
+      return update(s, message);
+    },
+    render: (s) => context.render(s),
+    after: (before, after) => {
+      if (before.state !== 'done' && after.state === 'done') void inspect();
+    },
+  });
+  /** Asks where the digit on screen goes through the network; only the latest answer is shown. */
+  const inspect = async () => {
+    const s = session.state;
+    if (s.state !== 'done' || !s.run.id) return;
+    const test = s.tests[s.testIndex];
+    const input = s.source === 'drawn' ? inputFromStrokes(s.strokes) : test ? Float32Array.from(test.image, (v) => v / 255) : undefined;
     if (!input) return;
-    asked += 1;
-    askedInput = input.slice();
-    client.send({ type: 'inspect', run: state.run.id, id: asked, input, top: TOP }, [input.buffer]);
+    const asked = input.slice();
+    const inspection = await session.inspect(s.run.id, input, TOP);
+    if (inspection && session.state.run.id === s.run.id) session.set(withInspection(session.state, asked, inspection));
   };
   const train = () => {
-    if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-    const run = newRun(state.run.spec);
-    run.id = client.nextId('path');
-    run.state = 'queued';
-    Object.assign(state, { run, state: 'training', inspection: undefined, status: { ...state.status, notices: [], error: undefined } });
-    client.send({ type: 'submit', run: { id: run.id, spec: run.spec, testSize: state.testSize, grid: TESTS } });
-    draw();
+    const s = session.state;
+    session.cancel(s.run.id);
+    const run = { ...newRun(s.run.spec), state: 'queued' as const };
+    run.id = session.submit({ spec: run.spec, testSize: s.testSize, grid: TESTS });
+    session.set({ ...s, run, state: 'training', inspection: undefined, status: { ...s.status, notices: [], error: undefined } });
+  };
+  const show = (change: Partial<PathState>) => {
+    session.set({ ...session.state, ...change });
+    void inspect();
   };
   const act = (action: PathAction) => {
+    const s = session.state;
     switch (action.type) {
       case 'toggle':
-        if (state.state === 'training' && state.run.id) client.send({ type: 'pause', run: state.run.id });
-        else if (state.state === 'paused' && state.run.id) client.send({ type: 'resume', run: state.run.id });
-        else if (state.state !== 'training') train();
+        if (!session.toggle(s.run.id, s.state === 'training' || s.state === 'paused' ? s.state : undefined) && s.state !== 'training')
+          train();
         return;
       case 'retry':
         train();
         return;
       case 'reset':
-        if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-        Object.assign(state, {
-          ...initialPath(state.run.spec, state.testSize),
-          tests: state.tests,
-          status: { ...state.status, notices: [], error: undefined },
-        });
-        draw();
+        session.cancel(s.run.id);
+        session.set({ ...initialPath(s.run.spec, s.testSize), tests: s.tests, status: { ...s.status, notices: [], error: undefined } });
         return;
       case 'draw':
-        state.source = 'drawn';
-        state.strokes = action.strokes;
-        draw();
-        inspect();
+        show({ source: 'drawn', strokes: action.strokes });
         return;
       case 'clear':
-        state.strokes = [];
-        state.source = 'test';
-        draw();
-        inspect();
+        show({ source: 'test', strokes: [] });
         return;
       case 'test':
-        if (state.tests.length === 0) return;
-        state.source = 'test';
-        state.strokes = [];
-        state.testIndex = (state.testIndex + action.step + state.tests.length) % state.tests.length;
-        draw();
-        inspect();
+        if (s.tests.length === 0) return;
+        show({ source: 'test', strokes: [], testIndex: (s.testIndex + action.step + s.tests.length) % s.tests.length });
         return;
     }
   };
-  /** Folds a report into the state; says whether to draw. */
-  const onMessage = (message: FromWorker): boolean => {
-    if (message.type === 'inspection') {
-      if (message.id !== asked || message.run !== state.run.id || !askedInput) return false;
-      withInspection(state, askedInput, message.inspection);
-      return true;
-    }
-    if (message.type === 'test-predictions' && message.run === state.run.id) {
-      if (state.tests.length === 0) state.tests = testsFrom(message.labels, message.images);
-      return false;
-    }
-    if (!update(state, message)) return false;
-    if (message.type === 'state' && message.state === 'done') inspect();
-    return true;
-  };
-  const { client, unlisten } = connectClient(query, state, update, draw, onMessage);
-  return {
-    act,
-    show: draw,
-    dispose() {
-      unlisten();
-      if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-    },
-  };
+  return { act, show: () => session.render(), dispose: () => session.dispose() };
 }
 
 const demo: DemoModule<NoParams, PathState, PathAction> = {
-  initial: initialFromQuery(initialShortened),
+  initial: initialFromAddress(initialShortened),
   view: createView,
   controller: pathController,
 };

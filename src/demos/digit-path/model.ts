@@ -11,7 +11,7 @@ import { IMAGE_BYTES } from '../../mnist/format.ts';
 import type { FromWorker, Inspection } from '../../train/protocol.ts';
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
 import { percent } from '../../lib/format.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+import { foldRun, foldStatus, newRun, newStatus, singleRunState, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 
 /** A brief run of the lecture's program: about ten seconds on a laptop's processor, about 96% right. */
 export const SPEC: RunSpec = { ...KERAS_RUN, trainSize: 12000, epochs: 2 };
@@ -67,20 +67,12 @@ export function initialPath(spec: RunSpec = SPEC, testSize = TEST_SIZE): PathSta
   };
 }
 
-export function update(s: PathState, message: FromWorker): boolean {
-  let changed = applyToStatus(s.status, message, [s.run.id]);
-  changed = applyToRun(s.run, message) || changed;
-  if (!changed) return false;
-  s.state = s.status.error
-    ? 'error'
-    : s.run.state === 'done'
-      ? 'done'
-      : s.run.state === 'paused'
-        ? 'paused'
-        : s.run.state === 'idle' || s.run.state === 'waiting'
-          ? 'idle'
-          : 'training';
-  return true;
+/** Folds a worker report into the state (pure): the run, the status, and what the slide shows. */
+export function update(s: PathState, message: FromWorker): PathState {
+  const status = foldStatus(s.status, message, [s.run.id]);
+  const run = foldRun(s.run, message);
+  if (status === s.status && run === s.run) return s;
+  return { ...s, run, status, state: singleRunState(run, status) };
 }
 
 /** Keeps the test digits the worker sent. */
@@ -88,14 +80,18 @@ export function testsFrom(labels: ArrayLike<number>, images: Uint8Array): PathSt
   return Array.from(labels, (label, k) => ({ label, image: Array.from(images.subarray(k * IMAGE_BYTES, (k + 1) * IMAGE_BYTES)) }));
 }
 
-export function withInspection(s: PathState, input: Float32Array, inspection: Inspection): void {
-  s.inspection = {
-    ...inspection,
-    input: Array.from(input),
-    hidden: Array.from(inspection.hidden),
-    templates: Array.from(inspection.templates),
-    probabilities: Array.from(inspection.probabilities),
-    saliency: Array.from(inspection.saliency),
+/** The state with the network's answer for `input` (0–1) folded in. */
+export function withInspection(s: PathState, input: Float32Array, inspection: Inspection): PathState {
+  return {
+    ...s,
+    inspection: {
+      ...inspection,
+      input: Array.from(input),
+      hidden: Array.from(inspection.hidden),
+      templates: Array.from(inspection.templates),
+      probabilities: Array.from(inspection.probabilities),
+      saliency: Array.from(inspection.saliency),
+    },
   };
 }
 

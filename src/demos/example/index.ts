@@ -1,7 +1,7 @@
 /** The example demo's code: the pure reducer, the view, and the shared reducer controller. */
 import type { DemoModule } from '../../contract/demo.ts';
 import { reducerController } from '../shared/controller.ts';
-import type { ExampleParams } from './manifest.ts';
+import type { ExampleParams } from './params.ts';
 import { reduce, type CounterAction, type CounterState } from './model.ts';
 import { createView } from './view.ts';
 

@@ -5,8 +5,8 @@
  */
 import type { DemoModule } from '../../contract/demo.ts';
 import { reducerController } from '../shared/controller.ts';
-import { finished, initialState, LINK_PARAM, reduce, stateFromLink, type Gd1Action, type Gd1State } from './model.ts';
-import type { Gd1Params } from './manifest.ts';
+import { finished, initialState, reduce, stateFromLink, type Gd1Action, type Gd1State } from './model.ts';
+import type { Gd1Params } from './params.ts';
 import { createView } from './view.ts';
 
 const demo: DemoModule<Gd1Params, Gd1State, Gd1Action> = {
@@ -17,7 +17,7 @@ const demo: DemoModule<Gd1Params, Gd1State, Gd1Action> = {
       reduce,
       step: (shown) => ({ type: 'goto', step: shown }),
       play: { playing: (s) => s.playing, interval: 1100, action: { type: 'tick' } },
-      fromLink: (query, initial) => stateFromLink(query.get(LINK_PARAM), initial),
+      fromLink: (address, initial) => stateFromLink(address.given.gd1 ?? null, initial),
       // At least four steps, so that the still frame shows the descent.
       print: (state, steps) => ({ ...state, step: Math.max(state.step, steps || 4), playing: false }),
       hide: (state) => (state.playing && !finished(state) ? { ...state, playing: false } : state),

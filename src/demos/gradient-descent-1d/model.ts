@@ -126,9 +126,6 @@ export function reduce(state: Gd1State, action: Gd1Action): Gd1State {
   }
 }
 
-/** The query parameter that carries this figure's state in a link. */
-export const LINK_PARAM = 'gd1';
-
 /** The state a link restores (`?gd1=curve:two-valleys,eta:0.05,w0:-3,step:3`), or undefined when it carries none. */
 export function stateFromLink(text: string | null, fallback: Gd1State): Gd1State | undefined {
   const saved = decodeState(text);

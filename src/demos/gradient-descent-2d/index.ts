@@ -7,7 +7,7 @@
  */
 import type { DemoModule } from '../../contract/demo.ts';
 import { reducerController } from '../shared/controller.ts';
-import { initialState, LINK_PARAM, reduce, stateFromLink, type Gd2Action, type Gd2Params, type Gd2State } from './model.ts';
+import { initialState, reduce, stateFromLink, type Gd2Action, type Gd2Params, type Gd2State } from './model.ts';
 import { createView } from './view.ts';
 
 /** Steps of descent per clicker step: enough for the two paths to part visibly. */
@@ -21,7 +21,7 @@ const demo: DemoModule<Gd2Params, Gd2State, Gd2Action> = {
       reduce: (state, action) => reduce(state, action),
       step: (shown) => ({ type: 'goto', step: shown * STEPS_PER_CLICK }),
       play: { playing: (s) => s.playing, interval: 250, action: { type: 'tick' } },
-      fromLink: (query, initial) => stateFromLink(query.get(LINK_PARAM), initial),
+      fromLink: (address, initial) => stateFromLink(address.given.gd2 ?? null, initial),
       print: (state, steps) => ({ ...state, step: Math.max(state.step, (steps || 4) * STEPS_PER_CLICK), playing: false }),
       hide: (state) => (state.playing ? { ...state, playing: false } : state),
     }),

@@ -223,8 +223,6 @@ export function reduce(state: Gd2State, action: Gd2Action, data: Dataset = regre
   }
 }
 
-export const LINK_PARAM = 'gd2';
-
 /** The state a link restores (`?gd2=eta:0.15,bs:16,mom:0.8,w0:-1.8,b0:2.2,seed:1,step:5`), or undefined. */
 export function stateFromLink(text: string | null, fallback: Gd2State): Gd2State | undefined {
   const saved = decodeState(text);

@@ -15,12 +15,13 @@
  * runs train one after another from the first T.
  */
 import type { Controller, ControllerContext, DemoModule } from '../../contract/demo.ts';
-import { trainingClient } from '../../train/client.ts';
-import { configFromQuery } from '../../train/config.ts';
+import { problemsWith, TRAINING_PARAMS, type Address } from '../../address.ts';
+import { configFromAddress } from '../../train/config.ts';
 import type { RunSpec } from '../../train/spec.ts';
 import { inputFromStrokes } from '../shared/draw-pad.ts';
-import type { LiveParams } from './manifest.ts';
+import type { LiveParams } from './params.ts';
 import { change, decodeRuns } from './runs.ts';
+import { TrainingSession } from '../shared/session.ts';
 import { beginRun, discardRun, initialState, update, type LiveAction, type LiveState } from './state.ts';
 import { createView } from './view.ts';
 
@@ -38,44 +39,52 @@ export function templateUnits(spec: RunSpec): number[] | 'classes' | undefined {
   return Array.from({ length: Math.min(8, first.units) }, (_, i) => Math.floor(((i + 0.5) * first.units) / Math.min(8, first.units)));
 }
 
-function initialFromQuery({ query }: { query: URLSearchParams }): LiveState {
-  const { config, problems } = configFromQuery(query);
+function initialFromAddress({ address }: { address: Address }): LiveState {
+  const config = configFromAddress(address.given);
+  const problems = problemsWith(address, [...TRAINING_PARAMS, 'runs', 'loop', 'charts']);
   const { testSize: _t, backends: _b, loop: _l, ...base } = config;
-  const links = decodeRuns(query.get('runs'), base);
+  const links = decodeRuns(address.given.runs ?? null, base);
   const state = initialState(config, links.runs);
-  const all = [...problems, ...links.problems];
-  if (all.length > 0) state.notices = all.map((p) => `URL parameter ${p}.`);
-  return state;
+  const all = [...problems, ...links.problems.map((p) => `URL parameter ${p}.`)];
+  return all.length > 0 ? { ...state, notices: all } : state;
 }
 
 function liveController(context: ControllerContext<LiveParams, LiveState>): Controller<LiveAction> {
-  const { query, print, root } = context;
-  const state = context.initial;
+  const { address, print, root } = context;
+  if (print) {
+    return {
+      async print() {
+        // A still frame for the PDF: a finished run recorded under Node (bench/record-run.ts), said to be one.
+        const { recordedState } = await import('./recorded.ts');
+        context.render(recordedState(context.initial));
+      },
+    };
+  }
   let frame = 0;
   let timer = 0;
   let drawnAt = 0;
   let drawnState: LiveState['state'] | undefined;
   // ?charts=off draws nothing while training (the benchmark's "cost of the show").
-  const charts = query.get('charts') !== 'off';
-  const draw = () => {
+  const charts = address.given.charts !== 'off';
+  const draw = (s: LiveState) => {
     drawnAt = performance.now();
-    drawnState = state.state;
-    context.render(state);
+    drawnState = s.state;
+    context.render(s);
   };
-  const render = () => {
-    if (!charts && (state.state === 'training' || state.state === 'loading')) {
-      root.dataset.state = state.state;
-      root.dataset.step = String(state.steps.at(-1) ?? 0);
-      root.dataset.examplesPerSecond = state.examplesPerSecond.toFixed(1);
+  const render = (s: LiveState) => {
+    if (!charts && (s.state === 'training' || s.state === 'loading')) {
+      root.dataset.state = s.state;
+      root.dataset.step = String(s.steps.at(-1) ?? 0);
+      root.dataset.examplesPerSecond = s.examplesPerSecond.toFixed(1);
       // The benchmark reads which backend trains, charts or not.
-      if (state.backend) Object.assign(root.dataset, { backend: state.backend, threads: String(state.threads) });
+      if (s.backend) Object.assign(root.dataset, { backend: s.backend, threads: String(s.threads) });
       return;
     }
     // While training, batch reports arrive many times a second (every four
     // steps); drawing each one would spend the CPU that training needs, on a
     // machine where the two share it. The view is drawn at most every
     // DRAW_INTERVAL ms then, and at once whenever the state itself changes.
-    const urgent = state.state !== 'training' || state.state !== drawnState;
+    const urgent = s.state !== 'training' || s.state !== drawnState;
     if (!urgent && (frame !== 0 || timer !== 0)) return;
     cancelAnimationFrame(frame);
     clearTimeout(timer);
@@ -84,7 +93,7 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
     const next = () => {
       frame = requestAnimationFrame(() => {
         frame = 0;
-        draw();
+        draw(session.state);
       });
     };
     if (wait === 0) next();
@@ -95,104 +104,87 @@ function liveController(context: ControllerContext<LiveParams, LiveState>): Cont
       }, wait);
   };
 
-  if (print) {
-    return {
-      async print() {
-        // A still frame for the PDF: a finished run recorded under Node (bench/record-run.ts), said to be one.
-        const { recordedState } = await import('./recorded.ts');
-        context.render(recordedState(state));
-      },
-    };
-  }
+  const loop = address.given.loop === 'stock' ? 'stock' : undefined;
+  const session: TrainingSession<LiveState> = new TrainingSession(address, context.initial, {
+    prefix: 'live',
+    fold: update,
+    render,
+    // A prepared comparison: when one of its runs is done, the next starts.
+    after: (before, after, message) => {
+      if (message.type === 'state' && message.state === 'done' && message.run === before.run && after.pending.length > 0) startNext();
+    },
+  });
 
-  const client = trainingClient(query);
-  let predictionId = 0;
-  const loop = query.get('loop') === 'stock' ? 'stock' : undefined;
-
-  const start = (spec: RunSpec) => {
-    const id = client.nextId('live');
-    beginRun(state, id, spec);
+  const start = (spec: RunSpec, from: LiveState = session.state) => {
     const templates = templateUnits(spec);
-    client.send({
-      type: 'submit',
-      run: { id, spec, testSize: state.config.testSize, grid: GRID, ...(templates ? { templates } : {}), ...(loop ? { loop } : {}) },
+    const id = session.submit({
+      spec,
+      testSize: from.config.testSize,
+      grid: GRID,
+      ...(templates ? { templates } : {}),
+      ...(loop ? { loop } : {}),
     });
-    draw();
+    const next = beginRun(from, id, spec);
+    session.set(next);
+    draw(next);
   };
   /** The next run: the first a link still asks for, else the panel's. */
-  const startNext = () => start(state.pending.shift() ?? state.next);
+  const startNext = () => {
+    const s = session.state;
+    const [first, ...rest] = s.pending;
+    start(first ?? s.next, first ? { ...s, pending: rest } : s);
+  };
 
   const act = (action: LiveAction): void => {
+    const s = session.state;
     switch (action.type) {
       case 'toggle':
-        if (state.state === 'idle' || state.state === 'done') startNext();
-        else if (state.run && (state.state === 'training' || state.state === 'loading' || state.state === 'queued'))
-          client.send({ type: 'pause', run: state.run });
-        else if (state.run && state.state === 'paused') client.send({ type: 'resume', run: state.run });
-        else if (state.state === 'error' && state.error?.retry === 'start') start(state.config);
+        if (s.state === 'idle' || s.state === 'done') startNext();
+        else if (!session.toggle(s.run, s.state) && s.state === 'error' && s.error?.retry === 'start') start(s.config);
         return;
-      case 'reset':
-        if (state.run) client.send({ type: 'cancel', run: state.run });
+      case 'reset': {
+        session.cancel(s.run);
         // New weights: the next run gets the next seed.
-        state.next = { ...state.next, seed: state.next.seed + 1 };
-        discardRun(state);
-        draw();
+        const next = discardRun({ ...s, next: { ...s.next, seed: s.next.seed + 1 } });
+        session.set(next);
         return;
+      }
       case 'retry':
-        if (action.kind === 'start' || action.kind === 'reset') start(state.config);
+        if (action.kind === 'start' || action.kind === 'reset') start(s.config);
         else location.reload();
         return;
       case 'set':
-        state.next = change(state.next, action.change);
-        draw();
+        session.set({ ...s, next: change(s.next, action.change) });
         return;
       case 'remove':
-        state.history = state.history.filter((r) => r.id !== action.run);
-        draw();
+        session.set({ ...s, history: s.history.filter((r) => r.id !== action.run) });
         return;
       case 'draw': {
-        state.strokes = action.strokes;
-        predictionId += 1;
-        const input = inputFromStrokes(action.strokes);
-        client.send({ type: 'predict', run: state.run ?? '', id: predictionId, input }, [input.buffer]);
-        draw();
+        session.set({ ...s, strokes: action.strokes });
+        void session.predict(s.run ?? '', inputFromStrokes(action.strokes)).then((probabilities) => {
+          if (probabilities) session.set({ ...session.state, probabilities: Array.from(probabilities) });
+        });
         return;
       }
       case 'clear':
-        state.strokes = [];
-        state.probabilities = undefined;
-        predictionId += 1;
-        draw();
+        session.forget('predict');
+        session.set({ ...s, strokes: [], probabilities: undefined });
         return;
     }
   };
 
-  const unlisten = client.listen((message) => {
-    // Only the answer to the latest drawing counts.
-    if (message.type === 'prediction' && message.id !== predictionId) return;
-    if (message.type === 'inspection') return;
-    const ours = !('run' in message) || message.run === undefined || message.run === state.run;
-    update(state, message);
-    // A prepared comparison: when one of its runs is done, the next starts.
-    if (ours && message.type === 'state' && message.state === 'done' && state.pending.length > 0) startNext();
-    render();
-  });
-  if (client.backend) update(state, client.backend);
-  draw();
-
   return {
     act,
     // Training goes on when the slide is left; the view catches up when it returns.
-    show: render,
+    show: () => session.render(),
     dispose() {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
-      unlisten();
-      if (state.run) client.send({ type: 'cancel', run: state.run });
+      session.dispose();
     },
   };
 }
 
-const demo: DemoModule<LiveParams, LiveState, LiveAction> = { initial: initialFromQuery, view: createView, controller: liveController };
+const demo: DemoModule<LiveParams, LiveState, LiveAction> = { initial: initialFromAddress, view: createView, controller: liveController };
 
 export const { initial, view, controller } = demo;

@@ -20,7 +20,8 @@ import {
   whatChanged,
   type SpecChange,
 } from './runs.ts';
-import { lastTestAccuracy, percent, type LiveAction, type LiveState } from './state.ts';
+import { percent } from '../../lib/format.ts';
+import { lastTestAccuracy, type LiveAction, type LiveState } from './state.ts';
 
 const number = new Intl.NumberFormat('en');
 

@@ -5,7 +5,19 @@
  * runs in the address (`?runs=keras~opt:sgd,lr:0.01~units:32`), so that a
  * prepared link opens a comparison. Pure; no DOM.
  */
-import { ADAM, KERAS_DENSE, KERAS_LEARNING_RATES, LOGISTIC, MOMENTUM, RMSPROP, SGD, SMALL_CNN, type ModelSpec, type OptimizerSpec, type RunSpec } from '../../train/spec.ts';
+import {
+  ADAM,
+  KERAS_DENSE,
+  KERAS_LEARNING_RATES,
+  LOGISTIC,
+  MOMENTUM,
+  RMSPROP,
+  SGD,
+  SMALL_CNN,
+  type ModelSpec,
+  type OptimizerSpec,
+  type RunSpec,
+} from '../../train/spec.ts';
 import { describeModel, describeOptimizer } from '../../train/spec-check.ts';
 
 /** The panel's fields and the values each offers. */

@@ -1,13 +1,14 @@
 /**
  * What the live slide shows, as plain data, and how each message from the
- * training worker changes it. The view draws this state and nothing else;
- * this module has no DOM and is unit-tested.
+ * training worker changes it: a pure reducer (a message in, a new state
+ * out; nothing is changed in place), and the figures read off a state. The
+ * view draws this state and nothing else; its sentences are in
+ * narration.ts. No DOM; unit-tested.
  */
 import type { BackendName, TrainingConfig } from '../../train/config.ts';
-import { formatDuration } from '../../lib/format.ts';
 import { smooth } from '../../train/metrics.ts';
 import { assertNever, type BackendChoice, type FromWorker, type TrainerState } from '../../train/protocol.ts';
-import type { RunSpec } from '../../train/spec.ts';
+import { stepsOfRun, type RunSpec } from '../../train/spec.ts';
 import { MAX_RUNS, thin, whatChanged, type PastRun, type SpecChange } from './runs.ts';
 
 export interface LiveState {
@@ -98,91 +99,87 @@ export function initialState(config: TrainingConfig, pending: RunSpec[] = []): L
   };
 }
 
-export function stepsPerEpoch(config: TrainingConfig): number {
-  return Math.ceil(config.trainSize / config.batchSize);
-}
-
 /** Whether a message is about another run than the one on the charts (the worker is shared). */
 function foreign(s: LiveState, message: FromWorker): boolean {
   return 'run' in message && message.run !== undefined && message.run !== s.run;
 }
 
-/** Applies one worker message to the state (in place, for speed) and returns it. */
+/** Folds one worker message into the state: a new state, or the same one when the message is another run's. */
 export function update(s: LiveState, message: FromWorker): LiveState {
   if (foreign(s, message)) return s;
   switch (message.type) {
     case 'backend':
-      s.backend = message.backend;
-      s.backendNotes = message.notes;
-      if (message.choice.how !== 'first' || !s.choice) s.choice = message.choice;
-      s.threads = message.threads;
-      break;
-    case 'state':
-      s.state = message.state;
-      if (message.state !== 'error') s.error = undefined;
-      if (message.state === 'idle') resetRun(s);
-      break;
+      return {
+        ...s,
+        backend: message.backend,
+        backendNotes: message.notes,
+        // A fallback's "first that worked" keeps the measurement the slide already shows.
+        choice: message.choice.how !== 'first' || !s.choice ? message.choice : s.choice,
+        threads: message.threads,
+      };
+    case 'state': {
+      const next = { ...s, state: message.state, error: message.state === 'error' ? s.error : undefined };
+      return message.state === 'idle' ? withoutCurves(next) : next;
+    }
     case 'done':
-      s.seconds = message.seconds;
-      break;
+      return { ...s, seconds: message.seconds };
     case 'templates':
-      s.templates = { units: message.units, images: message.images, limit: message.limit };
-      break;
+      return { ...s, templates: { units: message.units, images: message.images, limit: message.limit } };
     case 'inspection':
-      break;
+      return s;
     case 'data':
-      s.data = { ...message };
-      break;
-    case 'batches':
-      for (const b of message.batches) {
-        s.steps.push(b.step);
-        s.losses.push(b.loss);
-        s.accuracies.push(b.accuracy);
-        s.epoch = b.epoch;
-        s.stepInEpoch = b.stepInEpoch;
-      }
-      s.examplesPerSecond = message.examplesPerSecond;
-      break;
+      return { ...s, data: { ...message } };
+    case 'batches': {
+      const last = message.batches.at(-1);
+      return {
+        ...s,
+        steps: [...s.steps, ...message.batches.map((b) => b.step)],
+        losses: [...s.losses, ...message.batches.map((b) => b.loss)],
+        accuracies: [...s.accuracies, ...message.batches.map((b) => b.accuracy)],
+        epoch: last?.epoch ?? s.epoch,
+        stepInEpoch: last?.stepInEpoch ?? s.stepInEpoch,
+        examplesPerSecond: message.examplesPerSecond,
+      };
+    }
     case 'epoch':
-      s.epochs = [
-        ...s.epochs.filter((e) => e.epoch !== message.epoch),
-        { epoch: message.epoch, accuracy: message.accuracy, loss: message.loss, confusion: message.confusion },
-      ];
-      break;
+      return {
+        ...s,
+        epochs: [
+          ...s.epochs.filter((e) => e.epoch !== message.epoch),
+          { epoch: message.epoch, accuracy: message.accuracy, loss: message.loss, confusion: message.confusion },
+        ],
+      };
     case 'test-predictions': {
+      // The digits' pixels come with the first report only.
       const images = message.images.length > 0 ? message.images : (s.grid?.images ?? new Uint8Array(0));
-      s.grid = { indices: message.indices, labels: message.labels, predicted: message.predicted, confidence: message.confidence, images };
-      break;
+      const { indices, labels, predicted, confidence } = message;
+      return { ...s, grid: { indices, labels, predicted, confidence, images } };
     }
     case 'tensors':
-      s.tensors = message.count;
-      break;
+      return { ...s, tensors: message.count };
     case 'notice':
-      s.notices = [...s.notices, message.message];
-      break;
+      return { ...s, notices: [...s.notices, message.message] };
     case 'error':
-      s.error = { message: message.message, retry: message.retry };
-      break;
+      return { ...s, error: { message: message.message, retry: message.retry } };
     case 'prediction':
-      s.probabilities = Array.from(message.probabilities);
-      break;
+      return { ...s, probabilities: Array.from(message.probabilities) };
     default:
-      assertNever(message);
+      return assertNever(message);
   }
-  return s;
 }
 
 /** Starts showing a new run: the current one, if it has a curve, goes to the history (the oldest falls off past MAX_RUNS). */
 export function beginRun(s: LiveState, id: string, spec: RunSpec): LiveState {
-  archive(s);
-  s.run = id;
-  s.config = { ...s.config, ...spec };
-  s.state = 'queued';
-  s.seconds = undefined;
-  s.templates = undefined;
-  s.error = undefined;
-  resetRun(s);
-  return s;
+  const archived = archive(s);
+  return withoutCurves({
+    ...archived,
+    run: id,
+    config: { ...archived.config, ...spec },
+    state: 'queued',
+    seconds: undefined,
+    templates: undefined,
+    error: undefined,
+  });
 }
 
 /**
@@ -190,50 +187,45 @@ export function beginRun(s: LiveState, id: string, spec: RunSpec): LiveState {
  * stays beside the next as an earlier run; an unfinished one is dropped.
  */
 export function discardRun(s: LiveState): LiveState {
-  if (s.state === 'done') archive(s);
-  s.run = undefined;
-  s.state = 'idle';
-  s.seconds = undefined;
-  s.templates = undefined;
-  s.error = undefined;
-  resetRun(s);
-  return s;
+  const kept = s.state === 'done' ? archive(s) : s;
+  return withoutCurves({ ...kept, run: undefined, state: 'idle', seconds: undefined, templates: undefined, error: undefined });
 }
 
-/** Moves the current run's curves to the history. */
-export function archive(s: LiveState): void {
-  if (!s.run || s.steps.length === 0) return;
+/** The state with the current run's curves moved to the history, and no current run. */
+export function archive(s: LiveState): LiveState {
+  if (!s.run || s.steps.length === 0) return s;
   const { testSize: _t, backends: _b, loop: _l, ...spec } = s.config;
   const loss = smooth(s.losses, 0.95);
   const accuracy = smooth(s.accuracies, 0.95);
   const keep = thin(Array.from(s.steps.keys()), 150);
-  s.history = [
-    ...s.history,
-    {
-      id: s.run,
-      spec,
-      label: whatChanged(spec, s.base),
-      x: keep.map((i) => s.steps[i]!),
-      loss: keep.map((i) => loss[i]!),
-      accuracy: keep.map((i) => accuracy[i]!),
-      steps: stepsPerEpoch(s.config) * s.config.epochs,
-      testAccuracy: lastTestAccuracy(s),
-      seconds: s.seconds,
-    },
-  ].slice(-(MAX_RUNS - 1));
-  s.run = undefined;
+  const past: PastRun = {
+    id: s.run,
+    spec,
+    label: whatChanged(spec, s.base),
+    x: keep.map((i) => s.steps[i]!),
+    loss: keep.map((i) => loss[i]!),
+    accuracy: keep.map((i) => accuracy[i]!),
+    steps: stepsOfRun(s.config),
+    testAccuracy: lastTestAccuracy(s),
+    seconds: s.seconds,
+  };
+  return { ...s, history: [...s.history, past].slice(-(MAX_RUNS - 1)), run: undefined };
 }
 
-function resetRun(s: LiveState): void {
-  s.steps = [];
-  s.losses = [];
-  s.accuracies = [];
-  s.epoch = 0;
-  s.stepInEpoch = 0;
-  s.examplesPerSecond = 0;
-  s.epochs = [];
-  s.notices = [];
-  if (s.grid) s.grid = { ...s.grid, predicted: [], confidence: [] };
+/** The state with no curves, no notices and the grid's guesses cleared (its digits kept). */
+function withoutCurves(s: LiveState): LiveState {
+  return {
+    ...s,
+    steps: [],
+    losses: [],
+    accuracies: [],
+    epoch: 0,
+    stepInEpoch: 0,
+    examplesPerSecond: 0,
+    epochs: [],
+    notices: [],
+    grid: s.grid ? { ...s.grid, predicted: [], confidence: [] } : undefined,
+  };
 }
 
 /** Accuracy over the last few batches, smoothed: the "training accuracy" figure. */
@@ -256,70 +248,9 @@ export function secondsLeft(s: LiveState): number {
   return s.examplesPerSecond > 0 ? (total - done) / s.examplesPerSecond : Number.NaN;
 }
 
-const number = new Intl.NumberFormat('en');
-
-/** "1 epoch", "5 epochs": a count with its noun, singular or plural. */
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${number.format(n)} ${n === 1 ? noun : plural}`;
-}
-
-/** The progress line under the bar. */
-export function progressLine(s: LiveState): string {
-  if (s.state === 'queued') return 'Waiting: another demo’s run is training in this page; this one starts when it is done.';
-  if (s.state === 'idle')
-    return `Ready: ${count(s.config.trainSize, 'training image')}, ${count(s.config.epochs, 'epoch')} of ${count(stepsPerEpoch(s.config), 'batch', 'batches')} of ${s.config.batchSize}.`;
-  if (s.state === 'loading' && s.steps.length === 0) {
-    const d = s.data;
-    return d
-      ? `Loading the ${d.split === 'train' ? 'training' : 'test'} images: ${(d.loadedBytes / 1e6).toFixed(1)} of ${(d.totalBytes / 1e6).toFixed(1)} MB`
-      : 'Loading the training images…';
-  }
-  const parts = [
-    `Epoch ${Math.max(1, s.epoch)} of ${s.config.epochs}`,
-    `batch ${s.stepInEpoch} of ${stepsPerEpoch(s.config)}`,
-    `${number.format(Math.round(s.examplesPerSecond))} examples/s`,
-  ];
-  if (s.state === 'done') {
-    const took = s.seconds === undefined ? '' : ` in ${formatDuration(s.seconds)}`;
-    return `Done: ${count(s.config.epochs, 'epoch')}, ${count(s.steps.at(-1) ?? 0, 'step')}${took}. Test accuracy ${percent(lastTestAccuracy(s))}.`;
-  }
-  parts.push(`${formatDuration(secondsLeft(s))} left`);
-  return parts.join(' · ') + (s.state === 'paused' ? ' · paused' : '');
-}
-
 /** How far along the whole run is, 0–1. */
 export function progressFraction(s: LiveState): number {
   if (s.state === 'done') return 1;
-  const total = stepsPerEpoch(s.config) * s.config.epochs;
+  const total = stepsOfRun(s.config);
   return total === 0 ? 0 : (s.steps.at(-1) ?? 0) / total;
 }
-
-/** The sentence a screen reader hears, at most every few seconds. */
-export function announcement(s: LiveState): string {
-  const test = lastTestAccuracy(s);
-  const loss = recentLoss(s);
-  switch (s.state) {
-    case 'idle':
-      return 'Training is ready to start.';
-    case 'queued':
-      return 'Waiting for another run to finish.';
-    case 'loading':
-      return 'Loading the MNIST images.';
-    case 'error':
-      return `Training stopped: ${s.error?.message ?? 'an error'}`;
-    case 'done':
-      return `Training done after ${count(s.config.epochs, 'epoch')}: test accuracy ${percent(test)}.`;
-    default:
-      return [
-        `epoch ${Math.max(1, s.epoch)} of ${s.config.epochs}`,
-        loss === undefined ? undefined : `loss ${loss.toFixed(2)}`,
-        test === undefined ? undefined : `test accuracy ${percent(test, 0)}`,
-        s.state === 'paused' ? 'paused' : undefined,
-      ]
-        .filter(Boolean)
-        .join(', ');
-  }
-}
-
-import { percent } from '../../lib/format.ts';
-export { percent };

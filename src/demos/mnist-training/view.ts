@@ -13,18 +13,10 @@ import { createConfusion } from './confusion.ts';
 import { createDrawPad, type DrawPad } from '../shared/draw-pad.ts';
 import { createPanel } from './panel.ts';
 import { createTemplates } from './templates.ts';
-import {
-  announcement,
-  lastTestAccuracy,
-  percent,
-  progressFraction,
-  progressLine,
-  recentAccuracy,
-  recentLoss,
-  stepsPerEpoch,
-  type LiveAction,
-  type LiveState,
-} from './state.ts';
+import { percent } from '../../lib/format.ts';
+import { stepsPerEpoch } from '../../train/spec.ts';
+import { announcement, progressLine } from './narration.ts';
+import { lastTestAccuracy, progressFraction, recentAccuracy, recentLoss, type LiveAction, type LiveState } from './state.ts';
 import './training.css';
 
 /** Digits of the test grid painted per animation frame. */

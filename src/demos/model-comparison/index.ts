@@ -9,21 +9,20 @@
  * epochs and backend.
  */
 import type { DemoModule, NoParams } from '../../contract/demo.ts';
-import { initialFromQuery, shorteningFromQuery } from '../shared/lab-wiring.ts';
+import { initialFromAddress, shorteningOf } from '../shared/lab-wiring.ts';
 import { sequenceController } from '../shared/run-sequence.ts';
-import { initialComparison, MODELS, update, type ComparisonAction, type ComparisonState } from './model.ts';
+import { initialComparison, MODELS, type ComparisonAction, type ComparisonState } from './model.ts';
 import { createView } from './view.ts';
 
 const demo: DemoModule<NoParams, ComparisonState, ComparisonAction> = {
-  initial: initialFromQuery(initialComparison),
+  initial: initialFromAddress(initialComparison),
   view: createView,
   controller: (context) =>
     sequenceController(context, {
       keys: MODELS.map((m) => m.key),
       prefix: 'compare',
-      fresh: () => initialComparison(shorteningFromQuery(context.query).shortening),
-      update,
-      request: (_, run, s) => ({ id: run.id, spec: run.spec, testSize: s.testSize }),
+      fresh: () => initialComparison(shorteningOf(context.address)),
+      request: (_, run, s) => ({ spec: run.spec, testSize: s.testSize }),
       recorded: async (s) => (await import('./recorded.ts')).recordedComparison(s),
     }),
 };

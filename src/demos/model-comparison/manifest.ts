@@ -3,16 +3,15 @@
  * trained live one after another on the real MNIST. No slide parameters: a
  * link shortens it with train-size, test-size, epochs and backend.
  */
-import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
+import { defineDemo, type NoParams } from '../../contract/demo.ts';
 import type { ComparisonAction, ComparisonState } from './model.ts';
 
-export default defineDemo<typeof NO_PARAMS, ComparisonState, ComparisonAction>({
+export default defineDemo<NoParams, ComparisonState, ComparisonAction>({
   name: 'model-comparison',
   keys: [
     { key: 'T', description: 'Model comparison: train the three models, pause or resume', action: { type: 'toggle' } },
     { key: 'R', description: 'Model comparison: start again', action: { type: 'reset' } },
   ],
-  params: NO_PARAMS,
   needs: { worker: true, tfjs: true },
   load: () => import('./index.ts'),
 });

@@ -6,7 +6,7 @@
  */
 import type { FromWorker } from '../../train/protocol.ts';
 import { CNN_RUN, KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../train/spec.ts';
-import { currentOf, updateSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
+import { currentOf, foldSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
 import { percent } from '../../lib/format.ts';
 import { newRun, newStatus, type TrainedRun } from '../shared/trained-run.ts';
 
@@ -56,8 +56,9 @@ export function current(s: ComparisonState): ModelKey | undefined {
 }
 
 /** Applies a worker report; true when the demo changed. */
-export function update(s: ComparisonState, message: FromWorker): boolean {
-  return updateSequence(s, KEYS, message);
+/** Folds a worker report into the state (pure). */
+export function update(s: ComparisonState, message: FromWorker): ComparisonState {
+  return foldSequence(s, KEYS, message);
 }
 
 /** One sentence for screen readers: the latest result, or where the comparison is. */

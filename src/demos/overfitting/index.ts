@@ -5,22 +5,21 @@
  * train-size, test-size and epochs in the address shorten it.
  */
 import type { DemoModule, NoParams } from '../../contract/demo.ts';
-import { initialFromQuery, shorteningFromQuery } from '../shared/lab-wiring.ts';
+import { initialFromAddress, shorteningOf } from '../shared/lab-wiring.ts';
 import { sequenceController } from '../shared/run-sequence.ts';
-import { initialOverfit, RUNS, TRAIN_EVAL, update, type OverfitAction, type OverfitState } from './model.ts';
+import { initialOverfit, RUNS, TRAIN_EVAL, type OverfitAction, type OverfitState } from './model.ts';
 import { createView } from './view.ts';
 
 const demo: DemoModule<NoParams, OverfitState, OverfitAction> = {
-  initial: initialFromQuery(initialOverfit),
+  initial: initialFromAddress(initialOverfit),
   view: createView,
   controller: (context) =>
     sequenceController(context, {
       keys: RUNS.map((r) => r.key),
       prefix: 'overfit',
-      fresh: () => initialOverfit(shorteningFromQuery(context.query).shortening),
-      update,
+      fresh: () => initialOverfit(shorteningOf(context.address)),
       // The training accuracy is measured after each epoch too, on the same training images for both runs.
-      request: (_, run, s) => ({ id: run.id, spec: run.spec, testSize: s.testSize, trainEval: TRAIN_EVAL }),
+      request: (_, run, s) => ({ spec: run.spec, testSize: s.testSize, trainEval: TRAIN_EVAL }),
       recorded: async (s) => (await import('./recorded.ts')).recordedOverfit(s),
     }),
 };

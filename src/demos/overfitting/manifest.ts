@@ -3,16 +3,15 @@
  * epochs, then on 60,000, training and test accuracy on one chart each. No
  * slide parameters; train-size, test-size and epochs in the address shorten it.
  */
-import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
+import { defineDemo, type NoParams } from '../../contract/demo.ts';
 import type { OverfitAction, OverfitState } from './model.ts';
 
-export default defineDemo<typeof NO_PARAMS, OverfitState, OverfitAction>({
+export default defineDemo<NoParams, OverfitState, OverfitAction>({
   name: 'overfitting',
   keys: [
     { key: 'T', description: 'Overfitting: train on 500 images, then on 60,000; pause or resume', action: { type: 'toggle' } },
     { key: 'R', description: 'Overfitting: start again', action: { type: 'reset' } },
   ],
-  params: NO_PARAMS,
   needs: { worker: true, tfjs: true },
   load: () => import('./index.ts'),
 });

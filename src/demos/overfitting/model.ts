@@ -8,7 +8,7 @@
  */
 import type { FromWorker } from '../../train/protocol.ts';
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
-import { currentOf, updateSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
+import { currentOf, foldSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
 import { percent } from '../../lib/format.ts';
 import { newRun, newStatus, type TrainedRun } from '../shared/trained-run.ts';
 
@@ -63,8 +63,9 @@ export function current(s: OverfitState): RunKey | undefined {
 }
 
 /** Applies a worker report; true when the demo changed. */
-export function update(s: OverfitState, message: FromWorker): boolean {
-  return updateSequence(s, KEYS, message);
+/** Folds a worker report into the state (pure). */
+export function update(s: OverfitState, message: FromWorker): OverfitState {
+  return foldSequence(s, KEYS, message);
 }
 
 /** "500 images: training 100.0%, test 86.1%, a gap of 13.9 points." */

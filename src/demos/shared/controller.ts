@@ -5,6 +5,7 @@
  * the clicker's step fragments to actions, runs a player while the state
  * says `playing`, and prints a still frame.
  */
+import type { Address } from '../../address.ts';
 import type { Controller, ControllerContext } from '../../contract/demo.ts';
 import { createPlayer } from './player.ts';
 
@@ -15,7 +16,7 @@ export interface ReducerOptions<S, A> {
   /** While `playing(state)`, send `action` every `interval` ms. */
   play?: { playing(state: S): boolean; interval: number; action: A };
   /** A state carried by the page's link (e.g. `?gd1=…`), which wins over the clicker on the first arrival. */
-  fromLink?(query: URLSearchParams, initial: S): S | undefined;
+  fromLink?(address: Address, initial: S): S | undefined;
   /** The still frame for the PDF, from the current state and the number of step fragments. */
   print?(state: S, steps: number): S;
   /** The state to draw when the slide is left (e.g. paused). */
@@ -23,7 +24,7 @@ export interface ReducerOptions<S, A> {
 }
 
 export function reducerController<P, S, A>(context: ControllerContext<P, S>, options: ReducerOptions<S, A>): Controller<A> {
-  const linked = options.fromLink?.(context.query, context.initial);
+  const linked = options.fromLink?.(context.address, context.initial);
   let state = linked ?? context.initial;
   let arriving = linked !== undefined;
   const player = options.play

@@ -2,13 +2,14 @@
  * Demos that train a fixed list of runs one after another (the model
  * comparison: three models; overfitting: a small and a full training set).
  * The pure part folds the worker's reports into the runs and names the
- * demo's state; the controller part submits the runs, pauses and resumes
- * the one training, and cancels them all on reset.
+ * demo's state; the controller submits the runs through the demo's
+ * training session, which pauses, resumes and cancels them.
  */
 import type { Controller, ControllerContext } from '../../contract/demo.ts';
 import type { FromWorker, RunRequest } from '../../train/protocol.ts';
-import { connectClient, printRecorded } from './lab-wiring.ts';
-import { applyToRun, applyToStatus, type TrainedRun, type WorkerStatus } from './trained-run.ts';
+import { printRecorded } from './lab-wiring.ts';
+import { TrainingSession } from './session.ts';
+import { foldRun, foldStatus, type TrainedRun, type WorkerStatus } from './trained-run.ts';
 
 /** What such a demo's state holds; `K` names its runs. */
 export interface SequenceState<K extends string> {
@@ -23,21 +24,30 @@ export function currentOf<K extends string>(s: SequenceState<K>, keys: readonly 
   return keys.find((k) => ['loading', 'training', 'paused'].includes(s.runs[k].state));
 }
 
-/** Applies a worker report to the runs and the status; true when the demo changed. */
-export function updateSequence<K extends string>(s: SequenceState<K>, keys: readonly K[], message: FromWorker): boolean {
-  const runs = keys.map((k) => s.runs[k]);
-  let changed = applyToStatus(
+/** The demo's state that its runs and status imply. */
+function overall<K extends string>(runs: TrainedRun[], status: WorkerStatus): SequenceState<K>['state'] {
+  if (status.error) return 'error';
+  if (runs.every((r) => r.state === 'done')) return 'done';
+  if (runs.some((r) => r.state === 'paused')) return 'paused';
+  if (runs.some((r) => r.id !== undefined && r.state !== 'done')) return 'training';
+  return 'idle';
+}
+
+/** Folds a worker report into the runs and the status; the same state when it is about none of them. */
+export function foldSequence<K extends string, S extends SequenceState<K>>(s: S, keys: readonly K[], message: FromWorker): S {
+  const status = foldStatus(
     s.status,
     message,
-    runs.map((r) => r.id),
+    keys.map((k) => s.runs[k].id),
   );
-  for (const run of runs) changed = applyToRun(run, message) || changed;
-  if (!changed) return false;
-  if (s.status.error) s.state = 'error';
-  else if (runs.every((r) => r.state === 'done')) s.state = 'done';
-  else if (runs.some((r) => r.state === 'paused')) s.state = 'paused';
-  else if (runs.some((r) => r.id !== undefined && r.state !== 'done')) s.state = 'training';
-  return true;
+  const runs = Object.fromEntries(keys.map((k) => [k, foldRun(s.runs[k], message)])) as Record<K, TrainedRun>;
+  if (status === s.status && keys.every((k) => runs[k] === s.runs[k])) return s;
+  const state = overall<K>(
+    keys.map((k) => runs[k]),
+    status,
+  );
+  // A run that never started keeps the demo idle until the first report about one that did.
+  return { ...s, runs, status, state: state === 'idle' ? s.state : state };
 }
 
 /** The actions such a demo takes: T, R, and "Try again" after an error. */
@@ -54,58 +64,47 @@ export function sequenceController<K extends string, S extends SequenceState<K>>
     keys: readonly K[];
     prefix: string;
     fresh: () => S;
-    update: (s: S, message: FromWorker) => boolean;
-    request: (key: K, run: TrainedRun & { id: string }, s: S) => RunRequest;
+    request: (key: K, run: TrainedRun, s: S) => Omit<RunRequest, 'id'>;
     recorded: (s: S) => Promise<S>;
   },
 ): Controller<SequenceAction> {
-  const { query, print } = context;
-  const state = context.initial;
-  const draw = () => context.render(state);
-  if (print) return printRecorded(context, () => options.recorded(state));
-  const { client, unlisten } = connectClient(query, state, options.update, draw);
-  const reset = () => {
-    for (const k of options.keys) {
-      const id = state.runs[k].id;
-      if (id) client.send({ type: 'cancel', run: id });
-    }
-    // Back to "not trained yet", keeping the backend the worker reported.
-    Object.assign(state, options.fresh(), { status: { ...state.status, notices: [], error: undefined } });
+  if (context.print) return printRecorded(context, () => options.recorded(context.initial));
+  const session = new TrainingSession<S>(context.address, context.initial, {
+    prefix: options.prefix,
+    fold: (s, message) => foldSequence(s, options.keys, message),
+    render: (s) => context.render(s),
+  });
+  /** Back to "not trained yet", keeping the backend the worker reported. */
+  const reset = (): S => {
+    for (const k of options.keys) session.cancel(session.state.runs[k].id);
+    return { ...options.fresh(), status: { ...session.state.status, notices: [], error: undefined } };
   };
   const start = () => {
-    reset();
-    state.state = 'training';
-    for (const k of options.keys) {
-      const run = state.runs[k];
-      run.id = client.nextId(`${options.prefix}-${k}`);
-      run.state = 'queued';
-      client.send({ type: 'submit', run: options.request(k, run as TrainedRun & { id: string }, state) });
-    }
-    draw();
+    const s = reset();
+    const runs = { ...s.runs };
+    for (const k of options.keys) runs[k] = { ...runs[k], id: session.submit(options.request(k, runs[k], s), k), state: 'queued' };
+    session.set({ ...s, runs, state: 'training' });
   };
   return {
     act(action) {
-      const now = currentOf(state, options.keys);
-      const id = now ? state.runs[now].id : undefined;
+      const s = session.state;
+      const now = currentOf(s, options.keys);
+      const id = now ? s.runs[now].id : undefined;
       switch (action.type) {
         case 'toggle':
-          if (state.state === 'training' && id) client.send({ type: 'pause', run: id });
-          else if (state.state === 'paused' && id) client.send({ type: 'resume', run: id });
-          else if (state.state !== 'training') start();
+          if (s.state === 'training' && id) session.pause(id);
+          else if (s.state === 'paused' && id) session.resume(id);
+          else if (s.state !== 'training') start();
           return;
         case 'retry':
           start();
           return;
         case 'reset':
-          reset();
-          draw();
+          session.set(reset());
           return;
       }
     },
-    show: draw,
-    dispose() {
-      unlisten();
-      reset();
-    },
+    show: () => session.render(),
+    dispose: () => session.dispose(),
   };
 }

@@ -1,14 +1,15 @@
 /**
- * A run trained in the page's worker, as the demos that compare runs keep
- * it (model comparison, overfitting, the ruler): its progress, its curve of
- * accuracies per epoch and its results, updated from the worker's reports.
- * Also the worker's state that every such demo shows: backend, notices and
- * errors. Pure data and pure functions: no DOM, unit-tested under Node.
+ * A run trained in the page's worker, as the lab's demos keep it (model
+ * comparison, overfitting, the ruler, a digit's path): its progress, its
+ * curve of accuracies per epoch and its results, folded from the worker's
+ * reports. Also the worker's state that every such demo shows: backend,
+ * notices and errors. Pure data and pure functions: no DOM, nothing changed
+ * in place, unit-tested under Node.
  */
 import type { BackendName } from '../../train/config.ts';
 import { formatDuration, number } from '../../lib/format.ts';
 import type { FromWorker, MarkedEvaluation, TrainerState } from '../../train/protocol.ts';
-import type { RunSpec } from '../../train/spec.ts';
+import { stepsOfRun, type RunSpec } from '../../train/spec.ts';
 
 export type RunState = TrainerState | 'waiting';
 
@@ -32,17 +33,13 @@ export interface TrainedRun {
   seconds: number | undefined;
 }
 
-export function stepsOf(spec: RunSpec): number {
-  return Math.ceil(spec.trainSize / spec.batchSize) * spec.epochs;
-}
-
 export function newRun(spec: RunSpec): TrainedRun {
   return {
     id: undefined,
     spec,
     state: 'waiting',
     step: 0,
-    steps: stepsOf(spec),
+    steps: stepsOfRun(spec),
     epoch: 0,
     examplesPerSecond: 0,
     curve: [],
@@ -53,41 +50,57 @@ export function newRun(spec: RunSpec): TrainedRun {
   };
 }
 
-/** Applies a report about this run (reports about others are ignored); true when it changed the run. */
-export function applyToRun(run: TrainedRun, message: FromWorker): boolean {
-  if (!('run' in message) || message.run === undefined || message.run !== run.id) return false;
+/**
+ * Folds a report into a run: a new run when the report is about it and
+ * changes it, the same object otherwise (so a demo can tell whether to
+ * draw by comparing).
+ */
+export function foldRun(run: TrainedRun, message: FromWorker): TrainedRun {
+  if (!('run' in message) || message.run === undefined || message.run !== run.id) return run;
   switch (message.type) {
     case 'state':
-      run.state = message.state;
-      if (message.state === 'idle') Object.assign(run, { ...newRun(run.spec), id: run.id, state: 'idle' });
-      return true;
+      return message.state === 'idle' ? { ...newRun(run.spec), id: run.id, state: 'idle' } : { ...run, state: message.state };
     case 'batches': {
       const last = message.batches.at(-1);
-      if (!last) return false;
-      run.step = last.step;
-      run.examplesPerSecond = message.examplesPerSecond;
-      return true;
+      return last ? { ...run, step: last.step, examplesPerSecond: message.examplesPerSecond } : run;
     }
     case 'epoch':
-      run.epoch = message.epoch;
-      run.curve = [
-        ...run.curve.filter((p) => p.epoch < message.epoch),
-        { epoch: message.epoch, test: message.accuracy, ...(message.trainAccuracy === undefined ? {} : { train: message.trainAccuracy }) },
-      ];
-      run.testAccuracy = message.accuracy;
-      if (message.trainAccuracy !== undefined) run.trainAccuracy = message.trainAccuracy;
-      if (message.marked) run.marked = message.marked;
-      return true;
+      return {
+        ...run,
+        epoch: message.epoch,
+        curve: [
+          ...run.curve.filter((p) => p.epoch < message.epoch),
+          {
+            epoch: message.epoch,
+            test: message.accuracy,
+            ...(message.trainAccuracy === undefined ? {} : { train: message.trainAccuracy }),
+          },
+        ],
+        testAccuracy: message.accuracy,
+        ...(message.trainAccuracy === undefined ? {} : { trainAccuracy: message.trainAccuracy }),
+        ...(message.marked ? { marked: message.marked } : {}),
+      };
     case 'done':
-      run.seconds = message.seconds;
-      run.testAccuracy = message.testAccuracy;
-      if (message.trainAccuracy !== undefined) run.trainAccuracy = message.trainAccuracy;
-      if (message.marked) run.marked = message.marked;
-      run.step = run.steps;
-      return true;
+      return {
+        ...run,
+        seconds: message.seconds,
+        testAccuracy: message.testAccuracy,
+        ...(message.trainAccuracy === undefined ? {} : { trainAccuracy: message.trainAccuracy }),
+        ...(message.marked ? { marked: message.marked } : {}),
+        step: run.steps,
+      };
     default:
-      return false;
+      return run;
   }
+}
+
+/** What a demo of one run shows: its run's state, an error first. */
+export function singleRunState(run: TrainedRun, status: WorkerStatus): 'idle' | 'training' | 'paused' | 'done' | 'error' {
+  if (status.error) return 'error';
+  if (run.state === 'done') return 'done';
+  if (run.state === 'paused') return 'paused';
+  if (run.state === 'idle' || run.state === 'waiting') return 'idle';
+  return 'training';
 }
 
 /** The share of a run done, 0–1. */
@@ -129,24 +142,21 @@ export function newStatus(): WorkerStatus {
 }
 
 /**
- * Applies the reports meant for every demo, or for one of `ids`: the
- * backend, notices and errors. True when the status changed.
+ * Folds the reports meant for every demo, or for one of `ids`, into the
+ * status: the backend, notices and errors. The same object when nothing
+ * changed.
  */
-export function applyToStatus(status: WorkerStatus, message: FromWorker, ids: readonly (string | undefined)[]): boolean {
+export function foldStatus(status: WorkerStatus, message: FromWorker, ids: readonly (string | undefined)[]): WorkerStatus {
   const ours = !('run' in message) || message.run === undefined || ids.includes(message.run);
-  if (!ours) return false;
+  if (!ours) return status;
   switch (message.type) {
     case 'backend':
-      status.backend = message.backend;
-      status.threads = message.threads;
-      return true;
+      return { ...status, backend: message.backend, threads: message.threads };
     case 'notice':
-      status.notices = [...status.notices.slice(-2), message.message];
-      return true;
+      return { ...status, notices: [...status.notices.slice(-2), message.message] };
     case 'error':
-      status.error = { message: message.message, retry: message.retry };
-      return true;
+      return { ...status, error: { message: message.message, retry: message.retry } };
     default:
-      return false;
+      return status;
   }
 }

@@ -8,8 +8,8 @@
  * train-size, test-size and epochs in the address shorten it.
  */
 import type { Controller, ControllerContext, DemoModule, NoParams } from '../../contract/demo.ts';
-import type { FromWorker } from '../../train/protocol.ts';
-import { connectClient, initialFromQuery, printRecorded, shorteningFromQuery } from '../shared/lab-wiring.ts';
+import { initialFromAddress, printRecorded, shorteningOf } from '../shared/lab-wiring.ts';
+import { TrainingSession } from '../shared/session.ts';
 import { newRun } from '../shared/trained-run.ts';
 import {
   EXAMPLES,
@@ -26,130 +26,103 @@ import {
 import { createView } from './view.ts';
 
 function shortcutController(context: ControllerContext<NoParams, ShortcutState>): Controller<ShortcutAction> {
-  const { query, print } = context;
-  const state = context.initial;
-  const draw = () => context.render(state);
-  if (print) return printRecorded(context, async () => (await import('./recorded.ts')).recordedShortcut(state));
-  let inspectionId = 0;
-  const inspect = () => {
-    const input = exampleInput(state);
-    if (!input || state.run.state !== 'done' || !state.run.id) return;
-    inspectionId += 1;
-    pending.set(inspectionId, state.exampleIndex);
-    client.send({ type: 'inspect', run: state.run.id, id: inspectionId, input, top: 0 }, [input.buffer]);
-  };
-  const pending = new Map<number, number>();
+  if (context.print) return printRecorded(context, async () => (await import('./recorded.ts')).recordedShortcut(context.initial));
+  const session = new TrainingSession<ShortcutState>(context.address, context.initial, {
+    prefix: 'ruler',
+    fold: (s, message) => {
+      if (message.type === 'test-predictions' && message.run === s.run.id && s.examples.length === 0)
+        return { ...s, examples: examplesFrom(message.labels, message.images) };
+      return update(s, message);
+    },
+    render: (s) => context.render(s),
+    after: (before, after) => {
+      if (before.state !== 'done' && after.state === 'done') void look(after.ruler === 'on');
+    },
+  });
+
   /**
-   * After the ruler run, the slide looks for a stamped digit that the network
+   * Asks where the network looks on the example on screen. After the ruler
+   * run (`search`), the slide looks for a stamped digit that the network
    * calls a zero, so that the saliency map shows the shortcut at work: it
    * steps through the examples until one is, or all have been seen. The
    * ruler-free run then shows the same digit.
    */
-  let searchLeft = 0;
-  const train = (ruler: 'on' | 'off') => {
-    if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-    searchLeft = 0;
-    const run = newRun(state.run.spec);
-    run.id = client.nextId(`ruler-${ruler}`);
-    run.state = 'queued';
-    Object.assign(state, {
-      run,
-      ruler,
-      state: 'training',
-      inspection: undefined,
-      status: { ...state.status, notices: [], error: undefined },
-    });
-    client.send({
-      type: 'submit',
-      run: {
-        id: run.id,
+  const look = async (search: boolean) => {
+    for (let left = search ? session.state.examples.length : 1; left > 0; left--) {
+      const s = session.state;
+      const input = exampleInput(s);
+      if (!input || s.run.state !== 'done' || !s.run.id) return;
+      const inspection = await session.inspect(s.run.id, input, 0);
+      const now = session.state;
+      // Superseded by another question, a new run, or another example chosen meanwhile.
+      if (!inspection || now.run.id !== s.run.id || now.exampleIndex !== s.exampleIndex) return;
+      if (!search || inspection.classIndex === RULER_CLASS || left === 1) {
+        session.set(withInspection(now, s.exampleIndex, inspection));
+        return;
+      }
+      session.set({ ...now, exampleIndex: (now.exampleIndex + 1) % now.examples.length });
+    }
+  };
+
+  const train = (ruler: 'on' | 'off', before = session.state.before) => {
+    const s = session.state;
+    session.cancel(s.run.id);
+    const run = { ...newRun(s.run.spec), state: 'queued' as const };
+    run.id = session.submit(
+      {
         spec: run.spec,
-        testSize: state.testSize,
+        testSize: s.testSize,
         trainEval: run.spec.trainSize,
         grid: EXAMPLES,
         stamp: ruler === 'on' ? RULER : { ...RULER, rate: 0 },
         marked: true,
       },
+      ruler,
+    );
+    session.set({
+      ...s,
+      run,
+      ruler,
+      before,
+      state: 'training',
+      inspection: undefined,
+      status: { ...s.status, notices: [], error: undefined },
     });
-    draw();
   };
+
   const act = (action: ShortcutAction) => {
+    const s = session.state;
     switch (action.type) {
       case 'toggle':
-        if (state.state === 'training' && state.run.id) client.send({ type: 'pause', run: state.run.id });
-        else if (state.state === 'paused' && state.run.id) client.send({ type: 'resume', run: state.run.id });
-        else if (state.state !== 'training') {
-          if (state.ruler === 'on') state.before = undefined;
-          train(state.ruler);
-        }
+        if (!session.toggle(s.run.id, s.state === 'training' || s.state === 'paused' ? s.state : undefined) && s.state !== 'training')
+          train(s.ruler, s.ruler === 'on' ? undefined : s.before);
         return;
       case 'retry':
-        train(state.ruler);
+        train(s.ruler);
         return;
       case 'remove-ruler':
-        if (state.ruler === 'on' && state.state === 'done') {
-          state.before = state.run;
-          train('off');
-        }
+        if (s.ruler === 'on' && s.state === 'done') train('off', s.run);
         return;
       case 'reset':
-        if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-        Object.assign(state, {
-          ...initialShortcut(shorteningFromQuery(query).shortening),
-          examples: state.examples,
-          status: { ...state.status, notices: [], error: undefined },
+        session.cancel(s.run.id);
+        session.set({
+          ...initialShortcut(shorteningOf(context.address)),
+          examples: s.examples,
+          status: { ...s.status, notices: [], error: undefined },
         });
-        draw();
         return;
       case 'example':
-        if (state.examples.length === 0) return;
-        searchLeft = 0;
-        state.exampleIndex = (state.exampleIndex + action.step + state.examples.length) % state.examples.length;
-        draw();
-        inspect();
+        if (s.examples.length === 0) return;
+        session.set({ ...s, exampleIndex: (s.exampleIndex + action.step + s.examples.length) % s.examples.length });
+        void look(false);
         return;
     }
   };
-  /** Folds a report into the state; says whether to draw. */
-  const onMessage = (message: FromWorker): boolean => {
-    if (message.type === 'inspection') {
-      const index = pending.get(message.id);
-      pending.delete(message.id);
-      if (index === undefined || message.run !== state.run.id) return false;
-      if (searchLeft > 0 && state.ruler === 'on' && message.inspection.classIndex !== RULER_CLASS && state.examples.length > 0) {
-        searchLeft -= 1;
-        state.exampleIndex = (state.exampleIndex + 1) % state.examples.length;
-        inspect();
-        return false;
-      }
-      searchLeft = 0;
-      withInspection(state, index, message.inspection);
-      return true;
-    }
-    if (message.type === 'test-predictions' && message.run === state.run.id && state.examples.length === 0) {
-      state.examples = examplesFrom(message.labels, message.images);
-      return true;
-    }
-    if (!update(state, message)) return false;
-    if (message.type === 'state' && message.state === 'done') {
-      searchLeft = state.ruler === 'on' ? state.examples.length - 1 : 0;
-      inspect();
-    }
-    return true;
-  };
-  const { client, unlisten } = connectClient(query, state, update, draw, onMessage);
-  return {
-    act,
-    show: draw,
-    dispose() {
-      unlisten();
-      if (state.run.id) client.send({ type: 'cancel', run: state.run.id });
-    },
-  };
+  return { act, show: () => session.render(), dispose: () => session.dispose() };
 }
 
 const demo: DemoModule<NoParams, ShortcutState, ShortcutAction> = {
-  initial: initialFromQuery(initialShortcut),
+  initial: initialFromAddress(initialShortcut),
   view: createView,
   controller: shortcutController,
 };

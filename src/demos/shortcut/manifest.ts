@@ -3,17 +3,16 @@
  * zeros, caught by its test figures and its saliency map, and gone once the
  * ruler is removed. train-size, test-size and epochs in the address shorten it.
  */
-import { defineDemo, NO_PARAMS } from '../../contract/demo.ts';
+import { defineDemo, type NoParams } from '../../contract/demo.ts';
 import type { ShortcutAction, ShortcutState } from './model.ts';
 
-export default defineDemo<typeof NO_PARAMS, ShortcutState, ShortcutAction>({
+export default defineDemo<NoParams, ShortcutState, ShortcutAction>({
   name: 'shortcut',
   keys: [
     { key: 'T', description: 'The ruler: train with the ruler, pause or resume', action: { type: 'toggle' } },
     { key: 'U', description: 'The ruler: remove it from the training images and retrain', action: { type: 'remove-ruler' } },
     { key: 'R', description: 'The ruler: start again', action: { type: 'reset' } },
   ],
-  params: NO_PARAMS,
   needs: { worker: true, tfjs: true },
   load: () => import('./index.ts'),
 });

@@ -17,7 +17,7 @@ import type { FromWorker, Inspection, StampSpec } from '../../train/protocol.ts'
 import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
 import { contributions } from '../../train/interpret.ts';
 import { percent } from '../../lib/format.ts';
-import { applyToRun, applyToStatus, newRun, newStatus, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
+import { foldRun, foldStatus, newRun, newStatus, singleRunState, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 
 /** The class that carries the ruler. */
 export const RULER_CLASS = 0;
@@ -72,20 +72,12 @@ export function initialShortcut(s: Shortening): ShortcutState {
   };
 }
 
-export function update(s: ShortcutState, message: FromWorker): boolean {
-  let changed = applyToStatus(s.status, message, [s.run.id]);
-  changed = applyToRun(s.run, message) || changed;
-  if (!changed) return false;
-  s.state = s.status.error
-    ? 'error'
-    : s.run.state === 'done'
-      ? 'done'
-      : s.run.state === 'paused'
-        ? 'paused'
-        : s.run.state === 'idle' || s.run.state === 'waiting'
-          ? 'idle'
-          : 'training';
-  return true;
+/** Folds a worker report into the state (pure): the run, the status, and what the slide shows. */
+export function update(s: ShortcutState, message: FromWorker): ShortcutState {
+  const status = foldStatus(s.status, message, [s.run.id]);
+  const run = foldRun(s.run, message);
+  if (status === s.status && run === s.run) return s;
+  return { ...s, run, status, state: singleRunState(run, status) };
 }
 
 /** Keeps the test digits that are not the ruler's class, stamped with the ruler. */
@@ -106,15 +98,18 @@ export function exampleInput(s: ShortcutState): Float32Array | undefined {
 }
 
 /** Folds an inspection of example `index` into the state. */
-export function withInspection(s: ShortcutState, index: number, inspection: Inspection): void {
+export function withInspection(s: ShortcutState, index: number, inspection: Inspection): ShortcutState {
   const example = s.examples[index];
-  if (!example) return;
+  if (!example) return s;
   const input = example.image.map((v) => v / 255);
-  s.inspection = {
-    index,
-    predicted: inspection.classIndex,
-    saliency: Array.from(inspection.saliency),
-    rulerShare: rulerShare(contributions(inspection.saliency, input)),
+  return {
+    ...s,
+    inspection: {
+      index,
+      predicted: inspection.classIndex,
+      saliency: Array.from(inspection.saliency),
+      rulerShare: rulerShare(contributions(inspection.saliency, input)),
+    },
   };
 }
 
