@@ -16,6 +16,7 @@ import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
 import 'katex/dist/katex.min.css';
 import '../styles/deck.css';
+import { readPageAddress } from '../address.ts';
 import { MANIFESTS } from './demos.ts';
 import { bindDemoKeys } from './keys.ts';
 import { DemoLifecycle } from './lifecycle.ts';
@@ -30,12 +31,13 @@ const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 const idInHash = () => /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
 // Read before reveal.js rewrites it: the scroll view loses a deep link on load.
 const linkedId = idInHash();
-const query = new URLSearchParams(location.search);
+// The URL parameters, checked with their table (loaded only when there is a query string).
+const address = await readPageAddress(location.search);
 /** A speaker-view preview frame, as reveal.js's notes plugin recognises them. */
 const receiver = /receiver/i.test(location.search);
 const print = /print-pdf/i.test(location.search);
 // Before the first paint: the theme colours everything, figures included.
-const toggleTheme = setUpTheme(query);
+const toggleTheme = setUpTheme(address.given.theme);
 
 /**
  * The slide canvas, which reveal scales to the screen. A projector or laptop
@@ -128,7 +130,7 @@ const mirroring: Mirroring | undefined = receiver
 const lifecycle = new DemoLifecycle({
   manifests: MANIFESTS,
   role: receiver ? 'mirror' : 'main',
-  query,
+  address,
   reducedMotion,
   print,
   mirroring,

@@ -61,12 +61,25 @@ function currentState(base: string): IsolationState {
   };
 }
 
+/**
+ * Whether the page reloads for isolation, on the root element as
+ * `data-isolation`: "isolated", "reloading", or "stays" (not isolated, and it
+ * will not reload: a preview frame, print, a run on screen, or a reload
+ * already done in this tab). Tests wait for it instead of waiting for time.
+ */
+function decide(base: string): boolean {
+  const state = currentState(base);
+  const reload = shouldReloadForIsolation(state);
+  document.documentElement.dataset.isolation = state.isolated ? 'isolated' : reload ? 'reloading' : 'stays';
+  return reload;
+}
+
 /** Reloads the page once, when the service worker is active, if that makes it isolated. */
 function isolateOnce(base: string): void {
-  if (!shouldReloadForIsolation(currentState(base))) return;
+  if (!decide(base)) return;
   void navigator.serviceWorker.ready.then(() => {
     // The worker may take a while to precache the deck: ask again, with what the page is doing now.
-    if (!shouldReloadForIsolation(currentState(base))) return;
+    if (!decide(base)) return;
     try {
       sessionStorage.setItem(reloadKey(base), String(Date.now()));
     } catch {

@@ -10,10 +10,8 @@ export type Theme = 'light' | 'dark';
 const KEY = 'deck-theme';
 
 /** The theme a page starts with: the link's, else the kept one, else light (a projector's default). */
-export function initialTheme(query: URLSearchParams, stored: string | null): Theme {
-  const asked = query.get('theme');
-  if (asked === 'dark' || asked === 'light') return asked;
-  return stored === 'dark' ? 'dark' : 'light';
+export function initialTheme(asked: Theme | undefined, stored: string | null): Theme {
+  return asked ?? (stored === 'dark' ? 'dark' : 'light');
 }
 
 function read(): string | null {
@@ -36,8 +34,8 @@ export function applyTheme(theme: Theme, keep = false): void {
 }
 
 /** Applies the starting theme and follows changes made in other windows; returns the toggle for the D key. */
-export function setUpTheme(query: URLSearchParams): () => void {
-  applyTheme(initialTheme(query, read()));
+export function setUpTheme(asked: Theme | undefined): () => void {
+  applyTheme(initialTheme(asked, read()));
   addEventListener('storage', (event) => {
     if (event.key === KEY && (event.newValue === 'dark' || event.newValue === 'light')) applyTheme(event.newValue);
   });

@@ -9,21 +9,23 @@
 import 'katex/dist/katex.min.css';
 import '../styles/deck.css';
 import './reader.css';
+import { readPageAddress } from '../address.ts';
 import { MANIFESTS } from '../deck/demos.ts';
 import { DemoLifecycle } from '../deck/lifecycle.ts';
 import { registerOffline } from '../deck/offline.ts';
 import { applyTheme, setUpTheme } from '../deck/theme.ts';
 import { zoomFor } from './layout.ts';
 
-const query = new URLSearchParams(location.search);
-const print = query.has('print');
-const toggleTheme = setUpTheme(query);
+const print = new URLSearchParams(location.search).has('print');
+// The URL parameters, checked with their table (loaded only when there is a query string).
+const address = await readPageAddress(location.search);
+const toggleTheme = setUpTheme(address.given.theme);
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 const lifecycle = new DemoLifecycle({
   manifests: MANIFESTS,
   role: 'main',
-  query,
+  address,
   reducedMotion,
   print,
   onError: (name, error) => console.error(`demo "${name}" failed to mount`, error),

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { configFromQuery, KERAS_PROGRAM } from '../../src/train/config.ts';
-import { KERAS_RUN } from '../../src/train/spec.ts';
 import { formatDuration } from '../../src/lib/format.ts';
 import { accuracyOf, confusionMatrix, smooth, Throughput } from '../../src/train/metrics.ts';
 import { toMnistInput } from '../../src/train/preprocess.ts';
@@ -95,28 +93,6 @@ describe('metrics', () => {
     expect(formatDuration(65)).toBe('1:05');
     expect(formatDuration(3723)).toBe('1:02:03');
     expect(formatDuration(Number.NaN)).toBe('–');
-  });
-});
-
-describe('configFromQuery', () => {
-  it("defaults to the lecture's Keras program, evaluated on every test image on the first backend that works", () => {
-    expect(configFromQuery(new URLSearchParams('')).config).toEqual(KERAS_PROGRAM);
-    expect(KERAS_PROGRAM).toEqual({ ...KERAS_RUN, testSize: 10000, backends: ['webgpu', 'webgl', 'wasm', 'cpu'], loop: 'deck' });
-  });
-
-  it('reads train-size, test-size, epochs and backend', () => {
-    const { config, problems } = configFromQuery(new URLSearchParams('train-size=384&test-size=500&epochs=2&backend=wasm'));
-    expect(problems).toEqual([]);
-    expect(config).toMatchObject({ trainSize: 384, testSize: 500, epochs: 2, backends: ['wasm', 'webgpu', 'webgl', 'cpu'] });
-  });
-
-  it('reports unusable values instead of guessing', () => {
-    const { config, problems } = configFromQuery(new URLSearchParams('train-size=lots&backend=cuda'));
-    expect(config.trainSize).toBe(60000);
-    expect(problems).toEqual([
-      'train-size=lots is not a whole number from 1 to 60000; using the default',
-      'backend=cuda is not one of webgpu, webgl, wasm, cpu; trying them in order',
-    ]);
   });
 });
 
