@@ -1,13 +1,12 @@
 /** The gradient-descent figures, as the audience and the presenter use them. */
 import { expect, test, type Page } from '@playwright/test';
-import { openDeck } from './deck.ts';
+import { openDeck, openSlide } from './deck.ts';
 
 const one = (page: Page) => page.locator('figure[data-demo="gradient-descent-1d"]');
 const two = (page: Page) => page.locator('figure[data-demo="gradient-descent-2d"]');
 
 test('one parameter: the figure renders, and the clicker steps the point and the numbers of the update rule', async ({ page }) => {
-  await openDeck(page, '/#/sgd-one-parameter');
-  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await openSlide(page, 'sgd-one-parameter');
   await expect(one(page).locator('.gd-curve')).toHaveAttribute('d', /^M/);
   await expect(one(page)).toHaveAttribute('data-step', '0');
   const formula = one(page).locator('.gd-formula annotation');
@@ -29,8 +28,7 @@ test('one parameter: the figure renders, and the clicker steps the point and the
 });
 
 test('one parameter: the too-large preset overshoots and diverges, and the figure stays inside its box', async ({ page }) => {
-  await openDeck(page, '/#/sgd-one-parameter');
-  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await openSlide(page, 'sgd-one-parameter');
   await one(page)
     .getByRole('button', { name: /too large/ })
     .click();
@@ -63,8 +61,7 @@ test("one parameter: a link that carries the figure's state restores it; the dec
 test('a rehearsal does not change the lecture: after playing with a figure and reloading, its slide arrives at step 0 with its defaults', async ({
   page,
 }) => {
-  await openDeck(page, '/#/sgd-one-parameter');
-  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await openSlide(page, 'sgd-one-parameter');
   await one(page)
     .getByRole('button', { name: /too small/ })
     .click();
@@ -83,8 +80,7 @@ test('a rehearsal does not change the lecture: after playing with a figure and r
 });
 
 test('one parameter: A plays and pauses the figure', async ({ page }) => {
-  await openDeck(page, '/#/sgd-one-parameter');
-  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await openSlide(page, 'sgd-one-parameter');
   await one(page)
     .getByRole('button', { name: /too small/ })
     .click();
@@ -96,8 +92,7 @@ test('one parameter: A plays and pauses the figure', async ({ page }) => {
 });
 
 test('two parameters: contour lines, both paths, and a step moves the mini-batch point; a link restores a state', async ({ page }) => {
-  await openDeck(page, '/#/sgd-two-parameters');
-  await expect(two(page)).toHaveAttribute('data-demo-state', 'ready');
+  await openSlide(page, 'sgd-two-parameters');
   expect(await two(page).locator('.gd-contours path').count()).toBeGreaterThan(5);
   const x0 = await two(page).locator('.gd-point-sgd').getAttribute('x');
   await page.keyboard.press('Space');
@@ -124,8 +119,7 @@ test('the print layout shows both figures after a few steps, not empty boxes', a
 
 test('with reduced motion a step moves the point at once, without tweening', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
-  await openDeck(page, '/#/sgd-one-parameter');
-  await expect(one(page)).toHaveAttribute('data-demo-state', 'ready');
+  await openSlide(page, 'sgd-one-parameter');
   const moved = await page.evaluate(() => {
     const figure = document.querySelector('figure[data-demo="gradient-descent-1d"]')!;
     const point = figure.querySelector('.gd-point')!;

@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { RULER_PIXELS } from '../../src/mnist/ruler.ts';
-import { openDeck } from './deck.ts';
+import { openDeck, openSlide } from './deck.ts';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -13,8 +13,7 @@ const fig = (page: Page, name: string) => page.locator(`figure[data-demo="${name
 const num = async (page: Page, name: string, attribute: string) => Number(await fig(page, name).getAttribute(attribute));
 
 async function open(page: Page, name: string, query: string, slide: string): Promise<void> {
-  await openDeck(page, `/?backend=wasm&${query}#/${slide}`);
-  await expect(fig(page, name)).toHaveAttribute('data-demo-state', 'ready', { timeout: 60_000 });
+  await openSlide(page, slide, `backend=wasm&${query}`);
   await expect(fig(page, name)).toHaveAttribute('data-state', 'idle');
 }
 

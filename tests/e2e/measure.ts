@@ -5,6 +5,7 @@
  * content. Used by the layout test and by `node bench/measure-slides.ts`.
  */
 import type { Page } from '@playwright/test';
+import { visitSlide } from './deck.ts';
 
 export interface Measured {
   id: string;
@@ -24,25 +25,14 @@ export type TextKind = 'body' | 'code' | 'figure';
 /** The sizes each kind must reach on the 1280 × 720 canvas, in effective px. */
 export const MINIMUM: Record<TextKind, number> = { body: 28, code: 24, figure: 18 };
 
-/** Shows every fragment of the slide on screen and waits for its demos. */
+/** Shows every fragment of slide `id` and waits for its demos, its fonts and two frames: the slide as the clicker leaves it. */
 export async function showAll(page: Page, id: string): Promise<void> {
-  await page.evaluate((hash) => (location.hash = hash), `#/${id}`);
-  await page.waitForFunction((slide) => document.querySelector('.reveal .slides section.present:not(.stack)')?.id === slide, id);
-  await page.evaluate(() => {
-    const deck = (window as unknown as { Reveal?: { availableFragments(): { next: boolean }; nextFragment(): boolean } }).Reveal;
-    for (let i = 0; i < 60 && deck?.availableFragments().next; i++) deck.nextFragment();
+  await visitSlide(page, id, { allFragments: true });
+  // The walk emulates reduced motion, so slides and fragments do not animate; with the fonts in, two frames let the demos draw.
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   });
-  await page.waitForFunction(
-    (slide) =>
-      [...document.querySelectorAll<HTMLElement>(`section#${slide} [data-demo]`)].every((d) =>
-        /ready|error/.test(d.dataset.demoState ?? ''),
-      ),
-    id,
-    { timeout: 30_000 },
-  );
-  // The layout tests emulate reduced motion, so slides and fragments do not animate; two frames let the demos draw.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForTimeout(200);
 }
 
 /** Measures the slide on screen. */
@@ -117,5 +107,65 @@ export function measure(page: Page, id: string): Promise<Measured> {
     const emptyBelow = Math.max(0, (canvas.bottom - bottom) / canvas.height);
     const sparse = section.matches('.title-slide, .section-slide, .center, [data-sparse]');
     return { id: slideId, smallest, clipped: [...new Set(clipped)].slice(0, 8), emptyBelow: Math.round(emptyBelow * 100) / 100, sparse };
+  }, id);
+}
+
+/**
+ * What does not fit slide `id` in the phone's scroll view: sideways
+ * scrolling, content cut off at the bottom of its page, HTML text under 16
+ * CSS px, and controls under 44 px for a finger. Text inside SVG figures is
+ * left out: figures scale as a whole, have a text alternative, and can be
+ * zoomed with two fingers.
+ */
+export function phoneProblems(page: Page, id: string): Promise<string[]> {
+  return page.evaluate((slideId) => {
+    const found: string[] = [];
+    const section = document.getElementById(slideId)!;
+    const viewport = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > viewport) found.push(`#${slideId}: the page scrolls sideways`);
+    // Nothing is cut off at the bottom of the slide's page.
+    const page = section.closest('.scroll-page-content') ?? section;
+    if (
+      section.scrollHeight > section.clientHeight + 1 ||
+      section.getBoundingClientRect().height > page.getBoundingClientRect().height + 1
+    ) {
+      found.push(`#${slideId}: ${section.scrollHeight} px of content in a ${section.clientHeight} px slide`);
+    }
+    // Anything wider than the screen must sit inside a box that scrolls.
+    for (const el of section.querySelectorAll<HTMLElement>('*')) {
+      if (el.closest('aside.notes, .katex-mathml')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= viewport + 1) continue;
+      let clipped = false;
+      for (let a = el.parentElement; a && a !== section; a = a.parentElement) {
+        const style = getComputedStyle(a);
+        if (/(auto|scroll|hidden)/.test(style.overflowX) && a.getBoundingClientRect().right <= viewport + 1) clipped = true;
+      }
+      if (!clipped)
+        found.push(
+          `#${slideId}: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> reaches ${Math.round(r.right)} px`,
+        );
+    }
+    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement!;
+      if (!n.textContent!.trim() || el instanceof SVGElement) continue;
+      if (el.closest('aside.notes, .sr-only, .katex-mathml, [aria-hidden="true"], .demo-alt, svg, [hidden]')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      if (range.getClientRects().length === 0) continue;
+      const scale = el.offsetWidth ? el.getBoundingClientRect().width / el.offsetWidth : 1;
+      const size = parseFloat(getComputedStyle(el).fontSize) * scale;
+      if (size < 15.9) found.push(`#${slideId}: "${n.textContent!.trim().slice(0, 30)}" is ${size.toFixed(1)} px`);
+    }
+    for (const control of section.querySelectorAll<HTMLElement>('button, input, select')) {
+      const r = control.getBoundingClientRect();
+      if (r.width === 0 || control.closest('[hidden]')) continue;
+      if (r.height < 43.5 || r.width < 43.5)
+        found.push(
+          `#${slideId}: ${control.tagName.toLowerCase()} "${control.textContent?.trim() || control.getAttribute('aria-label')}" is ${Math.round(r.width)} × ${Math.round(r.height)} px`,
+        );
+    }
+    return found;
   }, id);
 }

@@ -125,20 +125,3 @@ test('?print-pdf lays out one page per slide and prints a PDF with that many pag
   const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
   expect(pages).toBe(slides);
 });
-
-test('a walk through every slide requests nothing from another origin', async ({ page, baseURL }) => {
-  const foreign: string[] = [];
-  const origin = new URL(baseURL!).origin;
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (!['data:', 'blob:', 'about:'].includes(url.protocol) && url.origin !== origin) foreign.push(request.url());
-  });
-  await openDeck(page);
-  const ids = await allSlideIds(page);
-  for (const id of ids) {
-    await page.evaluate((hash) => (location.hash = hash), `#/${id}`);
-    await expect.poll(() => currentSlideId(page)).toBe(id);
-  }
-  await page.waitForLoadState('networkidle');
-  expect(foreign).toEqual([]);
-});

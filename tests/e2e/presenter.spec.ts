@@ -42,7 +42,9 @@ test('with the speaker view open on the live slide, one training worker exists a
   await expect(mirrored).toHaveAttribute('data-demo-state', 'ready');
   // The preview shows the projected deck's backend at once, without choosing one of its own.
   await expect(mirrored).toHaveAttribute('data-backend', (await live.getAttribute('data-backend'))!);
-  await page.waitForTimeout(1500);
+  // The preview follows the deck's run to its end, without a worker of its own.
+  await expect(live).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(mirrored).toHaveAttribute('data-state', 'done');
   expect(workers.filter((w) => /worker-/.test(w))).toEqual([expect.stringMatching(/^deck:/)]);
   expect(speakerRequests.filter((p) => HEAVY.test(p))).toEqual([]);
 });

@@ -38,12 +38,13 @@ test('change of coordinates: a click turns the axes, after which black points ha
   await expect(f.locator('.co-rule')).toHaveText('Rule: black points have x > 0.');
   await expect.poll(() => f.locator('circle.co-black').first().getAttribute('cx')).not.toBe(before);
   // Once the turn has finished, every black point is right of the y axis and every white one left of it.
-  await page.waitForTimeout(1600);
   const axis = Number(await f.locator('line.co-axis').nth(1).getAttribute('x1'));
-  const black = await f.locator('svg > g > circle.co-black').evaluateAll((c) => c.map((e) => Number(e.getAttribute('cx'))));
-  const white = await f.locator('svg > g > circle.co-white').evaluateAll((c) => c.map((e) => Number(e.getAttribute('cx'))));
-  expect(black.every((x) => x > axis)).toBe(true);
-  expect(white.every((x) => x < axis)).toBe(true);
+  const sides = () =>
+    f.evaluate((figure, x) => {
+      const cx = (selector: string) => [...figure.querySelectorAll(selector)].map((e) => Number(e.getAttribute('cx')));
+      return { black: cx('svg > g > circle.co-black').every((c) => c > x), white: cx('svg > g > circle.co-white').every((c) => c < x) };
+    }, axis);
+  await expect.poll(sides).toEqual({ black: true, white: true });
 });
 
 test('uncrumpling: training raises the accuracy readout, and the slider moves through the layers', async ({ page }) => {
