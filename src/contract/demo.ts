@@ -39,6 +39,7 @@
  * 5. **dispose**: the page goes away; the context's `signal` aborts too.
  */
 import type { Address } from '../address.ts';
+import type { Digit, ForwardedDigit, ForwardedVote, Refused, Vote } from '../room/protocol.ts';
 
 /** Where a view is drawn. */
 export type Role = 'main' | 'mirror';
@@ -108,12 +109,45 @@ export interface DemoView<S> {
   dispose?(): void;
 }
 
+/**
+ * The room, as a demo sees it (src/deck/room.ts runs it): present when the
+ * deck has a relay and has joined its room, in the presenter's deck or on a
+ * phone; undefined on a published deck without a relay, in print, and in
+ * the speaker view's frames (which mirror the presenter's deck instead).
+ * Everything a phone sends was checked by the relay against the room's
+ * protocol (src/room/protocol.ts) before it arrives.
+ */
+export interface RoomLink {
+  /** "presenter": this deck drives the room and hears the phones; "follower": a phone (or any other copy of the deck). */
+  readonly role: 'presenter' | 'follower';
+  /** Presenter: shows every phone a public state under `key` (`null` removes it). Phones that join later get the latest. */
+  publish(key: string, value: unknown): void;
+  /** Presenter: answers one phone (the `from` of its digit or vote). */
+  reply(to: string, kind: string, value: unknown): void;
+  /** Presenter: every digit a phone sends. Returns the function that stops listening. */
+  onDigit(handler: (digit: ForwardedDigit) => void): () => void;
+  /** Presenter: every vote a phone sends. */
+  onVote(handler: (vote: ForwardedVote) => void): () => void;
+  /** Follower: sends a digit to the presenter's deck. */
+  sendDigit(digit: Digit): void;
+  /** Follower: sends (or changes) this phone's vote. */
+  sendVote(vote: Vote): void;
+  /** Follower: the presenter's public state under `key`, now (if any) and whenever it changes. */
+  onState(key: string, handler: (value: unknown) => void): () => void;
+  /** Follower: the presenter's replies of this kind to this phone. */
+  onReply(kind: string, handler: (value: unknown) => void): () => void;
+  /** Follower: what the relay refused of this phone's messages, with a sentence to show. */
+  onRefused(handler: (refused: Refused) => void): () => void;
+}
+
 /** What a controller receives (only in the projected deck). */
 export interface ControllerContext<P, S> extends DemoEnvironment<P> {
   /** The page's URL parameters, checked with their table (src/params.ts): a link may shorten a run or restore a demo's state. */
   address: Address;
   /** The state `initial` made, to start from. */
   initial: S;
+  /** The room, when the deck has joined one (see RoomLink). */
+  room: RoomLink | undefined;
   /** Draws a state here and sends it to every mirror. Call it whenever the state changes. */
   render(state: S): void;
 }

@@ -17,7 +17,7 @@
  * events, or scrolling in the reader's edition) calls `showSlide`, `step`
  * and `dispose`.
  */
-import type { AnyManifest, Controller, DemoModule, DemoView, Role } from '../contract/demo.ts';
+import type { AnyManifest, Controller, DemoModule, DemoView, Role, RoomLink } from '../contract/demo.ts';
 import { EMPTY_ADDRESS, type Address } from '../address.ts';
 
 /** How states and actions travel between windows (see mirror.ts). */
@@ -38,6 +38,8 @@ export interface LifecycleOptions {
   role: Role;
   /** The page's URL parameters, checked (src/params.ts). */
   address?: Address;
+  /** The room this deck has joined, if any, when a demo mounts (src/deck/room.ts). */
+  room?: () => RoomLink | undefined;
   reducedMotion?: boolean;
   /** Printing: every demo is mounted at once and shows a still frame. */
   print?: boolean;
@@ -213,6 +215,7 @@ export class DemoLifecycle {
           ...environment,
           address,
           initial,
+          room: this.#options.room?.(),
           render: (state) => {
             view.render(state);
             mirroring?.publish?.(host.id, state);
