@@ -11,8 +11,9 @@
  * plain visit (a phone from the QR code) downloads no schema library.
  */
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-z.config({ jitless: true });
+z.config({ jitless: true, ...en() });
 
 /** One URL parameter. */
 export interface ParamSpec<T> {

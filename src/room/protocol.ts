@@ -16,11 +16,13 @@
  * (`/`), events named as in the table. A socket says who it is in its
  * handshake's `auth` (PresenterAuth or FollowerAuth, below).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
+// zod's small build (zod/mini), so that the deck's room client stays light.
 // The deck's Content Security Policy forbids `new Function`; zod's JIT would
 // probe for it on first use and leave a CSP violation report behind.
-z.config({ jitless: true });
+z.config({ jitless: true, ...en() });
 
 /** Socket.IO's maxHttpBufferSize: the largest message (a state of 64 KiB, with room for its envelope). */
 export const MAX_PAYLOAD_BYTES = 80 * 1024;
@@ -155,32 +157,35 @@ function formatBytes(bytes: number): string {
 
 /** A value that must be plain JSON of at most `maxBytes`. */
 const jsonValue = (maxBytes: number) =>
-  z.unknown().superRefine((value, context) => {
-    const measured = measureJson(value, maxBytes);
-    if (!measured.ok) context.addIssue({ code: 'custom', message: `The value is refused: ${measured.reason}.` });
-  });
+  z.unknown().check(
+    z.superRefine((value, context) => {
+      const measured = measureJson(value, maxBytes);
+      if (!measured.ok) context.addIssue({ code: 'custom', message: `The value is refused: ${measured.reason}.` });
+    }),
+  );
 
-const int = (min: number, max: number) => z.int().min(min).max(max);
+const int = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
 
 /** Where the presenter is: a slide (by id and by its indices) and the fragment shown on it (-1 before the first). */
-export const PlaceSchema = z.strictObject({ slide: z.string().regex(SLIDE_ID), h: int(0, 999), v: int(0, 999), f: int(-1, 999) });
+export const PlaceSchema = z.strictObject({ slide: matching(SLIDE_ID), h: int(0, 999), v: int(0, 999), f: int(-1, 999) });
 /** A demo's public state, or null to forget it. */
-export const StateSchema = z.strictObject({ key: z.string().regex(STATE_KEY), value: jsonValue(MAX_STATE_BYTES) });
+export const StateSchema = z.strictObject({ key: matching(STATE_KEY), value: jsonValue(MAX_STATE_BYTES) });
 /** An answer for one phone, addressed by the anonymous id its digit or vote came `from`. */
 export const ReplySchema = z.strictObject({
-  to: z.string().regex(PHONE_ID),
-  kind: z.string().regex(REPLY_KIND),
+  to: matching(PHONE_ID),
+  kind: matching(REPLY_KIND),
   value: jsonValue(MAX_REPLY_BYTES),
 });
 /** A presenter window on standby claims the room. */
 export const TakeOverSchema = z.strictObject({});
 /** A digit drawn on a phone, and the digit the person meant. */
 export const DigitSchema = z.strictObject({
-  pixels: z.array(z.number().min(0).max(1)).length(DIGIT_PIXELS),
+  pixels: z.array(z.number().check(z.minimum(0), z.maximum(1))).check(z.length(DIGIT_PIXELS)),
   label: int(0, 9),
 });
 /** A vote in a poll: the option's index. */
-export const VoteSchema = z.strictObject({ poll: z.string().regex(POLL_ID), option: int(0, 15) });
+export const VoteSchema = z.strictObject({ poll: matching(POLL_ID), option: int(0, 15) });
 
 /** How often a sender may send an event: `tokens` every `everyMs`, and at most `burst` at once (a token bucket). */
 export interface RateLimit {
@@ -192,7 +197,7 @@ export interface RateLimit {
 /** One event a client may send: who may send it, its shape, its largest size and how often. */
 export interface MessageSpec {
   from: 'presenter' | 'follower';
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   /** The largest payload, as JSON in UTF-8; anything larger is dropped before its schema is even tried. */
   maxBytes: number;
   /** Per connection; the relay adds limits per phone and per room where the table's notes say so. */
@@ -271,7 +276,7 @@ export function validate<E extends ClientEvent>(event: E, payload: unknown): Val
   const spec: MessageSpec = MESSAGES[event];
   const measured = measureJson(payload, spec.maxBytes);
   if (!measured.ok) return { ok: false, reason: `The ${event} message is refused: ${measured.reason}.`, oversize: measured.oversize };
-  const parsed = spec.schema.safeParse(payload);
+  const parsed = z.safeParse(spec.schema, payload);
   if (parsed.success) return { ok: true, value: parsed.data as Payload<E> };
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
@@ -283,7 +288,10 @@ export function validate<E extends ClientEvent>(event: E, payload: unknown): Val
 }
 
 /** The handshake of the presenter's deck: `io(url, { path, auth: { role: 'presenter', key } })`. */
-export const PresenterAuthSchema = z.object({ role: z.literal('presenter'), key: z.string().min(MIN_KEY_LENGTH).max(256) });
+export const PresenterAuthSchema = z.object({
+  role: z.literal('presenter'),
+  key: z.string().check(z.minLength(MIN_KEY_LENGTH), z.maxLength(256)),
+});
 /**
  * The handshake of a phone: its own random id (made once, kept in
  * localStorage) and the room it follows, or none for the relay's default
@@ -291,8 +299,8 @@ export const PresenterAuthSchema = z.object({ role: z.literal('presenter'), key:
  */
 export const FollowerAuthSchema = z.object({
   role: z.literal('follower'),
-  room: z.string().regex(ROOM_ID).optional(),
-  phone: z.string().regex(PHONE_ID),
+  room: z.optional(matching(ROOM_ID)),
+  phone: matching(PHONE_ID),
 });
 export const AuthSchema = z.discriminatedUnion('role', [PresenterAuthSchema, FollowerAuthSchema]);
 export type PresenterAuth = z.output<typeof PresenterAuthSchema>;

@@ -45,6 +45,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
+import * as z from 'zod/mini';
 import {
   AuthSchema,
   DIGITS_PER_PHONE,
@@ -514,7 +515,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   /** Checks a handshake, and keeps of it only what the relay needs: the room's id and the phone's anonymous id. */
   function admit(socket: RelaySocket): Error | undefined {
     if (closing) return new Error('The relay is shutting down.');
-    const parsed = AuthSchema.safeParse(socket.handshake.auth);
+    const parsed = z.safeParse(AuthSchema, socket.handshake.auth);
     const role: unknown = (socket.handshake.auth as { role?: unknown } | null)?.role;
     // Neither the key nor the phone's secret stays in memory, nor travels to other processes with fetchSockets.
     socket.handshake.auth = {};
