@@ -1,7 +1,8 @@
 /**
  * The deck's Content Security Policy, computed when the site is built.
  *
- * Nothing from another origin; no inline script except the one reveal.js's
+ * Nothing from another origin (but the room's relay, when the build names
+ * one elsewhere: src/room/relay-config.ts); no inline script except the one reveal.js's
  * speaker view writes into its own window (which inherits this policy), and
  * that one is allowed by its sha256, read from the notes plugin we ship.
  * Inline styles are allowed: KaTeX and Shiki write style attributes, and
@@ -10,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { relayFromEnv, relaySources, type RelayConfig } from '../room/relay-config.ts';
 
 /** sha256 sources for the inline scripts of reveal.js's speaker view. */
 export function speakerViewScriptHashes(notesSource: string): string[] {
@@ -24,7 +26,7 @@ export function speakerViewScriptHashes(notesSource: string): string[] {
   return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
 }
 
-export function contentSecurityPolicy(): string {
+export function contentSecurityPolicy(relay: RelayConfig = relayFromEnv(process.env.RELAY_URL)): string {
   const require = createRequire(import.meta.url);
   const notes = readFileSync(require.resolve('reveal.js/plugin/notes').replace(/notes\.js$/, 'notes.mjs'), 'utf8');
   const hashes = speakerViewScriptHashes(notes);
@@ -34,7 +36,7 @@ export function contentSecurityPolicy(): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...relaySources(relay)].join(' '),
     "worker-src 'self'",
     "frame-src 'self'",
     "object-src 'none'",

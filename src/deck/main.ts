@@ -24,6 +24,7 @@ import type { Mirroring } from './lifecycle.ts';
 import { MirrorHub, MirrorLink, projectedWindow } from './mirror.ts';
 import { registerOffline } from './offline.ts';
 import { followAlong } from './qr.ts';
+import { DeckRoomLink, roomSetup } from './room-link.ts';
 import { Search } from './search.ts';
 import { setUpTheme } from './theme.ts';
 
@@ -31,11 +32,15 @@ const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 const idInHash = () => /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
 // Read before reveal.js rewrites it: the scroll view loses a deep link on load.
 const linkedId = idInHash();
-// The URL parameters, checked with their table (loaded only when there is a query string).
-const address = await readPageAddress(location.search);
 /** A speaker-view preview frame, as reveal.js's notes plugin recognises them. */
 const receiver = /receiver/i.test(location.search);
 const print = /print-pdf/i.test(location.search);
+// The room, when the build has a relay: first of all, the presenter's key leaves the address.
+const setup = roomSetup(document, location.search, { print, receiver });
+const room = setup ? new DeckRoomLink(setup.key ? 'presenter' : 'follower') : undefined;
+document.documentElement.dataset.room = setup ? 'connecting' : 'off';
+// The URL parameters, checked with their table (loaded only when there is a query string).
+const address = await readPageAddress(location.search);
 // Before the first paint: the theme colours everything, figures included.
 const toggleTheme = setUpTheme(address.given.theme);
 
@@ -131,6 +136,7 @@ const lifecycle = new DemoLifecycle({
   manifests: MANIFESTS,
   role: receiver ? 'mirror' : 'main',
   address,
+  room: () => room,
   reducedMotion,
   print,
   mirroring,
@@ -199,4 +205,20 @@ void deck.initialize().then(() => {
   });
   // A phone turned sideways (still narrow) keeps the scale set by its width.
   addEventListener('resize', () => phone.matches && deck.configure(layout()));
+  // The room, once the first slide is on screen: its code (socket.io-client) loads only now, and only with a relay.
+  if (setup && room) {
+    const join = () =>
+      void import('./room.ts').then(({ joinRoom }) =>
+        joinRoom({
+          setup,
+          link: room,
+          deck,
+          base: import.meta.env.BASE_URL,
+          scrollToSlide,
+          showFollowLink: (id) => followAlong(document, id),
+        }),
+      );
+    if ('requestIdleCallback' in window) requestIdleCallback(join, { timeout: 1000 });
+    else setTimeout(join, 200);
+  }
 });

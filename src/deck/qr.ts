@@ -24,25 +24,40 @@ export async function publicAddress(location: Location, base: string, fetcher: t
   }
 }
 
-/** Fills in every `figure.qr[data-qr-auto]` of the page. */
-export function followAlong(page: Document): void {
-  const figures = [...page.querySelectorAll<HTMLElement>('figure.qr[data-qr-auto]')];
+/** The address a phone opens to follow the room: the deck's, asking to follow `room`. */
+export function followAddress(address: string, room: string): string {
+  const url = new URL(address);
+  url.searchParams.set('follow', room);
+  return url.href;
+}
+
+/**
+ * Fills in every `figure.qr[data-qr-auto]` of the page. Once the deck has
+ * joined a room, every follow-along code (drawn at build time or here)
+ * is drawn again for the follow link, which names the room (never the
+ * presenter's key).
+ */
+export function followAlong(page: Document, room?: string): void {
+  const figures = [...page.querySelectorAll<HTMLElement>(room ? 'figure.qr' : 'figure.qr[data-qr-auto]')];
   if (figures.length === 0) return;
   void (async () => {
-    const [{ renderSVG }, address] = await Promise.all([import('uqr'), publicAddress(location, import.meta.env.BASE_URL)]);
-    const svg = renderSVG(address, { border: 2 }).replace(
-      /^<svg\b/,
-      `<svg role="img" aria-label="QR code of the deck's address, ${address}" focusable="false"`,
-    );
+    const [{ renderSVG }, here] = await Promise.all([import('uqr'), publicAddress(location, import.meta.env.BASE_URL)]);
     for (const figure of figures) {
+      const link = figure.querySelector<HTMLAnchorElement>('figcaption a');
+      const plain = 'qrAuto' in figure.dataset ? here : (figure.dataset.address ?? link?.href ?? here);
+      const address = room ? followAddress(plain, room) : plain;
+      const svg = renderSVG(address, { border: 2 }).replace(
+        /^<svg\b/,
+        `<svg role="img" aria-label="QR code of the deck's address, ${address}" focusable="false"`,
+      );
       const holder = figure.querySelector<HTMLElement>('.qr-code');
       if (holder) holder.innerHTML = svg;
-      const link = figure.querySelector<HTMLAnchorElement>('figcaption a');
       if (link) {
         link.href = address;
         link.textContent = address;
       }
-      figure.dataset.address = address;
+      if (room) figure.dataset.follow = address;
+      else figure.dataset.address = address;
     }
   })();
 }

@@ -1,0 +1,256 @@
+/**
+ * The room, connected: this copy of the deck in the presenter's room, over
+ * the relay (src/room/relay.ts), with socket.io-client. Loaded after the
+ * first slide has painted, and only by a deck built with a relay.
+ *
+ * - The presenter's window (opened from the link `npm start` prints) sends
+ *   where it is: the slide and the fragment, and nothing of the overview,
+ *   search, zoom, speaker view or black screen, which are the presenter's
+ *   own. Its speaker view drives it, so it drives the room too. A second
+ *   presenter window is told that another is active, and can take over.
+ * - Every other copy follows: it goes where the presenter is, joins late on
+ *   the current slide, and comes back by itself after a dropped connection.
+ *   A reader who browses on their own is "free"; one tap brings them back.
+ *
+ * The page's root says which, for people and for tests: `data-room` is off,
+ * connecting, following, free or presenting, and `data-room-slide` is the
+ * presenter's slide.
+ */
+import type { RevealApi } from 'reveal.js';
+import { io, type Socket } from 'socket.io-client';
+import { roomPath, type ClientToServer, type Place, type ServerToClient } from '../room/protocol.ts';
+import type { DeckRoomLink, RoomSetup } from './room-link.ts';
+
+type RoomSocket = Socket<ServerToClient, ClientToServer>;
+export type RoomMode = 'off' | 'connecting' | 'following' | 'free' | 'presenting';
+
+/** The localStorage key of this browser's phone id: a random secret, never a name. */
+const PHONE_STORE = 'deck-room:phone';
+
+/** A phone's id, made once and kept, so that a reconnection is the same phone to the relay's limits. */
+function phoneId(): string {
+  try {
+    const kept = localStorage.getItem(PHONE_STORE);
+    if (kept && /^[A-Za-z0-9_-]{16,40}$/.test(kept)) return kept;
+  } catch {
+    // No storage: a new id for this load.
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  const id = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+  try {
+    localStorage.setItem(PHONE_STORE, id);
+  } catch {
+    // As above.
+  }
+  return id;
+}
+
+/** The relay's address and Socket.IO path for this page. */
+function endpoint(relay: string, base: string): { url: string; path: string } {
+  if (relay === 'same-origin') return { url: location.origin, path: roomPath(base) };
+  const url = new URL(relay);
+  return { url: url.origin, path: roomPath(url.pathname) };
+}
+
+export interface JoinOptions {
+  setup: RoomSetup;
+  link: DeckRoomLink;
+  deck: RevealApi;
+  /** The deck's base path (import.meta.env.BASE_URL). */
+  base: string;
+  /** Brings a slide to the screen in the scroll view (phones). */
+  scrollToSlide(id: string): void;
+  /** Draws the follow-along QR code for this room. */
+  showFollowLink(room: string): void;
+}
+
+/** Joins the room; returns a function that leaves it. */
+export function joinRoom(options: JoinOptions): () => void {
+  const { setup, link, deck } = options;
+  const root = document.documentElement;
+  const presenting = setup.key !== undefined;
+  const { url, path } = endpoint(setup.relay, options.base);
+  const socket: RoomSocket = io(url, {
+    path,
+    auth: presenting
+      ? { role: 'presenter', key: setup.key }
+      : { role: 'follower', phone: phoneId(), ...(setup.room ? { room: setup.room } : {}) },
+    // A WebSocket first; long polling where a network refuses it.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    // Back within a few seconds of the relay answering again (Wi-Fi drop, sleep, restart).
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 2000,
+    randomizationFactor: 0.3,
+    timeout: 5000,
+  });
+
+  let mode: RoomMode = 'connecting';
+  /** Standby: a presenter window while another one presents. */
+  let standby = false;
+  let presenterHere = false;
+  let place: Place | undefined;
+  let followers = 0;
+  /** Set while this page moves itself to the presenter's place, so that the move is not taken for the reader's own. */
+  let moving: { slide: string; until: number } | undefined;
+  const ui = indicator(
+    () => {
+      setMode('following');
+      if (place) go(place);
+    },
+    () => socket.emit('take-over', {}),
+  );
+
+  function setMode(next: RoomMode): void {
+    mode = next;
+    root.dataset.room = next;
+    ui.show({ mode, standby, presenterHere, followers });
+  }
+
+  /** Goes where the presenter is. */
+  function go(to: Place): void {
+    const section = document.getElementById(to.slide);
+    if (!section) return;
+    moving = { slide: to.slide, until: performance.now() + 1500 };
+    if (deck.isScrollView()) options.scrollToSlide(to.slide);
+    else {
+      const { h, v } = deck.getIndices(section);
+      deck.slide(h, v ?? 0, to.f);
+    }
+  }
+
+  /** Where this (presenter's) deck is now. */
+  function here(): Place | undefined {
+    const slide = deck.getCurrentSlide();
+    if (!slide?.id) return undefined;
+    const { h, v, f } = deck.getIndices();
+    return { slide: slide.id, h, v: v ?? 0, f: f ?? -1 };
+  }
+
+  function sendPlace(): void {
+    if (mode !== 'presenting' || deck.isOverview()) return;
+    const now = here();
+    if (now) socket.emit('place', now);
+  }
+
+  // The presenter's moves; a follower's own moves make it free.
+  const onMove = () => {
+    if (mode === 'presenting') return sendPlace();
+    const current = deck.getCurrentSlide()?.id;
+    if (moving && (current === moving.slide || performance.now() < moving.until)) {
+      if (current === moving.slide) moving = undefined;
+      return;
+    }
+    if (mode === 'following' && place && current !== place.slide) setMode('free');
+  };
+  const events = ['slidechanged', 'fragmentshown', 'fragmenthidden', 'overviewhidden'] as const;
+  for (const name of events) deck.on(name, onMove);
+
+  socket.on('welcome', (welcome) => {
+    standby = welcome.role === 'standby';
+    presenterHere = welcome.presenter;
+    followers = welcome.followers ?? 0;
+    for (const [key, value] of Object.entries(welcome.states)) link.receiveState(key, value);
+    if (welcome.room) options.showFollowLink(welcome.room);
+    // The link's messages were shaped by the demos' own types; the relay checks them against the protocol.
+    const loose = socket as unknown as { emit(event: string, payload: unknown): void };
+    link.connected({ emit: (event, payload) => loose.emit(event, payload) });
+    if (welcome.role === 'presenter') {
+      setMode('presenting');
+      sendPlace();
+      return;
+    }
+    place = welcome.place;
+    if (place) root.dataset.roomSlide = place.slide;
+    // A phone follows unless its reader already browses on their own; a late joiner lands on the current slide.
+    const follow = mode === 'connecting' || mode === 'following' || standby;
+    setMode(follow || setup.follow ? 'following' : 'free');
+    if (mode === 'following' && presenterHere && place) go(place);
+  });
+  socket.on('place', (next) => {
+    place = next;
+    root.dataset.roomSlide = next.slide;
+    ui.show({ mode, standby, presenterHere, followers });
+    if (mode === 'following') go(next);
+  });
+  socket.on('state', ({ key, value }) => link.receiveState(key, value));
+  socket.on('presenter', ({ present }) => {
+    presenterHere = present;
+    ui.show({ mode, standby, presenterHere, followers });
+    if (present && mode === 'following' && place) go(place);
+  });
+  socket.on('room', (counts) => {
+    followers = counts.followers;
+    ui.show({ mode, standby, presenterHere, followers });
+  });
+  socket.on('standby', () => {
+    standby = true;
+    setMode('following');
+  });
+  socket.on('replaced', () => {
+    standby = true;
+    setMode('following');
+  });
+  socket.on('digit', (digit) => link.receiveDigit(digit));
+  socket.on('vote', (vote) => link.receiveVote(vote));
+  socket.on('reply', ({ kind, value }) => link.receiveReply(kind, value));
+  socket.on('refused', (refused) => link.receiveRefusal(refused));
+  socket.on('disconnect', () => {
+    link.disconnected();
+    // Keep what the reader chose; show that the room is being reached again.
+    if (mode !== 'free') setMode('connecting');
+  });
+  socket.on('connect_error', () => {
+    if (mode !== 'free') setMode('connecting');
+  });
+  setMode('connecting');
+
+  return () => {
+    for (const name of events) deck.off(name, onMove);
+    socket.close();
+    ui.remove();
+    root.dataset.room = 'off';
+  };
+}
+
+/** The room's indicator: a small status at the foot of the screen, with "Back to live" and "Take over" when they apply. */
+function indicator(backToLive: () => void, takeOver: () => void) {
+  const box = document.createElement('div');
+  box.className = 'room-status';
+  box.setAttribute('role', 'status');
+  const text = document.createElement('span');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.hidden = true;
+  box.append(text, button);
+  document.querySelector('.reveal')?.append(box);
+  let action: (() => void) | undefined;
+  button.addEventListener('click', () => action?.());
+  return {
+    show(s: { mode: RoomMode; standby: boolean; presenterHere: boolean; followers: number }) {
+      box.dataset.mode = s.mode;
+      action = undefined;
+      let words: string;
+      if (s.mode === 'presenting') words = `Presenting · ${s.followers} following`;
+      else if (s.mode === 'connecting') words = 'Connecting to the lecture…';
+      else if (s.standby) {
+        words = 'Another presenter window is active.';
+        action = takeOver;
+        button.textContent = 'Take over';
+      } else if (!s.presenterHere) words = 'Waiting for the presenter';
+      else if (s.mode === 'free') {
+        words = 'Browsing on your own';
+        action = backToLive;
+        button.textContent = 'Back to live';
+      } else words = 'Live: following the lecture';
+      text.textContent = words;
+      button.hidden = action === undefined;
+    },
+    remove() {
+      box.remove();
+    },
+  };
+}
