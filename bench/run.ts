@@ -11,7 +11,7 @@
  *   node bench/run.ts --report  rewrite BENCHMARKS.md from bench/results.json
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -233,7 +233,20 @@ const option = (name: string) => {
 const backends = (option('--only')?.split(',') ?? Object.keys(PLAN)) as Backend[];
 const rounds = Number(option('--rounds') ?? 3);
 
+/** `npm run bench -- --room`: the relay's fan-out to 100, 500 and 1,000 phones, and 300 phones' digits (bench/room.ts). */
+async function roomOnly(): Promise<void> {
+  const { roomBench } = await import('./room.ts');
+  const log = (line: string) => console.log(line);
+  const results = { ...(await roomBench({ log })), ...(await roomBench({ digits: true, log })) };
+  writeFileSync('bench/room-results.json', `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('BENCHMARKS.md', report(JSON.parse(readFileSync('bench/results.json', 'utf8'))));
+}
+
 async function main() {
+  if (process.argv.includes('--room')) {
+    await roomOnly();
+    process.exit(0);
+  }
   if (process.argv.includes('--report')) {
     // Rewrite BENCHMARKS.md from the last results (after editing bench/changes.md).
     writeFileSync('BENCHMARKS.md', report(JSON.parse(readFileSync('bench/results.json', 'utf8'))));
@@ -353,6 +366,23 @@ async function main() {
   console.log('wrote bench/results.json and BENCHMARKS.md');
 }
 
+/** The room's figures, from bench/room-results.json (`npm run bench -- --room`), when there are any. */
+function roomSection(): string {
+  if (!existsSync('bench/room-results.json')) return '';
+  const room = JSON.parse(readFileSync('bench/room-results.json', 'utf8'));
+  const runs = (room.fanOut?.runs ?? []) as any[];
+  const d = room.digits?.result;
+  return `## The room
+
+Measured by \`npm run bench -- --room\` on ${String(room.fanOut?.machine?.date ?? room.digits?.machine?.date ?? '').slice(0, 10)} (${room.fanOut?.machine?.cpus ?? ''}; load average ${room.fanOut?.machine?.loadAverage ?? '–'}): simulated phones (socket.io-client in Node, WebSocket, on loopback) join one room of a relay running in its own process, and the presenter makes 30 moves, 200 ms apart. Goal: nothing lost, and p95 ≤ 100 ms at 1,000 phones.
+
+| phones | moves received | lost | p50 | p95 | p99 | relay heap per phone | relay CPU during the moves |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${runs.map((x) => `| ${fmt(x.phones)} | ${fmt(x.received)} / ${fmt(x.expected)} | ${x.lost} | ${x.p50} ms | ${x.p95} ms | ${x.p99} ms | ${x.heapPerPhoneKiB} KiB | ${x.cpuPercent} % |`).join('\n')}
+${d ? `\nDigits: ${d.phones} phones each send one digit within 10 s to a presenter that answers at once: ${d.replied} of ${d.sent} answered, ${d.refused} refused; from send to answer p50 ${d.p50} ms, p95 ${d.p95} ms (goal: none lost, p95 ≤ 1 s).\n` : ''}
+`;
+}
+
 function report(r: Record<string, any>): string {
   const changes = readFileSync('bench/changes.md', 'utf8');
   const runs = r.throughput as Run[];
@@ -447,6 +477,7 @@ ${
     ? `## Fidelity\n\nThe full Keras program, 5 epochs over 60,000 images, on WebAssembly under Node: test accuracy ${(r.fidelity.epochs as any[]).map((e) => fmt(e.testAccuracy, 4)).join(', ')} after each epoch; final **${fmt(r.fidelity.final, 4)}** against the Keras reference ${r.fidelity.reference} (${r.fidelity.reached ? 'reached' : 'not reached'}).\n`
     : '## Fidelity\n\nRun `npm run bench -- --full` for the 5-epoch run (recorded in the README: 0.9787 against 0.9785).\n'
 }
+${roomSection()}
 ## The floor
 
 A training step costs about 2.4 MFLOP per example: the forward pass multiplies 784 × 512 + 512 × 10 weights (0.41 M multiply-adds, 0.81 MFLOP) and the backward pass about twice that, as automatic differentiation (and so \`model.fit\`) computes it. Half of that backward pass is the gradient with respect to the input images, which training never uses: the deck's hand-derived backward pass (src/train/backprop.ts) skips it, so its step does about 1.6 MFLOP per example. The GFLOP/s column counts 2.4 for both loops, so that it compares like with like: it is the rate at which each loop gets the network's work done.

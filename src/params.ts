@@ -30,6 +30,8 @@ export interface ParamSpec<T> {
   example: string;
   /** What the parameter is for, when it is not for lecturers: tests, the benchmark, or the deck's own windows. */
   audience?: 'test' | 'benchmark' | 'internal';
+  /** A secret: a message about a bad value never repeats it. */
+  secret?: boolean;
 }
 
 const TRAINING = 'every training demo (live slide, model comparison, overfitting, the ruler, a digit’s path)';
@@ -106,6 +108,23 @@ export const PARAMS = {
     doc: 'A state of the figure as `key:value` pairs (`eta`, `bs`, `mom`, `w0`, `b0`, `seed`, `step`); restores the figure when its slide is first reached.',
     example: 'eta:0.3,bs:16,mom:0.8,step:9',
   },
+  presenter: {
+    schema: z.string().check(z.minLength(16), z.maxLength(256)),
+    expects: 'a presenter key of 16 to 256 characters',
+    default: 'none: a follower',
+    readers: 'the room (a deck built with a relay)',
+    doc: 'The presenter’s link that `npm start` prints: this window drives the room. The deck takes the key out of the address at once and keeps it in this tab only.',
+    example: '…',
+    secret: true,
+  },
+  follow: {
+    schema: z.string().check(z.regex(/^([A-Za-z0-9_-]{16})?$/)),
+    expects: 'a room id from the follow link',
+    default: 'follow the default room',
+    readers: 'the room (a deck built with a relay)',
+    doc: 'Follow the presenter (the follow-along QR code’s link): the room’s id, or nothing for the relay’s default room.',
+    example: 'YSIEgEWBvQ8d2Azh',
+  },
   threads: {
     ...whole(1, 16),
     default: 'the machine’s cores, up to 4',
@@ -174,7 +193,11 @@ export function readAddress(search: string | URLSearchParams): Address {
     if (parsed.success) given[name] = parsed.data;
     else {
       const known = name as ParamName;
-      problems.push({ name: known, message: `URL parameter ${name}=${raw} is not ${PARAMS[known].expects}; using the default.` });
+      const spec: ParamSpec<unknown> = PARAMS[known];
+      problems.push({
+        name: known,
+        message: `URL parameter ${name}=${spec.secret ? '…' : raw} is not ${spec.expects}; using the default.`,
+      });
     }
   }
   return { given: given as Given, problems, others };

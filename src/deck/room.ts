@@ -216,16 +216,23 @@ export function joinRoom(options: JoinOptions): () => void {
   };
 }
 
-/** The room's indicator: a small status at the foot of the screen, with "Back to live" and "Take over" when they apply. */
+/**
+ * The room's indicator: a small status at the foot of the screen, with
+ * "Back to live" and "Take over" when they apply. A phone shows the short
+ * words (it shares the foot of its screen with "Read this part").
+ */
 function indicator(backToLive: () => void, takeOver: () => void) {
   const box = document.createElement('div');
   box.className = 'room-status';
   box.setAttribute('role', 'status');
-  const text = document.createElement('span');
+  const long = document.createElement('span');
+  long.className = 'room-long';
+  const short = document.createElement('span');
+  short.className = 'room-short';
   const button = document.createElement('button');
   button.type = 'button';
   button.hidden = true;
-  box.append(text, button);
+  box.append(long, short, button);
   document.querySelector('.reveal')?.append(box);
   let action: (() => void) | undefined;
   button.addEventListener('click', () => action?.());
@@ -233,20 +240,22 @@ function indicator(backToLive: () => void, takeOver: () => void) {
     show(s: { mode: RoomMode; standby: boolean; presenterHere: boolean; followers: number }) {
       box.dataset.mode = s.mode;
       action = undefined;
-      let words: string;
-      if (s.mode === 'presenting') words = `Presenting · ${s.followers} following`;
-      else if (s.mode === 'connecting') words = 'Connecting to the lecture…';
+      let words: [string, string];
+      if (s.mode === 'presenting') words = [`Presenting · ${s.followers} following`, 'Presenting'];
+      else if (s.mode === 'connecting') words = ['Connecting to the lecture…', 'Connecting…'];
       else if (s.standby) {
-        words = 'Another presenter window is active.';
+        words = ['Another presenter window is active.', 'Another presenter is active.'];
         action = takeOver;
         button.textContent = 'Take over';
-      } else if (!s.presenterHere) words = 'Waiting for the presenter';
+      } else if (!s.presenterHere) words = ['Waiting for the presenter', 'Waiting'];
       else if (s.mode === 'free') {
-        words = 'Browsing on your own';
+        words = ['Browsing on your own', ''];
         action = backToLive;
         button.textContent = 'Back to live';
-      } else words = 'Live: following the lecture';
-      text.textContent = words;
+      } else words = ['Live: following the lecture', 'Live'];
+      long.textContent = words[0];
+      short.textContent = words[1];
+      short.hidden = words[1] === '';
       button.hidden = action === undefined;
     },
     remove() {

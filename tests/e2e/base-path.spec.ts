@@ -54,3 +54,15 @@ test("under a base path, the reader's edition is served at read/ and links back 
   expect(failed).toEqual([]);
   expect(paths.filter((p) => !p.startsWith(BASE))).toEqual([]);
 });
+
+test('a deck published without a relay works as before: no room, no request for one, and no follow features', async ({ page }) => {
+  const paths: string[] = [];
+  page.on('request', (r) => paths.push(new URL(r.url()).pathname));
+  await page.goto(`${BASE}?follow#/vocabulary`);
+  await expect(page.locator('.reveal.ready')).toHaveCount(1);
+  await expect(page.locator('html')).toHaveAttribute('data-room', 'off');
+  await page.waitForLoadState('networkidle');
+  await expect(page.locator('.room-status')).toHaveCount(0);
+  expect(paths.filter((p) => /__room|socket\.io/.test(p))).toEqual([]);
+  expect(await page.locator('meta[name="deck-relay"]').count()).toBe(0);
+});

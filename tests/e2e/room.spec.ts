@@ -1,0 +1,192 @@
+/**
+ * The room: a presenter's window and phones (390 × 844, touch) following it
+ * through the relay that the deck's own server runs, as `npm start` serves
+ * it. Each test starts its own server over dist/ (built with
+ * RELAY_URL=same-origin) with a known presenter key, so that rooms do not
+ * carry over from one test to the next, and the server can be stopped and
+ * started again.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { io } from 'socket.io-client';
+import { serve, type RunningServer } from '../../scripts/serve.ts';
+
+const KEY = 'room-test-presenter-key-7f3a9c2e41';
+let server: RunningServer;
+const contexts: BrowserContext[] = [];
+
+test.describe.configure({ timeout: 120_000 });
+
+test.beforeEach(async () => {
+  server = await serve({ dir: 'dist', base: '/', port: 0, host: false, isolation: true, presenterKey: KEY });
+});
+
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+  await server.close();
+});
+
+const room = (page: Page) => page.locator('html').getAttribute('data-room');
+
+async function presenter(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.local}?presenter=${KEY}`);
+  await expect(page.locator('.reveal.ready')).toHaveCount(1);
+  await expect(page.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 20_000 });
+  return page;
+}
+
+async function phone(browser: Browser, path = '?follow'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.local}${path}`);
+  await expect(page.locator('.reveal.ready')).toHaveCount(1);
+  return page;
+}
+
+/** Moves the presenter's deck to a slide, as the clicker would get there. */
+async function presenterGoesTo(page: Page, id: string): Promise<void> {
+  await page.evaluate((slide) => (location.hash = `#/${slide}`), id);
+  await expect(page.locator('.reveal .slides section.present:not(.stack)').last()).toHaveAttribute('id', id);
+}
+
+/** A phone shows the slide: the room says so, and it is the one in the address and on the screen. */
+async function expectOn(page: Page, id: string): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-room-slide', id);
+  await expect(page).toHaveURL(new RegExp(`#/${id}$`));
+  await expect(page.locator(`section#${id}`)).toBeInViewport({ ratio: 0.3 });
+}
+
+test('phones follow the presenter’s slide, a phone that joins late lands on the current one, and none of them ever sees the key', async ({
+  browser,
+}) => {
+  const projector = await presenter(browser);
+  // The key left the address at once.
+  expect(projector.url()).not.toContain(KEY);
+  const phones = [await phone(browser), await phone(browser), await phone(browser)];
+  for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'following');
+  await presenterGoesTo(projector, 'learning-from-mistakes');
+  for (const p of phones) await expectOn(p, 'learning-from-mistakes');
+  await presenterGoesTo(projector, 'sgd-one-parameter');
+  for (const p of phones) await expectOn(p, 'sgd-one-parameter');
+  // The presenter's overview is the presenter's own: phones stay.
+  await projector.keyboard.press('Escape');
+  await expect(projector.locator('.reveal.overview')).toHaveCount(1);
+  await projector.keyboard.press('ArrowRight');
+  await projector.keyboard.press('Escape');
+  const after = await projector.locator('.reveal .slides section.present:not(.stack)').last().getAttribute('id');
+  for (const p of phones) await expectOn(p, after!);
+  // A phone that joins late lands where the presenter is.
+  const late = await phone(browser);
+  await expectOn(late, after!);
+  // The follow-along code names the room, not the key.
+  await presenterGoesTo(projector, 'follow-along');
+  const follow = projector.locator('section#follow-along figure.qr');
+  await expect(follow).toHaveAttribute('data-follow', /\?follow=[A-Za-z0-9_-]{16}$/);
+  expect(await follow.getAttribute('data-follow')).not.toContain(KEY);
+  for (const p of [...phones, late]) {
+    expect(await p.content()).not.toContain(KEY);
+    const storage = await p.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }) + document.cookie);
+    expect(storage).not.toContain(KEY);
+    expect(p.url()).not.toContain(KEY);
+  }
+});
+
+test('a phone can browse on its own, says so, and comes back to the live slide with one tap', async ({ browser }) => {
+  const projector = await presenter(browser);
+  const reader = await phone(browser);
+  await presenterGoesTo(projector, 'vocabulary');
+  await expectOn(reader, 'vocabulary');
+  // The reader goes elsewhere: the phone is free, and the presenter's moves no longer carry it.
+  await reader.evaluate(() => (location.hash = '#/credits'));
+  await expect(reader.locator('html')).toHaveAttribute('data-room', 'free');
+  await presenterGoesTo(projector, 'real-world-tensors');
+  await expect(reader.locator('html')).toHaveAttribute('data-room-slide', 'real-world-tensors');
+  await expect(reader).toHaveURL(/#\/credits$/);
+  await reader.getByRole('button', { name: 'Back to live' }).tap();
+  await expect(reader.locator('html')).toHaveAttribute('data-room', 'following');
+  await expectOn(reader, 'real-world-tensors');
+});
+
+test('a phone that sends a presenter’s message moves nobody', async ({ browser }) => {
+  const projector = await presenter(browser);
+  const watcher = await phone(browser);
+  await presenterGoesTo(projector, 'vocabulary');
+  await expectOn(watcher, 'vocabulary');
+  const origin = new URL(server.local).origin;
+  const crafted = io(origin, {
+    path: '/__room/',
+    auth: { role: 'follower', phone: 'crafted-phone-0001' },
+    transports: ['websocket'],
+    extraHeaders: { origin },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      crafted.once('welcome', () => resolve());
+      crafted.once('connect_error', reject);
+    });
+    const dropped = server.relay!.stats().dropped.unknown;
+    crafted.emit('place' as never, { slide: 'credits', h: 60, v: 0, f: -1 } as never);
+    crafted.emit('state' as never, { key: 'wall', value: { digits: [] } } as never);
+    await expect.poll(() => server.relay!.stats().dropped.unknown).toBeGreaterThanOrEqual(dropped + 2);
+    await expectOn(watcher, 'vocabulary');
+    expect(await projector.evaluate(() => location.hash)).toBe('#/vocabulary');
+  } finally {
+    crafted.close();
+  }
+});
+
+test('when the server restarts, the phones come back by themselves on the presenter’s slide', async ({ browser }) => {
+  const projector = await presenter(browser);
+  const phones = [await phone(browser), await phone(browser)];
+  await presenterGoesTo(projector, 'image-tensors');
+  for (const p of phones) await expectOn(p, 'image-tensors');
+  const port = server.port;
+  await server.close();
+  for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'connecting');
+  server = await serve({ dir: 'dist', base: '/', port, host: false, isolation: true, presenterKey: KEY });
+  const restarted = Date.now();
+  // The presenter's deck restores the room by itself, and the phones are back within seconds.
+  await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 10_000 });
+  for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'following', { timeout: 10_000 });
+  for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room-slide', 'image-tensors', { timeout: 10_000 });
+  expect(Date.now() - restarted).toBeLessThan(10_000);
+  await presenterGoesTo(projector, 'mnist');
+  for (const p of phones) await expectOn(p, 'mnist');
+});
+
+test('a second presenter window does not take over silently: it is told, and takes over when asked', async ({ browser }) => {
+  const first = await presenter(browser);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  contexts.push(context);
+  const second = await context.newPage();
+  await second.goto(`${server.local}?presenter=${KEY}`);
+  await expect(second.locator('.room-status')).toContainText('Another presenter window is active');
+  expect(await room(second)).not.toBe('presenting');
+  const watcher = await phone(browser);
+  await presenterGoesTo(first, 'vocabulary');
+  await expectOn(watcher, 'vocabulary');
+  await second.getByRole('button', { name: 'Take over' }).click();
+  await expect(second.locator('html')).toHaveAttribute('data-room', 'presenting');
+  await expect(first.locator('.room-status')).toContainText('Another presenter window is active');
+  await presenterGoesTo(second, 'anatomy');
+  await expectOn(watcher, 'anatomy');
+});
+
+test('the presenter’s key is nowhere in the build', () => {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(html|js|css|json|svg|txt)$/.test(name) || name === '_headers') files.push(path);
+    }
+  };
+  walk('dist');
+  expect(files.length).toBeGreaterThan(10);
+  for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(KEY);
+});
