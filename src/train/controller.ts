@@ -51,6 +51,7 @@ export class RunController {
       fusedUpdates: env.fusedUpdates,
       stock: env.stock,
       postTensors: () => env.post({ type: 'tensors', count: env.tf.memory().numTensors }),
+      weightsOf: (id) => (id === '' ? this.#kept?.trainer : (this.#runs.get(id)?.trainer ?? undefined)),
     };
   }
 

@@ -111,3 +111,13 @@ export class DeviceData {
     this.x = this.y = this.xTest = this.yTest = undefined;
   }
 }
+
+/** Refuses examples the page sent that are not MNIST-shaped: 784 bytes per image, labels 0–9. */
+export function checkExamples(name: string, set: { labels: Uint8Array; images: Uint8Array } | undefined): void {
+  if (!set) return;
+  if (set.images.length !== set.labels.length * IMAGE_BYTES)
+    throw new Error(
+      `the run's ${name} examples have ${set.images.length} image bytes for ${set.labels.length} labels; each image is 784 bytes`,
+    );
+  if (set.labels.some((label) => label > 9)) throw new Error(`the run's ${name} examples have a label above 9`);
+}

@@ -58,6 +58,20 @@ export interface RunRequest {
   templates?: number[] | 'classes';
   /** The deck's own loop, or the stock tf.layers `model.fit` (the benchmark's baseline). */
   loop?: 'deck' | 'stock';
+  /**
+   * Start from the weights of this finished run ('' for the newest) instead
+   * of fresh ones: fine-tuning. The run's model must be the same; the
+   * optimizer's state starts afresh.
+   */
+  from?: string;
+  /** More training examples, appended to the first `spec.trainSize` of MNIST (the room's digits): images 784 bytes each, labels 0–9. */
+  extra?: { labels: Uint8Array; images: Uint8Array };
+  /**
+   * Examples kept out of training, evaluated before the first step and after
+   * each epoch (the other half of the room's digits): `heldOutAccuracy` on
+   * each epoch's report, `heldOutBefore` and `heldOutAfter` on the last.
+   */
+  heldOut?: { labels: Uint8Array; images: Uint8Array };
 }
 
 /** How the worker chose its backend: what it measured, and what it passed over and why. */
@@ -128,6 +142,7 @@ export type FromWorker =
       confusion: number[][];
       trainAccuracy?: number;
       marked?: MarkedEvaluation;
+      heldOutAccuracy?: number;
     }
   | {
       type: 'test-predictions';
@@ -141,7 +156,16 @@ export type FromWorker =
   | { type: 'templates'; run: string; units: number[]; images: Float32Array; limit: number }
   | { type: 'prediction'; run: string; id: number; probabilities: Float32Array }
   | { type: 'inspection'; run: string; id: number; inspection: Inspection }
-  | { type: 'done'; run: string; testAccuracy: number; trainAccuracy?: number; seconds: number; marked?: MarkedEvaluation }
+  | {
+      type: 'done';
+      run: string;
+      testAccuracy: number;
+      trainAccuracy?: number;
+      seconds: number;
+      marked?: MarkedEvaluation;
+      heldOutBefore?: number;
+      heldOutAfter?: number;
+    }
   | { type: 'tensors'; count: number }
   | { type: 'notice'; run?: string; message: string }
   | { type: 'error'; run?: string; message: string; retry: 'start' | 'reset' | 'reload' };

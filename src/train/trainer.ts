@@ -274,6 +274,23 @@ export class Trainer {
   }
 
   /**
+   * Takes another trainer's weights as this one's starting point (fine-tuning),
+   * copied on the device; the optimizer's state and the sampler start afresh.
+   * @throws when the other trainer's model is not this one's, naming the difference.
+   */
+  loadWeights(source: Trainer): void {
+    const vars = this.#vars;
+    if (!vars) throw new Error('the trainer has no weights yet');
+    const from = source.parameters;
+    this.network.parameters.forEach(({ name, shape }, i) => {
+      const other = from[i];
+      if (!other || other.shape.join() !== shape.join())
+        throw new Error(`the run to start from has another model: its ${name} is [${other?.shape ?? ''}], this one's [${shape}]`);
+    });
+    this.tf.tidy(() => vars.forEach((v, i) => v.assign(from[i]!)));
+  }
+
+  /**
    * Lets the training and test data go, on the device and the host copies,
    * and keeps the weights: a finished run still answers predictions.
    */

@@ -12,6 +12,7 @@ import { markedTestSet, stampedTrainingSet } from '../mnist/stamp.ts';
 import type { BackendManager } from './backend-manager.ts';
 import type { TrainingConfig } from './config.ts';
 import { Stopped, type DataStore, type Labelled } from './data.ts';
+import { checkExamples } from './device-data.ts';
 import { accuracyOnFirst, markedEvaluation, toInputs } from './evaluations.ts';
 import { runTraining, TrainingFault, type BatchReport, type EpochReport } from './loop.ts';
 import { Throughput } from './metrics.ts';
@@ -43,6 +44,8 @@ export interface RunContext {
   stock?: StockLoop;
   /** Tells the page how many tensors are alive (a leak shows on the slide). */
   postTensors(): void;
+  /** The weights of a finished run, by id ('' for the newest), to fine-tune from. */
+  weightsOf(id: string): Trainer | undefined;
 }
 
 /** Milliseconds between two reports of the grid of test digits, or of the templates. */
@@ -69,7 +72,9 @@ export class TrainingRun {
   #train: Labelled[] | undefined;
   #marked: { labels: Uint8Array; inputs: Float32Array } | undefined;
   #gridImagesSent = false;
-  #lastEpoch: { testAccuracy: number; trainAccuracy?: number; marked?: MarkedEvaluation } | undefined;
+  #lastEpoch: { testAccuracy: number; trainAccuracy?: number; marked?: MarkedEvaluation; heldOutAccuracy?: number } | undefined;
+  /** Accuracy on the held-out examples before the first step (fine-tuning's "before"). */
+  #heldOutBefore: number | undefined;
 
   constructor(request: RunRequest, context: RunContext) {
     this.request = request;
@@ -122,7 +127,15 @@ export class TrainingRun {
 
   #config(): TrainingConfig {
     const { request } = this;
-    return { ...request.spec, testSize: request.testSize, backends: this.#context.backends.backends, loop: request.loop ?? 'deck' };
+    // Extra examples (the room's digits) are trained on too: the run's epochs cover MNIST's first trainSize and them.
+    const trainSize = request.spec.trainSize + (request.extra?.labels.length ?? 0);
+    return {
+      ...request.spec,
+      trainSize,
+      testSize: request.testSize,
+      backends: this.#context.backends.backends,
+      loop: request.loop ?? 'deck',
+    };
   }
 
   /** Trains the run to its end; resolves when it is done, throws Stopped when cancelled. */
@@ -157,16 +170,24 @@ export class TrainingRun {
       return;
     }
 
+    checkExamples('extra', request.extra);
+    checkExamples('heldOut', request.heldOut);
     const trainer = new Trainer(this.#context.tf, this.#config(), { fusedUpdates: this.#context.fusedUpdates });
     this.trainer = trainer;
     trainer.init();
+    if (request.from !== undefined) {
+      const source = this.#context.weightsOf(request.from);
+      if (!source) throw new Error('There is no trained network to start from yet: train the live slide first, then try again.');
+      trainer.loadWeights(source);
+    }
+    if (request.heldOut) this.#heldOutBefore = await accuracyOnFirst(trainer, request.heldOut, request.heldOut.labels.length);
     let fed = 0;
     const feed = () => {
       const chunks = this.#trainingChunks();
       for (; fed < chunks.length; fed++) trainer.addTrainingData(chunks[fed]!.labels, chunks[fed]!.images);
       if (data.test && !trainer.hasTestData) trainer.setTestData(data.test.labels, data.test.images);
     };
-    if (request.stamp) await this.#waitFor(all);
+    if (request.stamp || request.extra) await this.#waitFor(all);
     feed();
     this.#check();
     this.#snapshot = await trainer.snapshot();
@@ -211,9 +232,13 @@ export class TrainingRun {
     }
   }
 
-  /** The run's training data as chunks: the store's shards, or a stamped copy of the first trainSize examples. */
+  /** The run's training data as chunks: the store's shards, a stamped copy of the first trainSize examples, or those and the extra ones. */
   #trainingChunks(): Labelled[] {
-    const { stamp, spec } = this.request;
+    const { stamp, spec, extra } = this.request;
+    if (extra) {
+      this.#train ??= [this.#context.data.firstTraining(spec.trainSize), extra];
+      return this.#train;
+    }
     if (!stamp) return this.#context.data.train;
     this.#train ??= [stampedTrainingSet(this.#context.data.firstTraining(spec.trainSize), stamp.mark, stamp)];
     return this.#train;
@@ -230,6 +255,9 @@ export class TrainingRun {
       testAccuracy: last?.testAccuracy ?? Number.NaN,
       ...(last?.trainAccuracy !== undefined ? { trainAccuracy: last.trainAccuracy } : {}),
       ...(last?.marked ? { marked: last.marked } : {}),
+      ...(this.#heldOutBefore !== undefined
+        ? { heldOutBefore: this.#heldOutBefore, heldOutAfter: last?.heldOutAccuracy ?? this.#heldOutBefore }
+        : {}),
       seconds: (this.#context.now() - this.#started) / 1000,
     });
     this.setState('done');
@@ -256,12 +284,13 @@ export class TrainingRun {
     this.#check();
     const trainer = this.trainer!;
     const { request } = this;
-    const extra: { trainAccuracy?: number; marked?: MarkedEvaluation } = {};
+    const extra: { trainAccuracy?: number; marked?: MarkedEvaluation; heldOutAccuracy?: number } = {};
     if (request.trainEval) {
       const n = Math.min(request.trainEval, request.spec.trainSize, TRAIN_EVAL_MAX);
       extra.trainAccuracy = await accuracyOnFirst(trainer, this.#train?.[0] ?? this.#context.data.firstTraining(n), n);
     }
     if (request.marked && request.stamp) extra.marked = await markedEvaluation(trainer, this.#markedSet(), request.stamp.classes);
+    if (request.heldOut) extra.heldOutAccuracy = await accuracyOnFirst(trainer, request.heldOut, request.heldOut.labels.length);
     this.#lastEpoch = { testAccuracy: report.accuracy, ...extra };
     const { epoch, accuracy, loss, confusion } = report;
     this.#context.post({ type: 'epoch', run: this.id, epoch, accuracy, loss, confusion, ...extra });

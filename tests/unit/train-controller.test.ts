@@ -213,4 +213,43 @@ describe('the run controller', () => {
     expect(kinds).toHaveLength(7);
     expect(() => assertNever({ type: 'reboot' } as never)).toThrow('unhandled message: {"type":"reboot"}');
   });
+
+  it('fine-tunes the newest finished run on MNIST plus extra examples, and reports the held-out accuracy before and after', async () => {
+    const { controller, messages, until } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    controller.handle({ type: 'submit', run: run('base', { trainSize: 1280 }) });
+    const base = await until(isDone('base'));
+    // 200 test images stand in for the room's digits: half to train on, half held out.
+    const take = (from: number, n: number) => ({
+      labels: data.test.labels.slice(from, from + n),
+      images: data.test.images.slice(from * IMAGE_BYTES, (from + n) * IMAGE_BYTES),
+    });
+    const extra = take(0, 100);
+    const heldOut = take(100, 100);
+    controller.handle({ type: 'submit', run: run('tuned', { trainSize: 640, epochs: 2 }, { from: '', extra, heldOut }) });
+    const tuned = await until(isDone('tuned'));
+    // Started from the trained weights: the held-out digits are already mostly right before the first step.
+    expect(tuned.heldOutBefore).toBeGreaterThan(0.6);
+    expect(tuned.heldOutAfter).toBeGreaterThan(0.6);
+    const epochs = messages.filter((m): m is Extract<FromWorker, { type: 'epoch' }> => m.type === 'epoch' && m.run === 'tuned');
+    expect(epochs.map((e) => e.heldOutAccuracy)).toEqual([expect.any(Number), tuned.heldOutAfter]);
+    // 640 MNIST images and the 100 extra ones: six batches of 128 an epoch.
+    const steps = messages.filter((m) => m.type === 'batches' && m.run === 'tuned').flatMap((m) => (m as { batches: unknown[] }).batches);
+    expect(steps).toHaveLength(12);
+    expect(base.testAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it('says clearly when there is no trained network to fine-tune from, or the extra examples are not MNIST-shaped', async () => {
+    const { controller, until } = harness();
+    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    controller.handle({ type: 'submit', run: run('orphan', {}, { from: '' }) });
+    const error = await until((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error' && m.run === 'orphan');
+    expect(error.message).toBe('There is no trained network to start from yet: train the live slide first, then try again.');
+    controller.handle({
+      type: 'submit',
+      run: run('bad', {}, { extra: { labels: Uint8Array.of(3, 11), images: new Uint8Array(2 * IMAGE_BYTES) } }),
+    });
+    const bad = await until((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error' && m.run === 'bad');
+    expect(bad.message).toMatch(/label above 9/);
+  });
 });
