@@ -25,7 +25,9 @@ test('tensor ranks: each click adds a rank, up to MNIST and the reshape to (6000
     )
     .toBeGreaterThan(50);
   // Once the reshape has settled, the cells sit in one row (the header's cell aside).
-  await expect.poll(() => f.locator('svg rect').evaluateAll((rects) => new Set(rects.map((r) => r.getAttribute('y'))).size)).toBeLessThanOrEqual(2);
+  await expect
+    .poll(() => f.locator('svg rect').evaluateAll((rects) => new Set(rects.map((r) => r.getAttribute('y'))).size))
+    .toBeLessThanOrEqual(2);
 });
 
 test('change of coordinates: a click turns the axes, after which black points have x > 0', async ({ page }) => {
