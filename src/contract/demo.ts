@@ -59,6 +59,13 @@ export interface DemoManifest<P = unknown, S = unknown, A = unknown> {
   name: string;
   /** The demo's keys. Two demos on one slide may not share a key (the build fails). */
   keys: readonly KeyBinding<A>[];
+  /**
+   * The figures the demo reports on its root as data- attributes, without
+   * `data-` (`best` for `data-best`): the ones a poll may take its right
+   * answer from (`::poll{answer-from="model-comparison.best"}`), which the
+   * build checks against this list. Leave it out when no poll needs one.
+   */
+  reports?: readonly string[];
   /** What the demo's code pulls in, so that reviewers and the reader's edition know its weight. */
   needs: { worker: boolean; tfjs: boolean };
   /** Loads the demo's code: a dynamic import, so that it costs nothing until its slide. */

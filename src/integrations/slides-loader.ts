@@ -31,11 +31,15 @@ const SCHEMAS = import.meta.glob<z.ZodObject>('../demos/*/params.ts', { eager: t
 /** The parameters of a demo without params.ts: none, so that any attribute but name and steps fails the build. */
 const NO_PARAMS = z.object({}).strict();
 
-/** What the build checks every `::demo{…}` against: each demo's parameter schema, and its keys from its manifest. */
+/** What the build checks every `::demo{…}` and `::poll{…}` against: each demo's parameter schema, and its keys and reports from its manifest. */
 const DEMO_SPECS: ReadonlyMap<string, DemoSpec> = new Map(
   [...MANIFESTS].map(([name, manifest]) => [
     name,
-    { params: SCHEMAS[`../demos/${name}/params.ts`] ?? NO_PARAMS, keys: manifest.keys.map((k) => k.key) },
+    {
+      params: SCHEMAS[`../demos/${name}/params.ts`] ?? NO_PARAMS,
+      keys: manifest.keys.map((k) => k.key),
+      ...(manifest.reports ? { reports: manifest.reports } : {}),
+    },
   ]),
 );
 

@@ -7,8 +7,8 @@
  */
 import { slug } from 'github-slugger';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { SlideError } from './errors.ts';
-import { createRenderer, SlideRenderError, type RenderOptions } from './render.ts';
+import { SlideError, type SlideProblem } from './errors.ts';
+import { createRenderer, SlideRenderError, type PollReference, type RenderOptions } from './render.ts';
 import { parseFrontmatter, type SlideFileData } from './schema.ts';
 import { extractFrontmatter, splitSlides, SlideSyntaxError } from './split.ts';
 
@@ -65,6 +65,8 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
   const render = createRenderer(options);
   const parts: Part[] = [];
   const seen = new Map<string, string>();
+  const polls: (PollReference & { file: string; at: number })[] = [];
+  const embedded = new Set<string>();
 
   for (const file of [...files].sort(compareFiles)) {
     const { data, stacks } = parseFile(file);
@@ -95,6 +97,8 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
           );
         }
         seen.set(id, where);
+        for (const name of body.demos) embedded.add(name);
+        for (const poll of body.polls) polls.push({ ...poll, file: file.path, at: raw.line + (poll.line ?? 1) - 1 });
         slides.push({ id, title: body.title, html: body.html, notes: notes?.html ?? '', attributes, demos: body.demos, source: where });
       }
       part.stacks.push({ slides });
@@ -105,7 +109,39 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
   }
   if (parts.length === 0)
     throw new SlideError({ file: 'slides/', message: 'there are no slides; add a Markdown file such as slides/01-title.md' });
+  checkPolls(polls, embedded);
   return parts;
+}
+
+/**
+ * What a poll needs from the whole deck: its id used once (phones vote by
+ * id), and the demo its answer comes from embedded on some slide (the page
+ * reads the answer from that figure).
+ *
+ * @throws {SlideError} with one problem per mistake, at the poll's line.
+ */
+function checkPolls(polls: readonly (PollReference & { file: string; at: number })[], embedded: ReadonlySet<string>): void {
+  const problems: SlideProblem[] = [];
+  const first = new Map<string, string>();
+  for (const poll of polls) {
+    const name = `::poll{id="${poll.id}"}`;
+    const previous = first.get(poll.id);
+    if (previous)
+      problems.push({
+        file: poll.file,
+        line: poll.at,
+        message: `the poll id "${poll.id}" is already used by the poll at ${previous}; give each poll its own id`,
+      });
+    else first.set(poll.id, `${poll.file}:${poll.at}`);
+    const demo = poll.answerFrom?.demo;
+    if (demo !== undefined && !embedded.has(demo))
+      problems.push({
+        file: poll.file,
+        line: poll.at,
+        message: `${name}: answer-from reads the demo "${demo}", which no slide of the deck embeds; embed it with ::demo{name="${demo}"}, or take the answer from a demo that is shown`,
+      });
+  }
+  if (problems.length > 0) throw new SlideError(problems);
 }
 
 /**

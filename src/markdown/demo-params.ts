@@ -22,6 +22,8 @@ export interface DemoSpec {
   params: z.ZodObject;
   /** The keys the demo binds while its slide is on screen, e.g. ["T", "R"]. */
   keys: readonly string[];
+  /** The data- attributes the demo reports on its figure, without `data-`: what a `::poll{answer-from="<demo>.<report>"}` may read. */
+  reports?: readonly string[];
 }
 
 /** Attributes of `::demo` that belong to the deck, not to the demo; a demo's schema may not use them. */

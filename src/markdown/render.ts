@@ -6,7 +6,7 @@
  * slides with its own unified pipeline:
  *
  *   remark-parse → remark-gfm (tables) → remark-math ($…$, $$…$$)
- *   → our TeX check → remark-directive (::demo, ::figure, ::slide,
+ *   → our TeX check → remark-directive (::demo, ::poll, ::figure, ::slide,
  *   :::fragments, :::columns) → remark-rehype → rehype-raw (inline HTML and
  *   SVG) → rehype-katex → @shikijs/rehype (code) → our checks
  *   → rehype-stringify
@@ -36,6 +36,7 @@ import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { assertDemoSpec, DECK_ATTRIBUTES, parseDemoParams, type DemoSpec } from './demo-params.ts';
+import { parsePoll, pollAlternative, type AnswerSource } from './poll.ts';
 
 export type { DemoSpec } from './demo-params.ts';
 
@@ -72,12 +73,25 @@ export interface RenderedSlide {
   attributes: Record<string, string>;
   /** Names of the demos the slide embeds, in order. */
   demos: string[];
+  /** The slide's polls, for the checks that need the whole deck (deck.ts): unique ids, and answers from demos the deck shows. */
+  polls: PollReference[];
 }
+
+/** A poll as the deck checks it: its id, where its answer comes from, and its line in the slide. */
+export interface PollReference {
+  id: string;
+  answerFrom: AnswerSource | undefined;
+  line: number | undefined;
+}
+
+/** The demo every `::poll` is rendered as (src/demos/poll/). */
+export const POLL_DEMO = 'poll';
 
 interface SlideData {
   attributes: Record<string, string>;
   title: string | undefined;
   demos: string[];
+  polls: PollReference[];
   /** Keys bound by the slide's demos so far (lower-cased), and which demo binds each. */
   keys: Map<string, string>;
 }
@@ -138,6 +152,7 @@ export function createRenderer(options: RenderOptions): (markdown: string) => Pr
       title: data.slide?.title,
       attributes: data.slide?.attributes ?? {},
       demos: data.slide?.demos ?? [],
+      polls: data.slide?.polls ?? [],
     };
   };
 }
@@ -153,7 +168,21 @@ type Directive = ContainerDirective | LeafDirective | TextDirective;
  */
 function remarkSlideDirectives(options: RenderOptions) {
   return (tree: MdastRoot, file: VFile) => {
-    const slide: SlideData = { attributes: {}, title: undefined, demos: [], keys: new Map() };
+    const slide: SlideData = { attributes: {}, title: undefined, demos: [], polls: [], keys: new Map() };
+
+    /** Keys are global while a slide is on screen, so two demos on one slide must not share one. */
+    const bindKeys = (name: string, keys: readonly string[], line: number | undefined, written = `::demo{name="${name}"}`) => {
+      for (const key of keys) {
+        const other = slide.keys.get(key.toLowerCase());
+        if (other !== undefined) {
+          throw new SlideRenderError(
+            `${written} binds the key "${key}", which ${other === name ? 'another ' : ''}${other === POLL_DEMO ? '::poll' : `::demo{name="${other}"}`} on this slide binds too; put one of them on a slide of its own`,
+            line,
+          );
+        }
+      }
+      for (const key of keys) slide.keys.set(key.toLowerCase(), name);
+    };
     file.data = { ...file.data, slide };
 
     visit(tree, (node, index, parent) => {
@@ -184,6 +213,11 @@ function remarkSlideDirectives(options: RenderOptions) {
         case 'leafDirective:demo': {
           const name = attrs.name;
           if (!name) throw new SlideRenderError('::demo needs a name, e.g. ::demo[What it shows]{name="gradient-descent-1d"}', line);
+          if (name === POLL_DEMO)
+            throw new SlideRenderError(
+              '::demo{name="poll"} is written as ::poll[The question?]{id="…" options="a:First|b:Second"}, which checks the poll',
+              line,
+            );
           const spec = options.demos.get(name);
           if (!spec) {
             throw new SlideRenderError(
@@ -210,17 +244,7 @@ function remarkSlideDirectives(options: RenderOptions) {
               params.problems.map((problem) => `::demo{name="${name}"}: ${problem.message}`),
               line,
             );
-          // Keys are global while a slide is on screen, so two demos on one slide must not share one.
-          for (const key of spec.keys) {
-            const other = slide.keys.get(key.toLowerCase());
-            if (other !== undefined) {
-              throw new SlideRenderError(
-                `::demo{name="${name}"} binds the key "${key}", which ${other === name ? 'another ' : ''}::demo{name="${other}"} on this slide binds too; put one of them on a slide of its own`,
-                line,
-              );
-            }
-          }
-          for (const key of spec.keys) slide.keys.set(key.toLowerCase(), name);
+          bindKeys(name, spec.keys, line);
           slide.demos.push(name);
           directive.data = {
             hName: 'figure',
@@ -235,6 +259,35 @@ function remarkSlideDirectives(options: RenderOptions) {
                 properties: { className: ['fragment', 'demo-step'], dataDemoStep: String(i + 1), ariaHidden: 'true' },
                 children: [],
               })),
+            ],
+          };
+          return SKIP;
+        }
+        case 'leafDirective:poll': {
+          const poll = parsePoll(toString(directive), attrs, options.demos);
+          if (!poll.ok) throw new SlideRenderError(poll.problems, line);
+          const { data } = poll;
+          bindKeys(POLL_DEMO, options.demos.get(POLL_DEMO)?.keys ?? [], line, `::poll{id="${data.id}"}`);
+          slide.demos.push(POLL_DEMO);
+          slide.polls.push({ id: data.id, answerFrom: data.answerFrom, line });
+          directive.data = {
+            hName: 'figure',
+            // A demo like any other, so the lifecycle mounts it; data-poll lets a test or the room find one poll.
+            hProperties: {
+              className: ['demo', 'poll'],
+              dataDemo: POLL_DEMO,
+              dataDemoState: 'pending',
+              dataPoll: data.id,
+              dataParams: JSON.stringify(data),
+            },
+            hChildren: [
+              { type: 'element', tagName: 'div', properties: { className: ['demo-stage'] }, children: [] },
+              {
+                type: 'element',
+                tagName: 'figcaption',
+                properties: { className: ['demo-alt'] },
+                children: [{ type: 'text', value: pollAlternative(data) }],
+              },
             ],
           };
           return SKIP;
@@ -323,7 +376,7 @@ function remarkSlideDirectives(options: RenderOptions) {
         }
         default:
           throw new SlideRenderError(
-            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::figure, ::qr, ::label, :::fragments, :::fragment, :::small, :::columns, :::column`,
+            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::poll, ::figure, ::qr, ::label, :::fragments, :::fragment, :::small, :::columns, :::column`,
             line,
           );
       }

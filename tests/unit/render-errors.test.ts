@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDeck } from '../../src/markdown/deck.ts';
 import type { DemoSpec } from '../../src/markdown/demo-params.ts';
 import { SlideError } from '../../src/markdown/errors.ts';
+import { params as pollParams } from '../../src/demos/poll/params.ts';
 
 /** Demos as their manifests will describe them: schemas over attribute strings, and keys. */
 const demos = new Map<string, DemoSpec>([
@@ -197,5 +198,109 @@ describe('demo parameters', () => {
       .replace(/&amp;/g, '&');
     expect(JSON.parse(json)).toEqual({ rate: 0.5, batch: 8, momentum: true });
     expect(html).not.toMatch(/data-(rate|momentum)=/);
+  });
+});
+
+describe('polls', () => {
+  /** The demos of the poll fixtures: the poll itself, and a comparison whose figure reports the best model. */
+  const pollDemos = new Map<string, DemoSpec>([
+    ...demos,
+    ['poll', { params: z.object({}), keys: ['V'] }],
+    ['model-comparison', { params: z.object({}).strict(), keys: ['T', 'R'], reports: ['best', 'state'] }],
+  ]);
+  const buildPoll = (name: string) =>
+    buildDeck([{ path: `slides/${name}.md`, source: fixture(name) }], { demos: pollDemos, readFigure: () => undefined });
+  const pollFailure = async (name: string) => {
+    const error = await buildPoll(name).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(error, `${name}.md should not build`).toBeInstanceOf(SlideError);
+    return (error as SlideError).message;
+  };
+  /** The JSON of an attribute as rehype writes it. */
+  const attribute = (html: string, name: string) =>
+    JSON.parse(
+      (new RegExp(`${name}="([^"]*)"`).exec(html)?.[1] ?? 'null')
+        .replace(/&#x22;/g, '"')
+        .replace(/&#x26;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    ) as unknown;
+
+  it('renders a poll as the poll demo, with its question, options and answer in data-params', async () => {
+    const [part] = await buildPoll('poll-valid');
+    const [first, , fixed] = part!.stacks.map((stack) => stack.slides[0]!);
+    expect(first!.html).toContain('<figure class="demo poll" data-demo="poll" data-demo-state="pending" data-poll="which-model"');
+    expect(first!.demos).toEqual(['poll']);
+    const data = attribute(first!.html, 'data-params');
+    expect(data).toEqual({
+      id: 'which-model',
+      question: 'Which model will be most accurate?',
+      options: [
+        { value: 'logistic', label: 'Logistic regression' },
+        { value: 'dense', label: 'The lecture’s network' },
+        { value: 'cnn', label: 'A small convnet' },
+      ],
+      answerFrom: { demo: 'model-comparison', report: 'best' },
+    });
+    expect(pollParams.parse(data)).toEqual(data);
+    expect(first!.html).toContain(
+      'Poll: Which model will be most accurate? Options: Logistic regression; The lecture’s network; A small convnet.',
+    );
+    const toy = attribute(fixed!.html, 'data-params');
+    expect(toy).toMatchObject({ answer: 'both', options: [{ value: 'yes' }, { value: 'no' }, { value: 'both', label: 'both' }] });
+    expect(pollParams.parse(toy)).toEqual(toy);
+  });
+
+  it.each([
+    [
+      'poll-no-question',
+      '::poll{id="which-model"} needs its question in brackets: ::poll[Which model will be most accurate?]{id="…" options="…"}',
+    ],
+    ['poll-no-id', '::poll needs an id, unique in the deck, e.g. ::poll[…]{id="which-model" options="…"}'],
+    [
+      'poll-bad-id',
+      'the poll id "Which_Model" is not usable: an id is lower-case letters, digits and dashes, starts with a letter and has at most 64 characters',
+    ],
+    ['poll-unknown-attribute', '::poll{id="which"} does not take "answr"; it takes id, options, answer, answer-from'],
+    ['poll-no-options', '::poll{id="which"} needs options, e.g. options="yes:Yes, it will|no:No, it will not"'],
+    ['poll-one-option', '::poll{id="which"} has 1 option; a poll offers 2 to 16'],
+    ['poll-too-many-options', '::poll{id="which"} has 17 options; a poll offers 2 to 16'],
+    ['poll-duplicate-value', '::poll{id="which"}: the option value "a" appears twice; give each option its own value'],
+    ['poll-option-without-label', '::poll{id="which"}: the option "b" needs a label after its colon, or no colon at all'],
+    ['poll-answer-not-option', '::poll{id="which"}: the answer "c" is not one of the options\' values (a, b)'],
+    ['poll-answer-and-answer-from', '::poll{id="which"} takes answer or answer-from, not both'],
+    [
+      'poll-answer-from-syntax',
+      '::poll{id="which"}: answer-from is written demo.attribute, e.g. answer-from="model-comparison.best", not "model-comparison"',
+    ],
+    [
+      'poll-answer-from-unknown-demo',
+      '::poll{id="which"}: answer-from names the demo "model-comparisn", which does not exist; demos that report figures: model-comparison',
+    ],
+    [
+      'poll-answer-from-unreported',
+      '::poll{id="which"}: answer-from names data-winner, which "model-comparison" does not report; it reports data-best, data-state',
+    ],
+    [
+      'poll-answer-from-not-in-deck',
+      '::poll{id="which"}: answer-from reads the demo "model-comparison", which no slide of the deck embeds; embed it with ::demo{name="model-comparison"}, or take the answer from a demo that is shown',
+    ],
+    ['poll-as-demo', '::demo{name="poll"} is written as ::poll[The question?]{id="…" options="a:First|b:Second"}, which checks the poll'],
+  ])('refuses %s.md at the line of the poll, saying what to write', async (name, message) => {
+    expect(await pollFailure(name)).toBe(`slides/${name}.md:7: ${message}`);
+  });
+
+  it('refuses an id used twice in the deck, naming the first poll', async () => {
+    expect(await pollFailure('poll-duplicate-id')).toBe(
+      'slides/poll-duplicate-id.md:13: the poll id "which" is already used by the poll at slides/poll-duplicate-id.md:7; give each poll its own id',
+    );
+  });
+
+  it('refuses two polls on one slide, which would share the key V', async () => {
+    expect(await pollFailure('poll-key-collision')).toBe(
+      'slides/poll-key-collision.md:9: ::poll{id="second"} binds the key "V", which another ::poll on this slide binds too; put one of them on a slide of its own',
+    );
   });
 });
