@@ -13,5 +13,7 @@ export default defineDemo<NoParams, ComparisonState, ComparisonAction>({
     { key: 'R', description: 'Model comparison: start again', action: { type: 'reset' } },
   ],
   needs: { worker: true, tfjs: true },
+  // data-best: the key of the most accurate model once all three are done (a poll before the slide asks for it).
+  reports: ['best', 'state'],
   load: () => import('./index.ts'),
 });

@@ -72,6 +72,12 @@ export function announcement(s: ComparisonState): string {
   return [...done, now ? `Now training: ${MODELS.find((m) => m.key === now)!.name}` : ''].filter(Boolean).join('. ') + '.';
 }
 
+/** The most accurate model once all three are done (data-best, which a poll's answer may come from); undefined before. */
+export function best(s: ComparisonState): ModelKey | undefined {
+  if (!MODELS.every((m) => s.runs[m.key].state === 'done' && s.runs[m.key].testAccuracy !== undefined)) return undefined;
+  return MODELS.reduce((a, b) => (s.runs[b.key].testAccuracy! > s.runs[a.key].testAccuracy! ? b : a)).key;
+}
+
 /** Test images a model gets wrong, of the ones it was tested on. */
 export function errors(accuracy: number | undefined, testSize: number): number | undefined {
   return accuracy === undefined ? undefined : Math.round((1 - accuracy) * testSize);

@@ -9,7 +9,7 @@ import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { createRunControls } from '../shared/run-controls.ts';
 import { percent } from '../../lib/format.ts';
 import { runFraction, runProgress } from '../shared/trained-run.ts';
-import { announcement, current, errors, MODELS, wrongSquares, type ComparisonAction, type ComparisonState } from './model.ts';
+import { announcement, best, current, errors, MODELS, wrongSquares, type ComparisonAction, type ComparisonState } from './model.ts';
 import './comparison.css';
 
 const number = new Intl.NumberFormat('en');
@@ -70,6 +70,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Compa
         else root.dataset[`seconds${key}`] = run.seconds.toFixed(1);
       }
       root.dataset.state = s.state;
+      const winner = best(s);
+      if (winner) root.dataset.best = winner;
+      else delete root.dataset.best;
       if (s.status.backend) root.dataset.backend = s.status.backend;
       const now = current(s);
       controls({ state: s.state, status: s.status, line: announcement(s) });

@@ -13,5 +13,7 @@ export default defineDemo<NoParams, OverfitState, OverfitAction>({
     { key: 'R', description: 'Overfitting: start again', action: { type: 'reset' } },
   ],
   needs: { worker: true, tfjs: true },
+  // data-small-train-band: the small run's final training accuracy as a poll's band, "90-100" … "0-60".
+  reports: ['small-train-band', 'state'],
   load: () => import('./index.ts'),
 });

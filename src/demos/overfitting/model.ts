@@ -49,6 +49,19 @@ export function initialOverfit(s: Shortening): OverfitState {
   };
 }
 
+/** The bands of training accuracy a poll offers for the small run (data-small-train-band), highest first. */
+export const TRAIN_BANDS = ['90-100', '80-90', '70-80', '60-70', '0-60'] as const;
+
+/** The band of the small run's final training accuracy, once it is done: "90-100" for 90% or more, …, "0-60" below 60%. */
+export function smallTrainBand(s: OverfitState): (typeof TRAIN_BANDS)[number] | undefined {
+  const run = s.runs.small;
+  const last = run.curve.at(-1)?.train ?? run.trainAccuracy;
+  if (run.state !== 'done' || last === undefined) return undefined;
+  // In tenths of a percent first, so that 0.9 is 90 and not 89.99…
+  const points = Math.round(last * 1000) / 10;
+  return TRAIN_BANDS.find((band) => points >= Number(band.split('-')[0])) ?? '0-60';
+}
+
 /** The gap after the last epoch measured: training accuracy minus test accuracy. */
 export function gap(run: TrainedRun): number | undefined {
   const last = run.curve.at(-1);

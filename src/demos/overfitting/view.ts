@@ -8,7 +8,7 @@ import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { createEpochChart } from '../shared/epoch-chart.ts';
 import { createRunControls } from '../shared/run-controls.ts';
 import { runProgress } from '../shared/trained-run.ts';
-import { announcement, gap, RUNS, type OverfitAction, type OverfitState } from './model.ts';
+import { announcement, gap, RUNS, smallTrainBand, type OverfitAction, type OverfitState } from './model.ts';
 import './overfitting.css';
 
 export function createView({ root, stage, dispatch }: ViewContext<unknown, OverfitAction>): DemoView<OverfitState> {
@@ -26,6 +26,9 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Overf
   return {
     render(s) {
       root.dataset.state = s.state;
+      const band = smallTrainBand(s);
+      if (band) root.dataset.smallTrainBand = band;
+      else delete root.dataset.smallTrainBand;
       controls({ state: s.state, status: s.status, line: announcement(s) });
       for (const { r, draw, progress } of charts) {
         const run = s.runs[r.key];

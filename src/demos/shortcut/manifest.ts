@@ -14,5 +14,7 @@ export default defineDemo<NoParams, ShortcutState, ShortcutAction>({
     { key: 'R', description: 'The ruler: start again', action: { type: 'reset' } },
   ],
   needs: { worker: true, tfjs: true },
+  // data-example-predicted: the class the network gives the stamped digit on screen (data-example-label: what it is).
+  reports: ['example-predicted', 'example-label', 'state'],
   load: () => import('./index.ts'),
 });

@@ -124,6 +124,14 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
 
       const example = s.examples[s.exampleIndex];
       const inspection = s.inspection?.index === s.exampleIndex ? s.inspection : undefined;
+      // What the network calls the stamped digit on screen, and what it is: the answer to the poll before the slide.
+      if (inspection && example) {
+        root.dataset.examplePredicted = String(inspection.predicted);
+        root.dataset.exampleLabel = String(example.label);
+      } else {
+        delete root.dataset.examplePredicted;
+        delete root.dataset.exampleLabel;
+      }
       look.attr('hidden', example ? null : '');
       if (example) {
         paintDigit(digit.node()!, Uint8Array.from(example.image));
