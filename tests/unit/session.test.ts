@@ -75,6 +75,17 @@ describe('a training session', () => {
     expect(Array.from((await second)!)).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('remembers the newest finished run of the page for a demo whose session starts later', () => {
+    const { client, deliver } = fakeClient();
+    const first = new TrainingSession<string[]>(EMPTY_ADDRESS, [], { prefix: 'live', fold, render: () => {} }, client);
+    expect(first.lastDone).toBeUndefined();
+    deliver({ type: 'done', run: 'live-1', testAccuracy: 0.97, seconds: 60 });
+    deliver({ type: 'done', run: 'live-2', testAccuracy: 0.98, seconds: 61 });
+    first.dispose();
+    const later = new TrainingSession<string[]>(EMPTY_ADDRESS, [], { prefix: 'room', fold, render: () => {} }, client);
+    expect(later.lastDone).toMatchObject({ run: 'live-2', testAccuracy: 0.98 });
+  });
+
   it('cancels its runs and stops listening when the demo goes', async () => {
     const { client, sent, listeners } = fakeClient();
     const session = new TrainingSession<string[]>(EMPTY_ADDRESS, [], { prefix: 'demo', fold, render: () => {} }, client);

@@ -34,6 +34,24 @@ type Answer = { type: 'prediction'; probabilities: Float32Array } | { type: 'ins
 /** Question ids, unique in the page: every session shares the worker, and answers come back to all of them. */
 let questions = 0;
 
+/** A finished run's last report. */
+export type DoneReport = Extract<FromWorker, { type: 'done' }>;
+
+/**
+ * The newest `done` report of each client, kept by every session that hears
+ * one. A run is submitted by a session and lives no longer than it, so some
+ * session hears every run finish; a demo whose slide comes after a run
+ * finished (the room's digits after the live slide) learns from it what the
+ * worker classifies with.
+ */
+const newestDone = new WeakMap<TrainingClient, { done: DoneReport | undefined }>();
+
+function memoryOf(client: TrainingClient): { done: DoneReport | undefined } {
+  let memory = newestDone.get(client);
+  if (!memory) newestDone.set(client, (memory = { done: undefined }));
+  return memory;
+}
+
 /** The states in which T pauses a run, and the one in which it resumes. */
 const ACTIVE: readonly string[] = ['queued', 'loading', 'training'];
 
@@ -41,6 +59,7 @@ export class TrainingSession<S> {
   readonly #client: TrainingClient;
   readonly #options: SessionOptions<S>;
   readonly #unlisten: () => void;
+  readonly #memory: { done: DoneReport | undefined };
   /** Runs this session submitted and did not cancel. */
   readonly #runs = new Set<string>();
   #state: S;
@@ -53,6 +72,7 @@ export class TrainingSession<S> {
     this.#client = client;
     this.#options = options;
     this.#state = initial;
+    this.#memory = memoryOf(client);
     this.#unlisten = this.#client.listen((message) => this.#receive(message));
     if (this.#client.backend) this.#state = options.fold(this.#state, this.#client.backend);
     options.render(this.#state);
@@ -61,6 +81,11 @@ export class TrainingSession<S> {
   /** The demo's state now. */
   get state(): S {
     return this.#state;
+  }
+
+  /** The newest report of a run that finished in this page, whichever demo ran it; undefined when none has. */
+  get lastDone(): DoneReport | undefined {
+    return this.#memory.done;
   }
 
   /** Replaces the state (after an action) and draws it. */
@@ -166,6 +191,7 @@ export class TrainingSession<S> {
       waiting.resolve(this.#latest.get(waiting.channel) === message.id ? message : undefined);
       return;
     }
+    if (message.type === 'done') this.#memory.done = message;
     const before = this.#state;
     const after = this.#options.fold(before, message);
     if (after !== before) {
