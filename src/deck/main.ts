@@ -10,7 +10,6 @@
  * With `?print-pdf` it lays out every slide, with every demo as a still.
  */
 import Reveal, { type RevealApi } from 'reveal.js';
-import Notes from 'reveal.js/plugin/notes';
 import Zoom from 'reveal.js/plugin/zoom';
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
@@ -22,10 +21,10 @@ import { bindDemoKeys } from './keys.ts';
 import { DemoLifecycle } from './lifecycle.ts';
 import type { Mirroring } from './lifecycle.ts';
 import { MirrorHub, MirrorLink, projectedWindow } from './mirror.ts';
-import { registerOffline } from './offline.ts';
+import { keepTrainingOffline, registerOffline } from './offline.ts';
 import { followAlong } from './qr.ts';
+import { lazyPlugins } from './plugins.ts';
 import { DeckRoomLink, roomSetup } from './room-link.ts';
-import { Search } from './search.ts';
 import { setUpTheme } from './theme.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -119,7 +118,8 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   backgroundTransition: reducedMotion ? 'none' : 'fade',
   // Narrow screens (phones) get reveal's scroll view: slides one under another.
   scrollActivationWidth: SCROLL_VIEW_WIDTH,
-  plugins: [Notes, Search, Zoom],
+  // The speaker view and search load when asked for, or when a laptop is idle (plugins.ts): a phone never needs them.
+  plugins: [Zoom],
 });
 
 deckRef = deck;
@@ -165,6 +165,20 @@ deck.on('ready', () => {
   else lifecycle.showSlide(deck.getCurrentSlide());
 });
 deck.on('slidechanged', (event) => lifecycle.showSlide((event as unknown as { currentSlide?: HTMLElement }).currentSlide));
+// TensorFlow.js is kept for offline use once a slide that trains is reached (not on a connection that saves data), or when asked with K.
+let keptTraining = false;
+deck.on('slidechanged', () => {
+  const trains = [...(deck.getCurrentSlide()?.querySelectorAll<HTMLElement>('[data-demo]') ?? [])].some(
+    (root) => MANIFESTS.get(root.dataset.demo ?? '')?.needs.tfjs,
+  );
+  if (trains && !keptTraining && !receiver && !print) {
+    keptTraining = true;
+    keepTrainingOffline();
+  }
+});
+deck.addKeyBinding({ keyCode: 75, key: 'K', description: 'Keep this deck offline, its live training included (2.6 MB more)' }, () =>
+  keepTrainingOffline(true),
+);
 const onFragment = (event: Event) => {
   const root = (event as unknown as { fragment?: HTMLElement }).fragment?.closest<HTMLElement>('[data-demo]');
   if (root) lifecycle.step(root);
@@ -193,6 +207,7 @@ if (!receiver) registerOffline();
 followAlong(document);
 
 void deck.initialize().then(() => {
+  if (!receiver && !print) lazyPlugins(deck, { idle: !deck.isScrollView() });
   if (deck.isScrollView()) scrollToSlide(linkedId);
   // reveal.js's own scrolling to a new #/<id> in the scroll view can miss by a slide.
   window.addEventListener('hashchange', () => {

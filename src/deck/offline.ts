@@ -89,15 +89,56 @@ function isolateOnce(base: string): void {
   });
 }
 
+/** Seconds of quiet after the first slide has settled before the precache may start. */
+const SETTLE_MS = 3000;
+
 /**
- * Registers the service worker (in production builds only), offers new
- * versions, and reloads a page once to make it cross-origin isolated where
- * only the service worker can.
+ * Runs `work` once the page has loaded, the browser has been idle, and a few
+ * seconds more have passed: the first slide, its fonts and the room come
+ * first on a crowded Wi-Fi, and the deck's precache only after them.
+ */
+function afterFirstSlide(work: () => void): void {
+  const later = () => setTimeout(work, SETTLE_MS);
+  const idle = () => ('requestIdleCallback' in window ? requestIdleCallback(later, { timeout: 4000 }) : later());
+  if (document.readyState === 'complete') idle();
+  else window.addEventListener('load', () => idle(), { once: true });
+}
+
+/**
+ * Whether the connection asks to save data: Save-Data is on, or it is slow
+ * or metered (the Network Information API, where the browser has it).
+ */
+export function savesData(connection = (navigator as Navigator & { connection?: NetworkInformationLike }).connection): boolean {
+  if (!connection) return false;
+  return connection.saveData === true || /(^|-)2g$/.test(connection.effectiveType ?? '') || connection.type === 'cellular';
+}
+
+interface NetworkInformationLike {
+  saveData?: boolean;
+  effectiveType?: string;
+  type?: string;
+}
+
+/**
+ * Asks the service worker to keep TensorFlow.js for offline use now (the
+ * training worker and its wasm, 2.6 MB): when a training slide is reached,
+ * unless the connection saves data, or at once when someone asks (`force`).
+ */
+export function keepTrainingOffline(force = false): void {
+  if (!('serviceWorker' in navigator) || !import.meta.env.PROD || (!force && savesData())) return;
+  void navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage({ type: 'CACHE_TRAINING' }));
+}
+
+/**
+ * Registers the service worker (in production builds only) once the first
+ * slide is on screen and the page is idle, so that its precache never
+ * competes with the first paint; offers new versions, and reloads a page once
+ * to make it cross-origin isolated where only the service worker can.
  */
 export function registerOffline(): void {
   if (!('serviceWorker' in navigator) || !import.meta.env.PROD) return;
   const base = import.meta.env.BASE_URL;
-  window.addEventListener('load', () => {
+  afterFirstSlide(() => {
     navigator.serviceWorker
       .register(`${base}sw.js`, { scope: base })
       .then((registration) => {

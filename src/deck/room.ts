@@ -18,7 +18,8 @@
  */
 import type { RevealApi } from 'reveal.js';
 import { io, type Socket } from 'socket.io-client';
-import { roomPath, type ClientToServer, type Place, type ServerToClient } from '../room/protocol.ts';
+import { roomPath } from '../room/paths.ts';
+import type { ClientToServer, Place, ServerToClient } from '../room/protocol.ts';
 import type { DeckRoomLink, RoomSetup } from './room-link.ts';
 
 type RoomSocket = Socket<ServerToClient, ClientToServer>;

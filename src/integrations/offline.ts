@@ -3,8 +3,9 @@
  *
  * - bundles our service worker (src/sw/sw.ts) with esbuild, and Workbox's
  *   injectManifest gives it the list of files to precache: the page, styles,
- *   scripts, KaTeX's woff2 fonts, every demo's code and the TensorFlow.js
- *   worker and wasm binaries. The MNIST shards are not precached (11 MB): the
+ *   scripts, fonts (KaTeX's too) and every demo's code. TensorFlow.js (the
+ *   training worker and its wasm, 2.6 MB) is cached when a demo first needs
+ *   it, not up front. The MNIST shards are not precached (11 MB): the
  *   data loader keeps the shards it has verified in Cache Storage, so after
  *   the live slide has loaded them once, they work offline too;
  * - writes `_headers`, which tells static hosts that read it (Netlify,
@@ -15,7 +16,7 @@
  * waits until the page asks it to take over (see src/deck/offline.ts): a
  * visitor never runs a mix of two builds.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,11 +55,16 @@ export function offline(): AstroIntegration {
             swDest: join(root, 'sw.js'),
             globDirectory: root,
             globPatterns: ['**/*.{html,js,css,woff2,svg,wasm,png,ico,webmanifest}'],
-            globIgnores: ['mnist/**', 'sw.js', 'workbox-*.js'],
-            // The live slide's worker bundles TensorFlow.js and its backends (about 2 MB).
-            maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+            // TensorFlow.js (the training worker and its wasm) is cached when a demo first needs it (src/sw/sw.ts), not up front.
+            globIgnores: ['mnist/**', 'sw.js', 'workbox-*.js', '_astro/worker-*.js', '_astro/*.wasm'],
           });
           for (const warning of warnings) logger.warn(warning);
+          // The TensorFlow.js files, which the service worker keeps when a demo needs them rather than up front.
+          const training = readdirSync(join(root, '_astro')).filter((f) => /^worker-[\w-]+\.js$|\.wasm$/.test(f));
+          const sw = readFileSync(join(root, 'sw.js'), 'utf8');
+          if (!sw.includes('self.__DECK_TRAINING_FILES'))
+            throw new Error('sw.js: the placeholder self.__DECK_TRAINING_FILES is missing; see src/sw/sw.ts');
+          writeFileSync(join(root, 'sw.js'), sw.replace('self.__DECK_TRAINING_FILES', JSON.stringify(training.map((f) => `_astro/${f}`))));
           logger.info(`service worker precaches ${count} files, ${(size / 1e6).toFixed(2)} MB; _headers isolates ${normalizeBase(base)}*`);
         } finally {
           rmSync(scratch, { recursive: true, force: true });

@@ -19,6 +19,8 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
+export { ROOM_PATH, roomPath } from './paths.ts';
+
 // zod's small build (zod/mini), so that the deck's room client stays light.
 // The deck's Content Security Policy forbids `new Function`; zod's JIT would
 // probe for it on first use and leave a CSP violation report behind.
@@ -26,8 +28,6 @@ z.config({ jitless: true, ...en() });
 
 /** Socket.IO's maxHttpBufferSize: the largest message (a state of 64 KiB, with room for its envelope). */
 export const MAX_PAYLOAD_BYTES = 80 * 1024;
-/** Where, under the deck's base path (or the relay's root), the relay answers Socket.IO. */
-export const ROOM_PATH = '__room/';
 /** The most states a room keeps at once; a presenter frees one by setting it to null. */
 export const MAX_STATES = 32;
 /** The largest state value, as JSON in UTF-8. */
@@ -55,16 +55,6 @@ export const PHONE_ID = /^[A-Za-z0-9_-]{8,40}$/;
 export const ROOM_ID = /^[A-Za-z0-9_-]{16}$/;
 /** The shortest presenter key the relay accepts: anyone who knows a key presents its room, so it must not be guessable. */
 export const MIN_KEY_LENGTH = 16;
-
-/**
- * Returns the Socket.IO path of the room for a deck built under `base` ("/"
- * or "/intro-to-deep-learning/", with or without its slashes): always with a
- * leading and a trailing slash, as the server and the client must agree.
- */
-export function roomPath(base: string): string {
-  const trimmed = base.trim().replace(/^\/+|\/+$/g, '');
-  return trimmed ? `/${trimmed}/${ROOM_PATH}` : `/${ROOM_PATH}`;
-}
 
 /** What a JSON value measured: its size, or why it is not one the relay passes on. */
 export type JsonMeasure = { ok: true; bytes: number } | { ok: false; reason: string; oversize: boolean };

@@ -25,38 +25,6 @@ test('the slide number shows where the deck is and the id to type', async ({ pag
   await expect(page.locator('.reveal .slide-number')).toHaveText(/^\s*#\/vocabulary · \d+\s*\/\s*\d+\s*$/);
 });
 
-test('the first slide needs at most 250 KB, compressed as a static host would (gzip), and no tfjs or whole d3', async ({
-  page,
-  baseURL,
-}) => {
-  const { readFileSync } = await import('node:fs');
-  const { gzipSync } = await import('node:zlib');
-  const paths = new Set<string>();
-  page.on('request', (r) => paths.add(new URL(r.url()).pathname));
-  await openDeck(page, '/');
-  await page.waitForLoadState('networkidle');
-  const base = new URL(baseURL!).pathname.replace(/\/?$/, '/');
-  let total = 0;
-  const sizes: Record<string, number> = {};
-  for (const path of paths) {
-    // The server's answer about the room's address is not a file of the site.
-    if (path.includes('/__deck/')) continue;
-    const file = `dist/${path.slice(base.length) || 'index.html'}`.replace(/\/$/, '/index.html');
-    const bytes = gzipSync(readFileSync(file), { level: 6 }).length;
-    sizes[path] = bytes;
-    total += bytes;
-  }
-  console.log(`first slide: ${(total / 1024).toFixed(1)} KiB gzip in ${paths.size} files`, sizes);
-  expect(total).toBeLessThanOrEqual(250_000);
-  expect([...paths].filter((p) => /worker-|tfjs|\.wasm$|\.bin$/.test(p))).toEqual([]);
-  // d3 is imported per module: no bundle holds the whole of d3 (d3-geo and d3-force are never used).
-  const { readdirSync } = await import('node:fs');
-  for (const name of readdirSync('dist/_astro').filter((f) => f.endsWith('.js'))) {
-    const text = readFileSync(`dist/_astro/${name}`, 'utf8');
-    expect(text, name).not.toMatch(/geoMercator|forceSimulation|geoAlbersUsa/);
-  }
-});
-
 test('after one visit the deck, its demos and the MNIST the live slides loaded work with the network off', async ({ page, context }) => {
   await openDeck(page, '/#/explore-the-data');
   await expect(page.locator('figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });

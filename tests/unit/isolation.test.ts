@@ -4,7 +4,7 @@
  * when a page reloads once to be answered by the service worker.
  */
 import { describe, expect, it } from 'vitest';
-import { shouldReloadForIsolation, type IsolationState } from '../../src/deck/offline.ts';
+import { savesData, shouldReloadForIsolation, type IsolationState } from '../../src/deck/offline.ts';
 import { headersFile, ISOLATION_HEADERS, normalizeBase, withIsolation } from '../../src/sw/isolation.ts';
 
 describe('the _headers file for static hosts', () => {
@@ -105,5 +105,18 @@ describe('reloading once to be isolated by the service worker', () => {
       if (shouldReloadForIsolation(state)) reloading.push(state);
     }
     expect(reloading).toEqual([firstVisit]);
+  });
+});
+
+describe('a connection that saves data', () => {
+  it('is one with Save-Data on, a slow one, or a cellular one; a browser that says nothing is not', () => {
+    expect(savesData(undefined)).toBe(false);
+    expect(savesData({})).toBe(false);
+    expect(savesData({ saveData: true })).toBe(true);
+    expect(savesData({ effectiveType: '2g' })).toBe(true);
+    expect(savesData({ effectiveType: 'slow-2g' })).toBe(true);
+    expect(savesData({ effectiveType: '4g' })).toBe(false);
+    expect(savesData({ type: 'cellular', effectiveType: '4g' })).toBe(true);
+    expect(savesData({ type: 'wifi', effectiveType: '4g', saveData: false })).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
  * words. A change of state turns the axes in a tween (at once with reduced
  * motion). Draws a state.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { easeCubicInOut } from 'd3-ease';
 import { interpolateNumber } from 'd3-interpolate';
 import { scaleLinear } from 'd3-scale';
@@ -10,8 +11,10 @@ import { select } from 'd3-selection';
 import 'd3-transition';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { button, controlRow } from '../shared/controls.ts';
-import '../shared/representations.css';
+import representationsCss from '../shared/representations.css?url';
 import { coordinatesAt, makeCoordinatePoints, POINTS_SEED, type CoordinatesAction, type CoordinatesState } from './model.ts';
+
+void demoStyles(representationsCss);
 
 const SIZE = 420;
 

@@ -4,6 +4,7 @@
  * of its answer; the 512 hidden units as a grid, the most active outlined,
  * with their templates; and the ten probabilities beside the pad.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { IMAGE_BYTES } from '../../mnist/format.ts';
@@ -14,7 +15,9 @@ import { createRunControls } from '../shared/run-controls.ts';
 import { paintTemplate } from '../shared/templates.ts';
 import { percent } from '../../lib/format.ts';
 import { activeUnits, announcement, type PathAction, type PathState } from './model.ts';
-import './path.css';
+import pathCss from './path.css?url';
+
+void demoStyles(pathCss);
 
 const GRID_COLUMNS = 32;
 

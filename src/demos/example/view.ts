@@ -1,9 +1,12 @@
 /** Draws a counter: its number, in an SVG, and two buttons. Draws a state, nothing else. */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { button, controlRow } from '../shared/controls.ts';
-import '../shared/figure.css';
+import figureCss from '../shared/figure.css?url';
 import type { CounterAction, CounterState } from './model.ts';
+
+void demoStyles(figureCss);
 
 export function createView({ root, stage, dispatch }: ViewContext<unknown, CounterAction>): DemoView<CounterState> {
   const svg = select(stage).append('svg').attr('class', 'example-svg').attr('viewBox', '0 0 200 80').attr('role', 'img');

@@ -5,6 +5,7 @@
  * Draws a state; a step forward from the last drawn state is tweened unless
  * motion is reduced.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import katex from 'katex';
 import { scaleLinear } from 'd3-scale';
 import { pointer, select } from 'd3-selection';
@@ -13,9 +14,11 @@ import 'd3-transition';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { button, choice, controlRow } from '../shared/controls.ts';
 import { createHistory } from '../shared/history.ts';
-import '../shared/figure.css';
-import '../shared/descent.css';
+import figureCss from '../shared/figure.css?url';
+import descentCss from '../shared/descent.css?url';
 import { CURVES, DIVERGED, descend1d, PRESETS, type Gd1Action, type Gd1State, type PresetName } from './model.ts';
+
+void demoStyles(figureCss, descentCss);
 
 const W = 760;
 const H = 380;

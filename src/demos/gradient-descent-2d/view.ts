@@ -4,6 +4,7 @@
  * mini-batch path (dashed), the gradient at the current mini-batch point,
  * the loss per step of both, and the controls. Draws a state.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { contours } from 'd3-contour';
 import { scaleLinear } from 'd3-scale';
 import { pointer, select } from 'd3-selection';
@@ -11,8 +12,8 @@ import { line } from 'd3-shape';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { button, choice, controlRow, slider } from '../shared/controls.ts';
 import { createHistory } from '../shared/history.ts';
-import '../shared/figure.css';
-import '../shared/descent.css';
+import figureCss from '../shared/figure.css?url';
+import descentCss from '../shared/descent.css?url';
 import {
   BATCHES,
   ETA_RANGE,
@@ -25,6 +26,8 @@ import {
   type Gd2State,
   type Point2d,
 } from './model.ts';
+
+void demoStyles(figureCss, descentCss);
 
 const W = 760;
 const H = 400;

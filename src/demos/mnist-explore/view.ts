@@ -4,12 +4,15 @@
  * [0, 1]; or the download's progress, or its error with a retry button.
  * Draws a state; loads nothing.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { paintDigit } from '../shared/digits.ts';
-import './explore.css';
+import exploreCss from './explore.css?url';
 import { GRID, INDEX, type ExploreAction, type ExploreData, type ExploreState } from './model.ts';
+
+void demoStyles(exploreCss);
 
 export function createView({ root: figure, stage, dispatch }: ViewContext<unknown, ExploreAction>): DemoView<ExploreState> {
   const gridSize = GRID;

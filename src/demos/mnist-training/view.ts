@@ -3,6 +3,7 @@
  * confusion matrix, the grid of test digits and the drawing pad. `render`
  * draws a LiveState; the view keeps no training state of its own.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { backendLabel, describeChoice, shortChoice } from '../../train/backends.ts';
@@ -17,7 +18,9 @@ import { percent } from '../../lib/format.ts';
 import { stepsPerEpoch } from '../../train/spec.ts';
 import { announcement, progressLine } from './narration.ts';
 import { lastTestAccuracy, progressFraction, recentAccuracy, recentLoss, type LiveAction, type LiveState } from './state.ts';
-import './training.css';
+import trainingCss from './training.css?url';
+
+void demoStyles(trainingCss);
 
 /** Digits of the test grid painted per animation frame. */
 const GRID_PAINT_SLICE = 4;

@@ -4,13 +4,16 @@
  * test images it gets wrong, and how long it trained. The error counts make
  * the differences visible: 92% and 99% right are 8 and 1 wrong in a hundred.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { createRunControls } from '../shared/run-controls.ts';
 import { percent } from '../../lib/format.ts';
 import { runFraction, runProgress } from '../shared/trained-run.ts';
 import { announcement, best, current, errors, MODELS, wrongSquares, type ComparisonAction, type ComparisonState } from './model.ts';
-import './comparison.css';
+import comparisonCss from './comparison.css?url';
+
+void demoStyles(comparisonCss);
 
 const number = new Intl.NumberFormat('en');
 

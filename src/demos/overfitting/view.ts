@@ -3,13 +3,16 @@
  * with training accuracy (orange, solid) and test accuracy (blue, dashed)
  * after every epoch, and the gap between them marked at the last epoch.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { createEpochChart } from '../shared/epoch-chart.ts';
 import { createRunControls } from '../shared/run-controls.ts';
 import { runProgress } from '../shared/trained-run.ts';
 import { announcement, gap, RUNS, smallTrainBand, type OverfitAction, type OverfitState } from './model.ts';
-import './overfitting.css';
+import overfittingCss from './overfitting.css?url';
+
+void demoStyles(overfittingCss);
 
 export function createView({ root, stage, dispatch }: ViewContext<unknown, OverfitAction>): DemoView<OverfitState> {
   const box = select(stage).append('div').attr('class', 'overfit');

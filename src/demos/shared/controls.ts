@@ -4,8 +4,11 @@
  * option has aria-pressed and a tick). They only report what a person did;
  * the figure's state says what is chosen, through the setters they return.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import type { Selection } from 'd3-selection';
-import './controls.css';
+import controlsCss from './controls.css?url';
+
+void demoStyles(controlsCss);
 
 /** Any element selection the controls can be appended to. */
 type Parent = Selection<HTMLElement, unknown, null, undefined> | Selection<HTMLDivElement, unknown, null, undefined>;

@@ -4,9 +4,12 @@
  * sent as actions, so a digit drawn in the speaker view appears on the
  * projector too, and the network's answer comes back to both.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import { toMnistInput } from '../../train/preprocess.ts';
-import './draw-pad.css';
+import drawPadCss from './draw-pad.css?url';
+
+void demoStyles(drawPadCss);
 
 /** Pad pixels per side. */
 export const PAD_SIZE = 280;

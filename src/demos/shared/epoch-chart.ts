@@ -5,12 +5,15 @@
  * with its box; text from the figure type scale (figure.css). Draws what it
  * is given, nothing else.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { line } from 'd3-shape';
-import './figure.css';
-import './epoch-chart.css';
+import figureCss from './figure.css?url';
+import epochChartCss from './epoch-chart.css?url';
+
+void demoStyles(figureCss, epochChartCss);
 
 export interface Series {
   /** For the legend and the class of its line: `series-<kind>`. */

@@ -4,10 +4,13 @@
  * backend in use, and the worker's notices and errors with the way out of
  * each. Sends actions; draws what it is given.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import { backendLabel } from '../../train/backends.ts';
 import type { WorkerStatus } from './trained-run.ts';
-import './run-controls.css';
+import runControlsCss from './run-controls.css?url';
+
+void demoStyles(runControlsCss);
 
 export type RunDemoState = 'idle' | 'training' | 'paused' | 'done' | 'error';
 

@@ -5,6 +5,7 @@
  * images per digit as bars, and a test digit with the ruler, beside the
  * saliency map of the network's answer on it: where the network looks.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
@@ -14,8 +15,10 @@ import { createRunControls } from '../shared/run-controls.ts';
 import { percent } from '../../lib/format.ts';
 import { runFraction } from '../shared/trained-run.ts';
 import { announcement, figures, RULER_CLASS, type ShortcutAction, type ShortcutState } from './model.ts';
-import '../shared/figure.css';
-import './shortcut.css';
+import figureCss from '../shared/figure.css?url';
+import shortcutCss from './shortcut.css?url';
+
+void demoStyles(figureCss, shortcutCss);
 
 const BAR = { W: 420, H: 240, left: 64, bottom: 40, top: 66 };
 

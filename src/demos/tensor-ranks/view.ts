@@ -5,11 +5,14 @@
  * `reshape` reads it. Printed, the figure shows the whole progression from
  * rank 0 to rank 5 at once, since paper has no clicker. Draws a state.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { select, type Selection } from 'd3-selection';
 import 'd3-transition';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import '../shared/representations.css';
+import representationsCss from '../shared/representations.css?url';
 import { cellsFor, STAGES, type Cell, type TensorsAction, type TensorsState } from './model.ts';
+
+void demoStyles(representationsCss);
 
 /** The ranks a printed page shows side by side. */
 const PRINTED = [0, 1, 2, 3, 4, 5];

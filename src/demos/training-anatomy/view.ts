@@ -1,8 +1,11 @@
 /** "Anatomy of training", drawn: the diagram with the lit step and its caption. Draws a state. */
+import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import '../shared/representations.css';
+import representationsCss from '../shared/representations.css?url';
 import { EDGES, NODES, STEPS, type AnatomyAction, type AnatomyState } from './model.ts';
+
+void demoStyles(representationsCss);
 
 export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>): DemoView<AnatomyState> {
   const box = select(stage).append('div').attr('class', 'rep rep-anatomy');

@@ -4,13 +4,16 @@
  * separates the classes); on the right, the decision regions in the input
  * space; train, pause, reset, and a slider through the layers. Draws a state.
  */
+import { demoStyles } from '../../contract/styles.ts';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { line } from 'd3-shape';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
 import { button, controlRow, slider } from '../shared/controls.ts';
-import '../shared/representations.css';
+import representationsCss from '../shared/representations.css?url';
 import { accuracy, HIDDEN, makeMoons, POINTS_SEED, predict, representations, type UncrumpleAction, type UncrumpleState } from './model.ts';
+
+void demoStyles(representationsCss);
 
 const SIZE = 360;
 /** Pixels per side of the decision-region image. */
