@@ -40,10 +40,11 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
   const n = data.x.length;
   const box = select(stage).append('div').attr('class', 'gd gd2');
   const svg = box.append('svg').attr('class', 'gd-svg').attr('viewBox', `0 0 ${W} ${H}`).attr('role', 'img');
+  // Coloured by descent.css (.gd-arrowhead): WebKit paints an arrowhead filled with the context stroke black.
   svg
     .append('defs')
     .html(
-      '<marker id="gd2-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
+      '<marker id="gd2-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path class="gd-arrowhead" d="M0 0L10 5L0 10z"/></marker>',
     );
   svg
     .append('clipPath')

@@ -10,11 +10,12 @@ void demoStyles(representationsCss);
 export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>): DemoView<AnatomyState> {
   const box = select(stage).append('div').attr('class', 'rep rep-anatomy');
   const svg = box.append('svg').attr('viewBox', '0 0 900 450').attr('role', 'img');
-  svg
-    .append('defs')
-    .html(
-      '<marker id="an-a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker>',
-    );
+  // One arrowhead per colour of line (representations.css, .an-arrowhead): WebKit paints an arrowhead filled with the context stroke black.
+  const arrowhead = (id: string, tone: string) =>
+    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path class="an-arrowhead ${tone}" d="M0 0L10 5L0 10z"/></marker>`;
+  svg.append('defs').html(arrowhead('an-a', 'soft') + arrowhead('an-a-warm', 'warm'));
+  /** The warm arrowhead for the warm edges: the weight update's, and those of the lit step. */
+  const marker = (back: boolean | undefined, lit: boolean) => (back || lit ? 'url(#an-a-warm)' : 'url(#an-a)');
   const edges = svg
     .append('g')
     .selectAll('path')
@@ -22,7 +23,7 @@ export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>)
     .join('path')
     .attr('class', (e) => `an-edge${e.back ? ' back' : ''}`)
     .attr('d', (e) => e.d)
-    .attr('marker-end', 'url(#an-a)');
+    .attr('marker-end', (e) => marker(e.back, false));
   const nodes = svg
     .append('g')
     .selectAll('g')
@@ -55,7 +56,7 @@ export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>)
     render({ step }) {
       const lit = STEPS[step]!;
       nodes.classed('lit', (n) => lit.nodes.includes(n.id));
-      edges.classed('lit', (_, i) => lit.edges.includes(i));
+      edges.classed('lit', (_, i) => lit.edges.includes(i)).attr('marker-end', (e, i) => marker(e.back, lit.edges.includes(i)));
       caption.text(lit.text);
       root.dataset.step = String(step);
       svg.attr(
