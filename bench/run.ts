@@ -242,7 +242,23 @@ async function roomOnly(): Promise<void> {
   writeFileSync('BENCHMARKS.md', report(JSON.parse(readFileSync('bench/results.json', 'utf8'))));
 }
 
+/** `npm run bench -- --lighthouse`: Lighthouse on the deck from npm start, on a plain static host, and on the reader (bench/lighthouse.ts). */
+async function lighthouseOnly(): Promise<void> {
+  const { execSync } = await import('node:child_process');
+  // npm start's build (with its relay) is dist/; a published deck's (without one) is dist-plain/.
+  execSync('npx astro build', { stdio: 'inherit', env: { ...process.env, RELAY_URL: 'same-origin' } });
+  execSync('npx astro build', { stdio: 'inherit', env: { ...process.env, RELAY_URL: '', OUT_DIR: './dist-plain' } });
+  const { lighthouseBench } = await import('./lighthouse.ts');
+  const targets = await lighthouseBench({ log: (line) => console.log(line) });
+  writeFileSync('bench/lighthouse-results.json', `${JSON.stringify({ date: new Date().toISOString(), targets }, null, 2)}\n`);
+  writeFileSync('BENCHMARKS.md', report(JSON.parse(readFileSync('bench/results.json', 'utf8'))));
+}
+
 async function main() {
+  if (process.argv.includes('--lighthouse')) {
+    await lighthouseOnly();
+    process.exit(0);
+  }
   if (process.argv.includes('--room')) {
     await roomOnly();
     process.exit(0);
@@ -366,6 +382,22 @@ async function main() {
   console.log('wrote bench/results.json and BENCHMARKS.md');
 }
 
+/** Lighthouse's figures, from bench/lighthouse-results.json (`npm run bench -- --lighthouse`), when there are any. */
+function lighthouseSection(): string {
+  if (!existsSync('bench/lighthouse-results.json')) return '';
+  const lh = JSON.parse(readFileSync('bench/lighthouse-results.json', 'utf8'));
+  const row = (t: any) =>
+    `| ${t.name} | **${fmt(t.median.performance, 2)}** | ${fmt(t.median.fcp / 1000, 2)} s | ${fmt(t.median.lcp / 1000, 2)} s | ${fmt(t.median.tbt, 0)} ms | ${fmt(t.median.cls, 3)} | ${fmt(t.median.bytes / 1024, 1)} KiB in ${t.median.requests} | ${(t.runs as any[]).map((r) => fmt(r.performance, 2)).join(', ')} |`;
+  return `## A phone's first visit
+
+Lighthouse ${'13'} with its mobile settings (a mid-range phone: 4× slower CPU, simulated slow 4G), three runs each, the median; measured by \`npm run bench -- --lighthouse\` on ${String(lh.date).slice(0, 10)}, on this machine's Chromium. Goals: performance ≥ 0.95, first contentful paint ≤ 1.8 s, total blocking time ≤ 200 ms, layout shift 0.
+
+| page | performance | first contentful paint | largest contentful paint | total blocking time | layout shift | transferred | the three runs |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+${(lh.targets as any[]).map(row).join('\n')}
+`;
+}
+
 /** The room's figures, from bench/room-results.json (`npm run bench -- --room`), when there are any. */
 function roomSection(): string {
   if (!existsSync('bench/room-results.json')) return '';
@@ -477,6 +509,7 @@ ${
     ? `## Fidelity\n\nThe full Keras program, 5 epochs over 60,000 images, on WebAssembly under Node: test accuracy ${(r.fidelity.epochs as any[]).map((e) => fmt(e.testAccuracy, 4)).join(', ')} after each epoch; final **${fmt(r.fidelity.final, 4)}** against the Keras reference ${r.fidelity.reference} (${r.fidelity.reached ? 'reached' : 'not reached'}).\n`
     : '## Fidelity\n\nRun `npm run bench -- --full` for the 5-epoch run (recorded in the README: 0.9787 against 0.9785).\n'
 }
+${lighthouseSection()}
 ${roomSection()}
 ## The floor
 

@@ -96,17 +96,15 @@ function addStepper(figure: HTMLElement): void {
   go(0);
 }
 
-// A theme switch for readers, who have no D key to press in a page of text.
-const themeButton = document.createElement('button');
-themeButton.type = 'button';
-themeButton.className = 'read-theme';
+// A theme switch for readers, who have no D key to press in a page of text. It is in the page from the
+// start (read.astro), so that nothing moves when this script arrives; here it learns what to do.
+const themeButton = document.querySelector<HTMLButtonElement>('.read-theme')!;
 const label = () => (themeButton.textContent = document.documentElement.dataset.theme === 'dark' ? 'Light theme' : 'Dark theme');
 themeButton.addEventListener('click', () => {
   toggleTheme();
   label();
 });
 label();
-document.querySelector('.read-header')?.append(themeButton);
 if (print) applyTheme('light');
 
 document.addEventListener('visibilitychange', () => {
