@@ -24,8 +24,11 @@ export interface BackendEnv {
   /** The GPU's names, to pass over emulated ones. */
   gpu?: () => Promise<GpuInfo>;
   fusedUpdates?: Partial<Record<string, FusedUpdate>>;
-  /** WebAssembly's thread count once started, and how to fall back to one thread when the threaded build fails. */
-  threads?: { request(count: number): void; actual(): number; single?(): void };
+  /**
+   * WebAssembly's thread count once started, how to fall back to one thread when the threaded build fails, and why
+   * the browser allows only one (undefined when it does not limit them).
+   */
+  threads?: { request(count: number): void; actual(): number; single?(): void; oneThread?(): string | undefined };
   now: () => number;
   /** Time limits for starting and timing a backend (tests shorten them). */
   limits?: StartOptions['limits'];
@@ -104,7 +107,14 @@ export class BackendManager {
 
   #announce(backend: BackendName, notes: string[], choice: BackendChoice): void {
     const threads = backend === 'wasm' ? (this.#env.threads?.actual() ?? 1) : 0;
-    this.#env.post({ type: 'backend', backend, notes, choice, threads });
+    // One thread is fine, provided the slide says why (WebKitGTK, for one, shares no memory between threads).
+    const oneThread =
+      threads === 1
+        ? this.#singleThread
+          ? 'the threaded build did not start in this browser'
+          : this.#env.threads?.oneThread?.()
+        : undefined;
+    this.#env.post({ type: 'backend', backend, notes, choice, threads, ...(oneThread ? { oneThread } : {}) });
   }
 
   /**

@@ -222,6 +222,26 @@ export function describeChoice(choice: BackendChoice): string {
 }
 
 /**
+ * The choice as data-backend-choice says it: how it was made, then what it
+ * rests on. A measured choice lists every figure; a forced one names the
+ * backend used and, where it is not the one the address asked for, that
+ * one too ("forced: WebGPU asked for by the address, WebAssembly used"),
+ * and a first-that-worked one names it, with whatever figures there are.
+ * Never "forced: " with nothing after the colon.
+ */
+export function choiceLine(choice: BackendChoice, backend: BackendName, asked?: BackendName): string {
+  const figures = describeChoice(choice);
+  if (choice.how === 'measured') return `measured: ${figures}`;
+  const used =
+    choice.how === 'first'
+      ? `${LABEL[backend]}, the first that worked`
+      : asked !== undefined && asked !== backend
+        ? `${LABEL[asked]} asked for by the address, ${LABEL[backend]} used`
+        : `${LABEL[backend]}, as the address asked`;
+  return `${choice.how}: ${figures ? `${used} · ${figures}` : used}`;
+}
+
+/**
  * One line for the slide, under the badge: "fastest of 3: 5,800 ex/s",
  * or the one figure when only one backend could be timed, and whether an
  * emulated GPU was skipped. describeChoice has every figure.

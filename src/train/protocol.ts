@@ -129,7 +129,15 @@ export interface MarkedEvaluation {
 }
 
 export type FromWorker =
-  | { type: 'backend'; backend: BackendName; notes: string[]; choice: BackendChoice; threads: number }
+  | {
+      type: 'backend';
+      backend: BackendName;
+      notes: string[];
+      choice: BackendChoice;
+      threads: number;
+      /** Why WebAssembly runs on one thread where the machine has more cores, when the browser is the cause. */
+      oneThread?: string;
+    }
   | { type: 'state'; run: string; state: TrainerState }
   | { type: 'data'; split: 'train' | 'test'; loadedBytes: number; totalBytes: number; loadedExamples: number; totalExamples: number }
   | { type: 'batches'; run: string; batches: BatchReport[]; examplesPerSecond: number }

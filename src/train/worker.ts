@@ -62,6 +62,15 @@ scope.onmessage = (event) => {
           actual: () => (globalThis.crossOriginIsolated && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? getThreadsCount() : 1),
           // When the threaded build fails to start (iOS, tfjs #7540), the plain one is tried: one thread.
           single: () => tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false),
+          // Isolation alone is not enough: WebKitGTK, for one, gives an isolated page no SharedArrayBuffer.
+          oneThread: () =>
+            cores <= 1
+              ? undefined
+              : typeof SharedArrayBuffer === 'undefined'
+                ? 'this browser shares no memory between threads'
+                : !globalThis.crossOriginIsolated
+                  ? 'the page is not cross-origin isolated'
+                  : undefined,
         },
         stock: async (...args) => (await import('./stock.ts')).trainStock(...args),
       });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   candidates,
   chooseBackend,
+  choiceLine,
   describeChoice,
   fastest,
   isEmulatedRenderer,
@@ -106,7 +107,8 @@ describe('a backend that stalls or fails is given up, and the next one is used',
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('names the error of a backend that throws on start, and starts the next', async () => {
+  // TensorFlow.js catches a factory's error itself (it only warns, and setBackend answers false), so the note cannot quote it.
+  it('gives up a backend that throws on start, saying it could not start, and starts the next', async () => {
     const result = await withFakeWebgl(
       () => {
         throw new Error('context lost');
@@ -115,6 +117,13 @@ describe('a backend that stalls or fails is given up, and the next one is used',
     );
     expect(result.backend).toBe('wasm');
     expect(result.notes).toEqual(['WebGL could not start']);
+  });
+
+  it('gives up a forced WebGPU where the browser has none, saying so rather than "not in this build", and starts the next', async () => {
+    const tf = await wasmTf();
+    // Node, like Firefox on Linux or WebKitGTK, has no navigator.gpu.
+    const result = await selectBackend(tf, ['webgpu', 'wasm']);
+    expect(result).toEqual({ backend: 'wasm', notes: ['WebGPU: this browser has no WebGPU'] });
   });
 
   it('tries a failed backend once more when asked to (threaded WebAssembly falling back to one thread)', async () => {
@@ -167,6 +176,16 @@ describe('the choice in words', () => {
 
   it('every figure, for the tooltip and the data attribute', () => {
     expect(describeChoice(choice)).toBe('WebGPU 9,120 ex/s · WebAssembly 3,300 ex/s · WebGL passed over (emulated GPU)');
+  });
+
+  it('one line for data-backend-choice that always says what was used, never "forced: " alone', () => {
+    const forced = { how: 'forced' as const, timings: [], passedOver: [] };
+    expect(choiceLine(choice, 'webgpu')).toBe('measured: WebGPU 9,120 ex/s · WebAssembly 3,300 ex/s · WebGL passed over (emulated GPU)');
+    expect(choiceLine(forced, 'wasm', 'wasm')).toBe('forced: WebAssembly, as the address asked');
+    expect(choiceLine(forced, 'wasm', 'webgpu')).toBe('forced: WebGPU asked for by the address, WebAssembly used');
+    expect(choiceLine({ how: 'first', timings: [], passedOver: choice.passedOver }, 'wasm')).toBe(
+      'first: WebAssembly, the first that worked · WebGL passed over (emulated GPU)',
+    );
   });
 
   it('one short line for the slide', () => {

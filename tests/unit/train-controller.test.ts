@@ -128,6 +128,22 @@ describe('the run controller', () => {
     await until(isDone('auto'));
   });
 
+  it('says why WebAssembly runs on one thread when the browser allows no more, and says nothing when it uses several', async () => {
+    const threads = (actual: number) => ({ request() {}, actual: () => actual, oneThread: () => 'this browser shares no memory between threads' });
+    for (const [actual, expected] of [
+      [1, 'this browser shares no memory between threads'],
+      [2, undefined],
+    ] as const) {
+      const { controller, until } = harness({ threads: threads(actual) });
+      controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+      controller.handle({ type: 'submit', run: run(`t${actual}`, { trainSize: 128 }) });
+      const backend = await until((m): m is Extract<FromWorker, { type: 'backend' }> => m.type === 'backend');
+      expect(backend).toMatchObject({ backend: 'wasm', threads: actual });
+      expect(backend.oneThread).toBe(expected);
+      await until(isDone(`t${actual}`));
+    }
+  });
+
   it('pauses and resumes a run between steps, and a cancelled run stops and frees its tensors', async () => {
     const { controller, messages, until, states } = harness();
     controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });

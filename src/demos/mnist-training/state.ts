@@ -32,6 +32,8 @@ export interface LiveState {
   choice: BackendChoice | undefined;
   /** WebAssembly threads in use (0 on other backends). */
   threads: number;
+  /** Why WebAssembly runs on one thread, when the browser allows no more. */
+  oneThread?: string;
   /** The first layer's weights of some hidden units (or of the ten classes), as 28 × 28 images. */
   templates: { units: number[]; images: Float32Array; limit: number } | undefined;
   /** Why backends before the current one were passed over. */
@@ -116,6 +118,7 @@ export function update(s: LiveState, message: FromWorker): LiveState {
         // A fallback's "first that worked" keeps the measurement the slide already shows.
         choice: message.choice.how !== 'first' || !s.choice ? message.choice : s.choice,
         threads: message.threads,
+        oneThread: message.oneThread,
       };
     case 'state': {
       const next = { ...s, state: message.state, error: message.state === 'error' ? s.error : undefined };

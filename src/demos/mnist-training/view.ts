@@ -6,7 +6,7 @@
 import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
 import type { DemoView, ViewContext } from '../../contract/demo.ts';
-import { backendLabel, describeChoice, shortChoice } from '../../train/backends.ts';
+import { backendLabel, choiceLine, describeChoice, shortChoice } from '../../train/backends.ts';
 import { smooth } from '../../train/metrics.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createChart } from './charts.ts';
@@ -101,7 +101,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
       examplesPerSecond: s.examplesPerSecond ? s.examplesPerSecond.toFixed(1) : undefined,
       tensors: s.tensors === undefined ? undefined : String(s.tensors),
       threads: s.backend ? String(s.threads) : undefined,
-      backendChoice: s.choice ? `${s.choice.how}: ${describeChoice(s.choice)}` : undefined,
+      backendChoice: s.choice && s.backend ? choiceLine(s.choice, s.backend, s.config.backends[0]) : undefined,
       runs: String(s.history.length + (s.run ? 1 : 0)),
       seconds: s.seconds === undefined ? undefined : s.seconds.toFixed(1),
     };
@@ -126,8 +126,11 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
       .text(s.backend ? `${backendLabel(s.backend)}${threads}` : s.state === 'idle' ? 'Backend: chosen at start' : 'Backend: choosing…');
     badge.attr('title', s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : null);
     // One short line on the slide; every figure measured in its tooltip and in data-backend-choice.
+    const how = s.choice?.how === 'measured' ? shortChoice(s.choice) : s.choice?.how === 'forced' ? 'Chosen by the address' : '';
+    // One thread where the browser allows no more is fine, provided the slide says why.
+    const oneThread = s.backend === 'wasm' && s.oneThread ? `one thread: ${s.oneThread}` : '';
     why
-      .text(s.choice?.how === 'measured' ? shortChoice(s.choice) : s.choice?.how === 'forced' ? 'Chosen by the address' : '')
+      .text([how, oneThread].filter(Boolean).join(' · '))
       .attr('title', s.choice?.how === 'measured' ? `Measured: ${describeChoice(s.choice)}` : null);
 
     const items = [
