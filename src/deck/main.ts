@@ -197,14 +197,62 @@ deck.on('slidechanged', () => {
   if (id && deck.isScrollView() && location.hash !== `#/${id}`) history.replaceState(null, '', `#/${id}`);
 });
 
-/** In the scroll view, brings the slide with this id to the top of the screen. */
+/**
+ * In the scroll view, brings the slide with this id to the top of the screen,
+ * and makes reveal.js's current slide follow. reveal.js reads its current
+ * slide from the scroll position when its viewport scrolls; a deep link at
+ * phone width once left it on the slide before while the right one was on
+ * screen, so the scroll view is asked to read the position again (its
+ * onScroll waits for the next frame, after the scroll has been laid out).
+ */
 function scrollToSlide(id: string | undefined): void {
   const page = id ? document.getElementById(id)?.closest<HTMLElement>('.scroll-page') : undefined;
-  page?.scrollIntoView({ block: 'start' });
+  if (!page) return;
+  page.scrollIntoView({ block: 'start' });
+  deck.getViewportElement()?.dispatchEvent(new Event('scroll'));
+}
+
+/**
+ * A deep link wins over the place a phone last read: reveal.js's scroll view
+ * restores the scroll position it kept in this tab's sessionStorage
+ * (ScrollView.restoreScrollPosition, node_modules/reveal.js/js/controllers/scrollview.js),
+ * which showed the slide read last, and mounted its demos, for a second before
+ * scrollToSlide came.
+ */
+if (linkedId) {
+  try {
+    sessionStorage.removeItem('reveal-scroll-top');
+  } catch {
+    // Storage refused: nothing was kept either.
+  }
 }
 
 if (!receiver) registerOffline();
 followAlong(document);
+
+/**
+ * reveal.js adds `window.addEventListener('load', layout)` in initialize()
+ * (node_modules/reveal.js/js/reveal.js, line 161), but renders its
+ * backgrounds only in start(), once its plugins have loaded. A load event
+ * between the two makes layout() reach checkResponsiveScrollView() and, at
+ * phone width, backgrounds.create(), which writes into a backgrounds element
+ * that does not exist yet: WebKit was seen throwing "undefined is not an
+ * object (evaluating 'this.element.innerHTML=``')" there on phones. This listener,
+ * added just before reveal.js's own (after every other of the deck's), keeps
+ * such an early load event from it, and lays out once reveal.js is ready
+ * instead; a load event after start() (the usual case) passes untouched.
+ */
+if (document.readyState !== 'complete') {
+  window.addEventListener(
+    'load',
+    (event) => {
+      if (deck.getBackgroundsElement()) return;
+      event.stopImmediatePropagation();
+      deck.on('ready', () => deck.layout());
+    },
+    { once: true },
+  );
+}
 
 void deck.initialize().then(() => {
   if (!receiver && !print) lazyPlugins(deck, { idle: !deck.isScrollView() });
@@ -223,16 +271,22 @@ void deck.initialize().then(() => {
   // The room, once the first slide is on screen: its code (socket.io-client) loads only now, and only with a relay.
   if (setup && room) {
     const join = () =>
-      void import('./room.ts').then(({ joinRoom }) =>
-        joinRoom({
-          setup,
-          link: room,
-          deck,
-          base: import.meta.env.BASE_URL,
-          scrollToSlide,
-          showFollowLink: (id) => followAlong(document, id),
-        }),
-      );
+      void import('./room.ts')
+        .then(({ joinRoom }) =>
+          joinRoom({
+            setup,
+            link: room,
+            deck,
+            base: import.meta.env.BASE_URL,
+            scrollToSlide,
+            showFollowLink: (id) => followAlong(document, id),
+          }),
+        )
+        // The page is being left, or the deck was published anew since it loaded: it works on without the room.
+        .catch((error: unknown) => {
+          document.documentElement.dataset.room = 'off';
+          console.warn('The room could not load:', error);
+        });
     if ('requestIdleCallback' in window) requestIdleCallback(join, { timeout: 1000 });
     else setTimeout(join, 200);
   }
