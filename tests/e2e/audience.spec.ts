@@ -4,19 +4,23 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { openDeck } from './deck.ts';
 
-test("a slide near the start shows a QR code that decodes to the deck's address, and the address in text", async ({ page, baseURL }) => {
-  // The address the site was built for (SITE_URL and BASE_PATH), or without SITE_URL the one it is served from.
+test("a slide near the start shows a QR code that decodes to the deck's follow link, and the address in text", async ({ page, baseURL }) => {
+  // The address the site was built for (SITE_URL and BASE_PATH), or without SITE_URL the one it is served from;
+  // once the deck has joined its room (this build has a relay), the link asks phones to follow that room.
   const configured = process.env.SITE_URL ? new URL(process.env.BASE_PATH ?? '/', process.env.SITE_URL).href : new URL('/', baseURL).href;
   await openDeck(page, '/#/follow-along');
   const ids = await page.$$eval('.reveal .slides section[id]', (s) => s.map((e) => e.id));
   expect(ids.indexOf('follow-along')).toBeLessThan(3);
-  const qr = page.locator('section#follow-along figure.qr svg');
-  await expect(qr).toBeVisible();
-  await expect(qr).toHaveAttribute('aria-label', `QR code of the deck's address, ${configured}`);
+  const figure = page.locator('section#follow-along figure.qr');
+  await expect(figure).toHaveAttribute('data-follow', /\?follow=[A-Za-z0-9_-]{16}$/, { timeout: 20_000 });
+  const follow = (await figure.getAttribute('data-follow'))!;
+  expect(follow.startsWith(`${configured}?follow=`)).toBe(true);
+  const qr = figure.locator('svg');
+  await expect(qr).toHaveAttribute('aria-label', `QR code of the deck's address, ${follow}`);
   const png = PNG.sync.read(await qr.screenshot());
   const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-  expect(code?.data).toBe(configured);
-  await expect(page.locator('section#follow-along figcaption a')).toHaveText(configured);
+  expect(code?.data).toBe(follow);
+  await expect(page.locator('section#follow-along figcaption a')).toHaveText(follow);
 });
 
 test('the slide number shows where the deck is and the id to type', async ({ page }) => {
@@ -121,7 +125,8 @@ test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pag
     await expect(demo).toHaveAttribute('data-demo-state', 'ready', { timeout: 20_000 });
     const drawn = await demo.locator('.demo-stage').evaluate((stage) => {
       const box = stage.getBoundingClientRect();
-      const marks = stage.querySelectorAll('svg *, canvas, button').length;
+      // Drawn marks, or a poll's options as a list.
+      const marks = stage.querySelectorAll('svg *, canvas, button, li').length;
       return { area: box.width * box.height, marks };
     });
     expect(drawn.area, `demo ${await demo.getAttribute('data-demo')}`).toBeGreaterThan(20_000);

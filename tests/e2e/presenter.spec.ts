@@ -150,17 +150,19 @@ test('→ visits every slide in order, vertical stacks included: from why-deep i
   expect(await currentSlideId(page)).toBe('one-layer');
 });
 
-test('the follow-along QR code decodes to the address the deck is served from, when the build had no SITE_URL', async ({
+test('the follow-along QR code decodes to the follow link on the address the deck is served from, when the build had no SITE_URL', async ({
   page,
   baseURL,
 }) => {
   await openDeck(page, '/#/follow-along');
   const qr = page.locator('figure.qr');
-  await expect(qr).toHaveAttribute('data-address', /^http/, { timeout: 10_000 });
+  await expect(qr).toHaveAttribute('data-address', new URL('/', baseURL).href, { timeout: 10_000 });
+  await expect(qr).toHaveAttribute('data-follow', new RegExp(`^${new URL('/', baseURL).href}\\?follow=[A-Za-z0-9_-]{16}$`), { timeout: 20_000 });
+  const follow = (await qr.getAttribute('data-follow'))!;
   const png = PNG.sync.read(await qr.locator('svg').screenshot());
   const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-  expect(code?.data).toBe(new URL('/', baseURL).href);
-  await expect(qr.locator('figcaption a')).toHaveText(new URL('/', baseURL).href);
+  expect(code?.data).toBe(follow);
+  await expect(qr.locator('figcaption a')).toHaveText(follow);
 });
 
 test('D switches the dark theme, figures included, and the speaker view follows; ?theme=dark opens in it', async ({ page, context }) => {
