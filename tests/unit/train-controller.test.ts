@@ -129,7 +129,11 @@ describe('the run controller', () => {
   });
 
   it('says why WebAssembly runs on one thread when the browser allows no more, and says nothing when it uses several', async () => {
-    const threads = (actual: number) => ({ request() {}, actual: () => actual, oneThread: () => 'this browser shares no memory between threads' });
+    const threads = (actual: number) => ({
+      request() {},
+      actual: () => actual,
+      oneThread: () => 'this browser shares no memory between threads',
+    });
     for (const [actual, expected] of [
       [1, 'this browser shares no memory between threads'],
       [2, undefined],
