@@ -22,6 +22,7 @@ import { DemoLifecycle } from './lifecycle.ts';
 import type { Mirroring } from './lifecycle.ts';
 import { MirrorHub, MirrorLink, projectedWindow } from './mirror.ts';
 import { keepTrainingOffline, registerOffline } from './offline.ts';
+import { holdEarlyLoad } from './early-load.ts';
 import { followAlong } from './qr.ts';
 import { lazyPlugins } from './plugins.ts';
 import { DeckRoomLink, roomSetup } from './room-link.ts';
@@ -230,29 +231,8 @@ if (linkedId) {
 if (!receiver) registerOffline();
 followAlong(document);
 
-/**
- * reveal.js adds `window.addEventListener('load', layout)` in initialize()
- * (node_modules/reveal.js/js/reveal.js, line 161), but renders its
- * backgrounds only in start(), once its plugins have loaded. A load event
- * between the two makes layout() reach checkResponsiveScrollView() and, at
- * phone width, backgrounds.create(), which writes into a backgrounds element
- * that does not exist yet: WebKit was seen throwing "undefined is not an
- * object (evaluating 'this.element.innerHTML=``')" there on phones. This listener,
- * added just before reveal.js's own (after every other of the deck's), keeps
- * such an early load event from it, and lays out once reveal.js is ready
- * instead; a load event after start() (the usual case) passes untouched.
- */
-if (document.readyState !== 'complete') {
-  window.addEventListener(
-    'load',
-    (event) => {
-      if (deck.getBackgroundsElement()) return;
-      event.stopImmediatePropagation();
-      deck.on('ready', () => deck.layout());
-    },
-    { once: true },
-  );
-}
+// Before reveal.js adds its own load listener: an early load event must not reach its layout (early-load.ts).
+holdEarlyLoad(deck);
 
 void deck.initialize().then(() => {
   if (!receiver && !print) lazyPlugins(deck, { idle: !deck.isScrollView() });
