@@ -18,6 +18,7 @@ import { compress } from './src/integrations/compress.ts';
 import { fonts } from './src/integrations/fonts.ts';
 import { mnist } from './src/integrations/mnist.ts';
 import { offline } from './src/integrations/offline.ts';
+import { palette } from './src/integrations/palette.ts';
 import { selfContainedWasmThreads } from './src/integrations/wasm-threads.ts';
 import { ISOLATION_HEADERS } from './src/sw/isolation.ts';
 
@@ -35,7 +36,8 @@ export default defineConfig({
   // Offline after one visit, and cross-origin isolated on any host: a Workbox
   // service worker and a _headers file, written after the build. Then every
   // text file gets Brotli and gzip siblings, which scripts/serve.ts sends.
-  integrations: [fonts(), mnist(), offline(), compress()],
+  // Every colour of a figure comes from the palette, or the build stops (src/integrations/palette.ts).
+  integrations: [palette(), fonts(), mnist(), offline(), compress()],
   build: {
     // One page, external scripts and styles (a strict CSP forbids inline ones).
     inlineStylesheets: 'never',

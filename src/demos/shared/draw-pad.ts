@@ -14,6 +14,7 @@ void demoStyles(drawPadCss);
 /** Pad pixels per side. */
 export const PAD_SIZE = 280;
 const LINE_WIDTH = 18;
+// palette-exempt: the pad is a white sheet in both themes (--sheet), and what is drawn on it is the network's input.
 const INK = '#1b1f24';
 
 export interface DrawPad {

@@ -32,10 +32,10 @@ export interface Cell {
   text?: string;
 }
 
-// Cells take the theme's colours (CSS variables); image channels keep their hues, as images do.
+// Cells take the theme's colours (CSS variables); image channels keep their hues, as images do, in each theme's shade.
 const BLUE = 'var(--accent-soft)';
 const BEHIND = 'var(--paper-tint)';
-const CH = ['#f4c7c3', '#cfe8d3', '#cadcf2'];
+const CH = ['var(--channel-r)', 'var(--channel-g)', 'var(--channel-b)'];
 
 function grid(
   key: string,
@@ -92,8 +92,8 @@ export function cellsFor(stage: number, digit: Uint8Array | undefined): Cell[] {
         const r = Math.floor(i / 28);
         const c = i % 28;
         const value = digit?.[i] ?? 0;
-        const shade = 255 - value;
-        const fill = `rgb(${shade},${shade},${shade})`;
+        // The pixel's ink in the theme's ink on the theme's paper: a dark digit on white, or a light one on black.
+        const fill = `color-mix(in srgb, var(--ink) ${((value / 255) * 100).toFixed(1)}%, var(--paper))`;
         return stage === 7
           ? { key: `p${i}`, x: 226 + c * size, y: 20 + r * size, w: size, h: size, fill }
           : { key: `p${i}`, x: 0 + i * (760 / IMAGE_BYTES), y: 170, w: 760 / IMAGE_BYTES + 0.3, h: 40, fill };
