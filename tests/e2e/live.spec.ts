@@ -87,7 +87,7 @@ test('after five epochs near the top of the accuracy chart, no label covers anot
   await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.85);
   const chart = demo(page).locator('.live-chart').nth(1);
-  await expect(chart.locator('.points g')).toHaveCount(5);
+  await expect(chart.locator('.points path')).toHaveCount(5);
   const boxes = await chart
     .locator('text')
     .evaluateAll((texts) =>

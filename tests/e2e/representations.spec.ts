@@ -14,13 +14,16 @@ test('tensor ranks: each click adds a rank, up to MNIST and the reshape to (6000
   for (let i = 0; i < 7; i++) await page.keyboard.press('Space');
   await expect(f).toHaveAttribute('data-shape', '(60000, 784)');
   await expect(page.locator('section#tensor-ranks')).toHaveClass(/present/);
-  // The real first training image, reshaped: 784 pixel cells in one row, some of them ink.
+  // The real first training image, reshaped: 784 pixel cells in one row, some of them ink (mostly the theme's ink, which is dark here).
   await expect
     .poll(
       () =>
         f
           .locator('svg rect')
-          .evaluateAll((rects) => rects.filter((r) => /rgb\(([0-9]|[1-9][0-9]),/.test((r as SVGElement).style.fill)).length),
+          .evaluateAll(
+            (rects) =>
+              rects.filter((r) => /var\(--ink\) (6|7|8|9)\d(\.\d)?%|var\(--ink\) 100(\.0)?%/.test((r as SVGElement).style.fill)).length,
+          ),
       { timeout: 20_000 },
     )
     .toBeGreaterThan(50);
@@ -30,23 +33,23 @@ test('tensor ranks: each click adds a rank, up to MNIST and the reshape to (6000
     .toBeLessThanOrEqual(2);
 });
 
-test('change of coordinates: a click turns the axes, after which black points have x > 0', async ({ page }) => {
+test('change of coordinates: a click turns the axes, after which filled points have x > 0', async ({ page }) => {
   await openDeck(page, '/#/change-of-coordinates');
   const f = fig(page, 'change-of-coordinates');
   await expect(f).toHaveAttribute('data-turned', 'false');
-  const before = await f.locator('circle.co-black').first().getAttribute('cx');
+  const before = await f.locator('circle.co-filled').first().getAttribute('cx');
   await page.keyboard.press('Space');
   await expect(f).toHaveAttribute('data-turned', 'true');
-  await expect(f.locator('.co-rule')).toHaveText('Rule: black points have x > 0.');
-  await expect.poll(() => f.locator('circle.co-black').first().getAttribute('cx')).not.toBe(before);
-  // Once the turn has finished, every black point is right of the y axis and every white one left of it.
+  await expect(f.locator('.co-rule')).toHaveText('Rule: filled points have x > 0.');
+  await expect.poll(() => f.locator('circle.co-filled').first().getAttribute('cx')).not.toBe(before);
+  // Once the turn has finished, every filled point is right of the y axis and every open one left of it.
   const axis = Number(await f.locator('line.co-axis').nth(1).getAttribute('x1'));
   const sides = () =>
     f.evaluate((figure, x) => {
       const cx = (selector: string) => [...figure.querySelectorAll(selector)].map((e) => Number(e.getAttribute('cx')));
-      return { black: cx('svg > g > circle.co-black').every((c) => c > x), white: cx('svg > g > circle.co-white').every((c) => c < x) };
+      return { filled: cx('svg > g > circle.co-filled').every((c) => c > x), open: cx('svg > g > circle.co-open').every((c) => c < x) };
     }, axis);
-  await expect.poll(sides).toEqual({ black: true, white: true });
+  await expect.poll(sides).toEqual({ filled: true, open: true });
 });
 
 test('uncrumpling: training raises the accuracy readout, and the slider moves through the layers', async ({ page }) => {

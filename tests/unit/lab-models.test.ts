@@ -200,9 +200,10 @@ describe('a digit’s path', () => {
 });
 
 describe('the epoch chart', () => {
-  it('starts its y axis at a round tenth at or below the data, never above one half', () => {
-    expect(floorOf([0.97, 0.99])).toBe(0.5);
-    expect(floorOf([0.31, 0.9])).toBe(0.3);
+  it('zooms its y axis to the data: a round five per cent a little below the lowest value, and one half without data', () => {
+    expect(floorOf([0.97, 0.99])).toBe(0.9);
+    expect(floorOf([0.83, 1])).toBe(0.8);
+    expect(floorOf([0.31, 0.9])).toBe(0.25);
     expect(floorOf([])).toBe(0.5);
   });
 

@@ -45,20 +45,20 @@ describe('the uncrumpling network', () => {
 describe('the change of coordinates', () => {
   const points = makeCoordinatePoints(7);
 
-  it('in the new coordinates, black points have x > 0 and white points x < 0', () => {
-    for (const p of points) expect(coordinatesAt(p, 1)[0] > 0).toBe(p.black);
+  it('in the new coordinates, filled points have x > 0 and open points x < 0', () => {
+    for (const p of points) expect(coordinatesAt(p, 1)[0] > 0).toBe(p.filled);
   });
 
   it('in the original coordinates, no threshold on x or on y alone separates the classes', () => {
     for (const axis of [0, 1]) {
-      const values = points.map((p) => ({ v: coordinatesAt(p, 0)[axis]!, black: p.black })).sort((a, b) => a.v - b.v);
+      const values = points.map((p) => ({ v: coordinatesAt(p, 0)[axis]!, filled: p.filled })).sort((a, b) => a.v - b.v);
       let best = 0;
       for (let k = 0; k <= values.length; k++) {
         const left = values.slice(0, k);
         const right = values.slice(k);
         const correct = Math.max(
-          left.filter((x) => !x.black).length + right.filter((x) => x.black).length,
-          left.filter((x) => x.black).length + right.filter((x) => !x.black).length,
+          left.filter((x) => !x.filled).length + right.filter((x) => x.filled).length,
+          left.filter((x) => x.filled).length + right.filter((x) => !x.filled).length,
         );
         best = Math.max(best, correct);
       }

@@ -1,20 +1,20 @@
 /**
  * "The change of coordinates" as mathematics: two classes of points that no
  * rule on x or y alone separates, and the rotation of the axes after which
- * the rule is simply "black points have x > 0". Pure and seeded.
+ * the rule is simply "filled points have x > 0". Pure and seeded.
  */
 import { mulberry32 } from '../../lib/random.ts';
 
 /** The angle between the original axes and the ones where the rule is x > 0. */
 export const THETA = (40 * Math.PI) / 180;
 
-/** Points in the "good" coordinates (u, v): black has u > 0. Seeded. */
-export function makeCoordinatePoints(seed: number, n = 60): { u: number; v: number; black: boolean }[] {
+/** Points in the "good" coordinates (u, v): filled ones have u > 0. Seeded. */
+export function makeCoordinatePoints(seed: number, n = 60): { u: number; v: number; filled: boolean }[] {
   const random = mulberry32(seed);
   return Array.from({ length: n }, (_, i) => ({
     u: (0.15 + 0.85 * random()) * (i % 2 === 0 ? 1 : -1),
     v: 2 * random() - 1,
-    black: i % 2 === 0,
+    filled: i % 2 === 0,
   }));
 }
 

@@ -77,15 +77,15 @@ export function createView({
     .data(points)
     .join('circle')
     .attr('r', 8)
-    .attr('class', (p) => (p.black ? 'co-black' : 'co-white'));
+    .attr('class', (p) => (p.filled ? 'co-filled' : 'co-open'));
   const text = svg.append('g').attr('transform', `translate(${SIZE + 30},40)`);
   const title = text.append('text').attr('class', 'co-title');
   const rule = text.append('text').attr('class', 'co-rule').attr('y', 50);
   const legend = text.append('g').attr('class', 'fig-legend').attr('transform', 'translate(0,120)');
-  legend.append('circle').attr('class', 'co-black').attr('r', 8).attr('cx', 8);
-  legend.append('text').attr('x', 24).attr('y', 6).text('black points');
-  legend.append('circle').attr('class', 'co-white').attr('r', 8).attr('cx', 8).attr('cy', 32);
-  legend.append('text').attr('x', 24).attr('y', 38).text('white points');
+  legend.append('circle').attr('class', 'co-filled').attr('r', 8).attr('cx', 8);
+  legend.append('text').attr('x', 24).attr('y', 6).text('filled points');
+  legend.append('circle').attr('class', 'co-open').attr('r', 8).attr('cx', 8).attr('cy', 32);
+  legend.append('text').attr('x', 24).attr('y', 38).text('open points');
   const toggle = button(controlRow(box), '', () => dispatch({ type: 'toggle' }));
   let t = -1;
 
@@ -98,14 +98,14 @@ export function createView({
   return {
     render({ turned }) {
       title.text(turned ? 'New coordinates' : 'Original coordinates');
-      rule.text(turned ? 'Rule: black points have x > 0.' : 'No rule on x or y alone separates them.');
+      rule.text(turned ? 'Rule: filled points have x > 0.' : 'No rule on x or y alone separates them.');
       toggle.text(turned ? 'Back to the original axes' : 'Change coordinates');
       root.dataset.turned = String(turned);
       svg.attr(
         'aria-label',
         turned
-          ? 'The same points after turning the axes by 40 degrees: all black points now have x greater than 0, all white points x less than 0.'
-          : 'Black and white points mixed so that no rule on x or y alone separates them.',
+          ? 'The same points after turning the axes by 40 degrees: all filled points now have x greater than 0, all open points x less than 0.'
+          : 'Filled and open points mixed so that no rule on x or y alone separates them.',
       );
       const target = turned ? 1 : 0;
       if (t < 0 || reducedMotion || print) {

@@ -14,6 +14,29 @@ import { GRID, INDEX, type ExploreAction, type ExploreData, type ExploreState } 
 
 void demoStyles(exploreCss);
 
+/** The window of pixel values shown as numbers: large enough to read from the back row, small enough to fit. */
+export const WINDOW = { rows: 9, cols: 12 };
+
+/** The top-left corner of the window that holds the most ink, so that the numbers show a stroke, not background. */
+export function inkiestWindow(digit: Uint8Array): { row: number; col: number } {
+  let best = { row: 0, col: 0, ink: -1 };
+  for (let row = 0; row + WINDOW.rows <= 28; row++) {
+    for (let col = 0; col + WINDOW.cols <= 28; col++) {
+      let ink = 0;
+      for (let r = row; r < row + WINDOW.rows; r++) for (let c = col; c < col + WINDOW.cols; c++) ink += digit[r * 28 + c]!;
+      if (ink > best.ink) best = { row, col, ink };
+    }
+  }
+  return { row: best.row, col: best.col };
+}
+
+/** The values inside the window, row after row. */
+export function windowValues(digit: Uint8Array, at: { row: number; col: number }): number[] {
+  const values: number[] = [];
+  for (let r = at.row; r < at.row + WINDOW.rows; r++) for (let c = at.col; c < at.col + WINDOW.cols; c++) values.push(digit[r * 28 + c]!);
+  return values;
+}
+
 export function createView({ root: figure, stage, dispatch }: ViewContext<unknown, ExploreAction>): DemoView<ExploreState> {
   const gridSize = GRID;
   const root = select(stage).append('div').attr('class', 'mnist-explore');
@@ -30,7 +53,10 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
 
   const right = body.append('div').attr('class', 'mnist-right');
   const one = right.append('div').attr('class', 'mnist-one');
-  const big = one.append('canvas').attr('class', 'mnist-big').attr('role', 'img');
+  const frame = one.append('div').attr('class', 'mnist-frame');
+  const big = frame.append('canvas').attr('class', 'mnist-big').attr('role', 'img');
+  // Where the values beside it come from: a window of the image, outlined on it.
+  const mark = frame.append('div').attr('class', 'mnist-window').attr('aria-hidden', 'true');
   const pixels = one.append('div').attr('class', 'mnist-pixels').attr('aria-hidden', 'true');
   const reshape = right.append('div').attr('class', 'mnist-reshape');
 
@@ -79,14 +105,28 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
       .join('p')
       .attr('class', 'mnist-caption')
       .text(`train_images[${index}]: a ${data.labels[index]}, 28 × 28 values from 0 to 255`);
+    // All 784 values do not fit at a size the back row reads: show a window of them, where the stroke is.
+    const at = inkiestWindow(digit);
+    mark
+      .style('left', `${(at.col / 28) * 100}%`)
+      .style('top', `${(at.row / 28) * 100}%`)
+      .style('width', `${(WINDOW.cols / 28) * 100}%`)
+      .style('height', `${(WINDOW.rows / 28) * 100}%`);
+    pixels.attr('data-window', `${at.row},${at.col}`);
     pixels
       .selectAll<HTMLSpanElement, number>('span')
-      .data(Array.from(digit))
+      .data(windowValues(digit, at))
       .join('span')
-      // No mid-greys behind the numbers, so that white or dark text always has contrast.
+      // No mid-greys behind the numbers, so that light or dark text always has contrast.
       .attr('class', (v) => (v >= 128 ? 'ink' : v > 0 ? 'grey' : null))
       .style('--v', (v) => String(v >= 128 ? 0.72 + (0.28 * (v - 128)) / 127 : (0.3 * v) / 127))
       .text((v) => v);
+    one
+      .selectAll('.mnist-window-caption')
+      .data([0])
+      .join('p')
+      .attr('class', 'mnist-window-caption')
+      .text(`rows ${at.row}–${at.row + WINDOW.rows - 1}, columns ${at.col}–${at.col + WINDOW.cols - 1} of 28 × 28`);
 
     // The same 784 values in one row, then divided by 255.
     const firstInk = digit.findIndex((v) => v > 0);

@@ -1,9 +1,12 @@
 /**
  * A training curve: raw values per batch (thin), smoothed (thick), epoch
  * boundaries, optional points (test accuracy per epoch) and a reference line
- * (the Keras 0.98), named in a legend above the plot so that no label ever
- * covers the data. Drawn with d3 modules into a fixed viewBox that scales
- * with its box, text from the figure type scale. Draws what it is given.
+ * (the Keras 0.98), named in a legend above the plot, and the epochs named
+ * under the x axis, so that no label ever covers the data. An accuracy
+ * chart zooms to where its data are (after the first steep climb), with the
+ * reference line always in view. Drawn with d3 modules into a fixed viewBox
+ * that scales with its box, text from the figure type scale. Draws what it
+ * is given.
  */
 import { axisBottom, axisLeft } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
@@ -15,6 +18,8 @@ export interface CurveData {
   raw: number[];
   smooth: number[];
   xMax: number;
+  /** Steps in one epoch: the x axis is marked at each epoch's end. */
+  perEpoch: number;
   /** x positions where an epoch ends. */
   epochs: number[];
   points?: { x: number; y: number; label: string }[];
@@ -31,16 +36,29 @@ export interface ChartOptions {
   /** A dashed line at `y`, named in the legend. */
   reference?: { y: number; label: string };
   /**
-   * The curve climbs to the top of the plot (accuracy): epoch labels go at
-   * its foot and point labels under their points, clear of the curve's end
-   * and of each other.
+   * The curve climbs to the top of the plot (accuracy): the y axis starts
+   * where the curve is once past its first climb, and the last point's
+   * value is written in the legend, clear of the curve.
    */
   climbs?: boolean;
 }
 
+/**
+ * Where an accuracy axis starts: a round five per cent a little below the
+ * smoothed curve once past its first tenth (the steep climb from chance),
+ * and below the points, but never above 90%, so that the reference at 98%
+ * has room above. Before any data, one half.
+ */
+export function zoomedFloor(smooth: number[], points: number[]): number {
+  const settled = smooth.slice(Math.floor(smooth.length / 10));
+  const values = [...settled, ...points];
+  if (values.length === 0) return 0.5;
+  return Math.min(0.9, Math.max(0, Math.floor((Math.min(...values) - 0.02) * 20) / 20));
+}
+
 const W = 520;
-const H = 232;
-const M = { top: 52, right: 16, bottom: 38, left: 62 };
+const H = 240;
+const M = { top: 52, right: 16, bottom: 44, left: 62 };
 
 export function createChart(parent: HTMLElement, options: ChartOptions): (data: CurveData) => void {
   const svg = select(parent)
@@ -49,7 +67,9 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     .attr('viewBox', `0 0 ${W} ${H}`)
     .attr('role', 'img')
     .attr('aria-label', options.title + (options.reference ? `, with ${options.reference.label}` : ''));
-  svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 22).text(options.title);
+  const title = svg.append('text').attr('class', 'chart-title').attr('x', 4).attr('y', 22);
+  title.append('tspan').text(options.title);
+  const titleValue = title.append('tspan').attr('class', 'chart-title-value');
   if (options.reference) {
     // The legend: a short dashed line and its name, at the right of the title.
     const legend = svg
@@ -74,20 +94,41 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     .attr('class', 'fig-axis')
     .attr('transform', `translate(0,${H - M.bottom})`);
   const yAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(${M.left},0)`);
+  svg
+    .append('text')
+    .attr('class', 'chart-axis-name')
+    .attr('x', M.left - 10)
+    .attr('y', H - 10)
+    .attr('text-anchor', 'end')
+    .text('epoch');
   const plot = svg.append('g');
   const epochs = plot.append('g').attr('class', 'epochs');
   const reference = plot.append('g').attr('class', 'reference');
   const others = plot.append('g').attr('class', 'others');
-  const raw = plot.append('path').attr('class', 'curve-raw');
-  const smooth = plot.append('path').attr('class', 'curve-smooth');
+  const raw = plot.append('path').attr('class', 'curve-raw fig-data');
+  const smooth = plot.append('path').attr('class', 'curve-smooth fig-data');
   const points = plot.append('g').attr('class', 'points');
   const path = line<number>();
 
   return (data) => {
     const top = options.growTop ? Math.max(options.y[1], ...data.raw.slice(0, 20)) : options.y[1];
+    const bottom = options.climbs
+      ? zoomedFloor(
+          data.smooth,
+          (data.points ?? []).map((p) => p.y),
+        )
+      : options.y[0];
     x.domain([0, Math.max(1, data.xMax)]);
-    y.domain([options.y[0], top]).nice(4);
-    xAxis.call(axisBottom(x).ticks(4).tickSizeOuter(0));
+    y.domain([bottom, top]);
+    if (!options.climbs) y.nice(4);
+    // The x axis counts epochs, not steps: each epoch's end is marked and numbered under the axis.
+    const epochCount = Math.max(1, Math.round(data.xMax / Math.max(1, data.perEpoch)));
+    xAxis.call(
+      axisBottom(x)
+        .tickValues(Array.from({ length: epochCount + 1 }, (_, k) => k * data.perEpoch))
+        .tickFormat((v) => (Number(v) === 0 ? '' : String(Math.round(Number(v) / Math.max(1, data.perEpoch)))))
+        .tickSizeOuter(0),
+    );
     yAxis.call(
       axisLeft(y)
         .ticks(3)
@@ -120,31 +161,13 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
     raw.attr('d', path.x((_, i) => x(data.x[i]!)).y((v) => y(clamp(v)))(data.raw) ?? '');
     smooth.attr('d', path.x((_, i) => x(data.x[i]!)).y((v) => y(clamp(v)))(data.smooth) ?? '');
     epochs
-      .selectAll('g')
+      .selectAll('line')
       .data(data.epochs)
-      .join((enter) => {
-        const g = enter.append('g');
-        g.append('line');
-        g.append('text');
-        return g;
-      })
-      .call((g) =>
-        g
-          .select('line')
-          .attr('x1', (d) => x(d))
-          .attr('x2', (d) => x(d))
-          .attr('y1', M.top)
-          .attr('y2', H - M.bottom),
-      )
-      .call((g) =>
-        g
-          .select('text')
-          .attr('x', (d) => x(d) - 4)
-          .attr('y', options.climbs ? H - M.bottom - 8 : M.top + 20)
-          .attr('text-anchor', 'end')
-          // Room for "epoch 1" under five epochs' lines; the numbers alone beyond.
-          .text((_, i) => (data.epochs.length <= 3 ? `epoch ${i + 1}` : `${i + 1}`)),
-      );
+      .join('line')
+      .attr('x1', (d) => x(d))
+      .attr('x2', (d) => x(d))
+      .attr('y1', M.top)
+      .attr('y2', H - M.bottom);
     if (options.reference) {
       reference
         .selectAll('line')
@@ -156,20 +179,13 @@ export function createChart(parent: HTMLElement, options: ChartOptions): (data: 
         .attr('y2', (r) => y(r.y));
     }
     points
-      .selectAll('g')
+      .selectAll('path')
       .data(data.points ?? [])
-      .join((enter) => {
-        const g = enter.append('g');
-        g.append('path').attr('d', 'M-8 0L0 -8L8 0L0 8Z');
-        g.append('text')
-          .attr('text-anchor', 'end')
-          .attr('x', -10)
-          .attr('y', options.climbs ? 28 : -10);
-        return g;
-      })
-      .attr('transform', (d) => `translate(${x(d.x)},${y(clamp(d.y))})`)
-      .select('text')
-      // Only the last epoch's figure is written: five labels would crowd the top of the chart.
-      .text((d, i, all) => (i === all.length - 1 || all.length <= 2 ? d.label : ''));
+      .join('path')
+      .attr('class', 'fig-data')
+      .attr('d', 'M-8 0L0 -8L8 0L0 8Z')
+      .attr('transform', (d) => `translate(${x(d.x)},${y(clamp(d.y))})`);
+    // The last point's value, in the title's line: inside the plot it would sit on the curve it measures.
+    titleValue.text(data.points?.length ? ` ${data.points.at(-1)!.label}` : '');
   };
 }

@@ -45,7 +45,7 @@ export function createConfusion(parent: HTMLElement): (matrix: number[][] | unde
   return (matrix, epoch) => {
     box.attr('hidden', matrix ? null : '');
     if (!matrix) return;
-    caption.text(`Epoch ${epoch}: each true digit (row), read as…`);
+    caption.text(`Epoch ${epoch}: true digit (row) read as (column), % of row`);
     const mistakes = matrix.flatMap((row, i) => row.map((n, j) => ({ i, j, n }))).filter((c) => c.i !== c.j && c.n > 0);
     const worst = mistakes.sort((a, b) => b.n - a.n)[0];
     svg.attr(

@@ -19,6 +19,8 @@ export function createTemplates(
   return (templates, classes) => {
     box.attr('hidden', templates ? null : '');
     if (!templates) return;
+    // Four hidden units, one row, each large enough to show its strokes; a linear model's ten digits in two rows of five.
+    const units = classes ? templates.units : templates.units.slice(0, 4);
     title
       .html(
         `${classes ? 'Each digit’s weights' : 'Layer 1 weights'}: <span class="plus">blue +</span>, <span class="minus">orange −</span>`,
@@ -27,12 +29,12 @@ export function createTemplates(
         'title',
         classes
           ? 'Weights from each pixel to each digit’s score: ink on blue raises the score, ink on orange lowers it.'
-          : `The incoming weights of ${templates.units.length} hidden units: ink on blue raises the unit, ink on orange lowers it.`,
+          : `The incoming weights of ${units.length} hidden units: ink on blue raises the unit, ink on orange lowers it.`,
       );
-    cells.style('--n', String(templates.units.length));
+    cells.style('--n', String(classes ? 5 : 4));
     const cell = cells
       .selectAll<HTMLDivElement, number>('div')
-      .data(templates.units)
+      .data(units)
       .join((enter) => {
         const d = enter.append('div').attr('class', 'template').attr('role', 'listitem');
         d.append('canvas').attr('aria-hidden', 'true');
@@ -43,7 +45,8 @@ export function createTemplates(
     cell.select('span').text((u) => String(u));
     if (drawn !== templates.images) {
       drawn = templates.images;
-      cell.select<HTMLCanvasElement>('canvas').each(function (_, k) {
+      cell.select<HTMLCanvasElement>('canvas').each(function (unit) {
+        const k = templates.units.indexOf(unit);
         paintTemplate(this, templates.images.subarray(k * IMAGE_BYTES, (k + 1) * IMAGE_BYTES), templates.limit);
       });
     }

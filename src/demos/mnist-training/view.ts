@@ -18,9 +18,11 @@ import { percent } from '../../lib/format.ts';
 import { stepsPerEpoch } from '../../train/spec.ts';
 import { announcement, progressLine } from './narration.ts';
 import { lastTestAccuracy, progressFraction, recentAccuracy, recentLoss, type LiveAction, type LiveState } from './state.ts';
+import figureCss from '../shared/figure.css?url';
 import trainingCss from './training.css?url';
 
-void demoStyles(trainingCss);
+// The figure type scale (tick and label sizes) as well as the slide's own styles.
+void demoStyles(figureCss, trainingCss);
 
 /** Digits of the test grid painted per animation frame. */
 const GRID_PAINT_SLICE = 4;
@@ -60,7 +62,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   const charts = main.append('div').attr('class', 'live-charts');
   const lossChart = createChart(charts.node()!, { title: 'Loss per batch', y: [0, 2.5], growTop: true, format: (v) => v.toFixed(1) });
   const accuracyChart = createChart(charts.node()!, {
-    title: 'Accuracy · ◆ test set',
+    title: 'Accuracy · ◆ test',
     y: [0, 1],
     format: (v) => `${Math.round(v * 100)}%`,
     reference: { y: 0.98, label: 'Keras 0.98' },
@@ -168,6 +170,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
       raw: s.losses,
       smooth: smooth(s.losses, 0.95),
       xMax,
+      perEpoch,
       epochs: epochsDone,
       others: s.history.map((r, i) => ({ number: number(i), x: r.x, y: r.loss })),
     });
@@ -176,6 +179,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
       raw: s.accuracies,
       smooth: smooth(s.accuracies, 0.95),
       xMax,
+      perEpoch,
       epochs: epochsDone,
       others: s.history.map((r, i) => ({ number: number(i), x: r.x, y: r.accuracy })),
       points: s.epochs.map((e) => ({ x: e.epoch * perEpoch, y: e.accuracy, label: percent(e.accuracy) })),

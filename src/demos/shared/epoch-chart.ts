@@ -27,6 +27,8 @@ export interface ChartData {
   series: Series[];
   /** Epochs in the run, for the x axis. */
   xMax: number;
+  /** The accuracy axis's lower end, when charts side by side share it; by default, where this chart's data are. */
+  yMin?: number;
   /** A bracket between two accuracies at epoch x, e.g. the gap between training and test. */
   gap?: { x: number; from: number; to: number; label: string };
 }
@@ -35,10 +37,16 @@ const W = 520;
 const H = 300;
 const M = { top: 44, right: 96, bottom: 50, left: 66 };
 
-/** The lowest accuracy shown: a round tenth below the data, at most 0.5, so that gaps near the top stay visible. */
+/**
+ * The lowest accuracy shown: a round five per cent a little below the data,
+ * so that the chart zooms to where the data are (a curve that runs from 83%
+ * to 100% is not drawn flat against the top of a 0–100% axis). Without data,
+ * one half.
+ */
 export function floorOf(values: number[]): number {
-  const least = Math.min(0.5, ...values);
-  return Math.max(0, Math.floor(least * 10) / 10);
+  if (values.length === 0) return 0.5;
+  const least = Math.min(...values) - 0.02;
+  return Math.min(0.9, Math.max(0, Math.floor(least * 20) / 20));
 }
 
 export function createEpochChart(parent: HTMLElement, title: string): (data: ChartData) => void {
@@ -66,12 +74,12 @@ export function createEpochChart(parent: HTMLElement, title: string): (data: Cha
   const labels = plot.append('g');
   const bracket = plot.append('g').attr('class', 'epoch-gap');
 
-  return ({ series, xMax, gap }) => {
+  return ({ series, xMax, gap, yMin }) => {
     const x = scaleLinear()
       .domain([0, Math.max(1, xMax)])
       .range([M.left, W - M.right]);
     const y = scaleLinear()
-      .domain([floorOf(series.flatMap((s) => s.points.map((p) => p.y))), 1])
+      .domain([yMin ?? floorOf(series.flatMap((s) => s.points.map((p) => p.y))), 1])
       .range([H - M.bottom, M.top]);
     xAxis.call(
       axisBottom(x)
@@ -113,13 +121,19 @@ export function createEpochChart(parent: HTMLElement, title: string): (data: Cha
       .data(gap ? [gap] : [])
       .join('path')
       .attr('d', (g) => `M${x(g.x) - 10},${y(g.from)}H${x(g.x) - 18}V${y(g.to)}H${x(g.x) - 10}`);
+    // The gap's label sits under the lower line, where the plot is empty, never on the lines themselves;
+    // above the upper one when the lower line runs along the axis.
+    const labelY = (g: NonNullable<ChartData['gap']>) => {
+      const below = y(Math.min(g.from, g.to)) + 40;
+      return below <= H - M.bottom - 8 ? below : y(Math.max(g.from, g.to)) - 14;
+    };
     bracket
       .selectAll('text')
       .data(gap ? [gap] : [])
       .join('text')
       .attr('class', 'fig-halo')
-      .attr('x', (g) => x(g.x) - 24)
-      .attr('y', (g) => (y(g.from) + y(g.to)) / 2 + 8)
+      .attr('x', (g) => x(g.x) - 4)
+      .attr('y', labelY)
       .attr('text-anchor', 'end')
       .text((g) => g.label);
   };

@@ -11,11 +11,12 @@ export function createView({ root, stage }: ViewContext<unknown, AnatomyAction>)
   const box = select(stage).append('div').attr('class', 'rep rep-anatomy');
   const svg = box.append('svg').attr('viewBox', '0 0 900 450').attr('role', 'img');
   // One arrowhead per colour of line (representations.css, .an-arrowhead): WebKit paints an arrowhead filled with the context stroke black.
-  const arrowhead = (id: string, tone: string) =>
-    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path class="an-arrowhead ${tone}" d="M0 0L10 5L0 10z"/></marker>`;
-  svg.append('defs').html(arrowhead('an-a', 'soft') + arrowhead('an-a-warm', 'warm'));
-  /** The warm arrowhead for the warm edges: the weight update's, and those of the lit step. */
-  const marker = (back: boolean | undefined, lit: boolean) => (back || lit ? 'url(#an-a-warm)' : 'url(#an-a)');
+  // Sized in the figure's units, not the line's width, so that a lit (thicker) edge keeps a head of about the same size.
+  const arrowhead = (id: string, tone: string, size: number) =>
+    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="${size}" markerHeight="${size}" orient="auto"><path class="an-arrowhead ${tone}" d="M0 0L10 5L0 10z"/></marker>`;
+  svg.append('defs').html(arrowhead('an-a', 'soft', 17) + arrowhead('an-a-warm', 'warm', 17) + arrowhead('an-a-lit', 'warm', 22));
+  /** The warm arrowhead for the warm edges (the weight update's), and a slightly larger one for those of the lit step. */
+  const marker = (back: boolean | undefined, lit: boolean) => (lit ? 'url(#an-a-lit)' : back ? 'url(#an-a-warm)' : 'url(#an-a)');
   const edges = svg
     .append('g')
     .selectAll('path')

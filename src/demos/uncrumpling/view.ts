@@ -23,6 +23,8 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
   const points = makeMoons(POINTS_SEED);
   const box = select(stage).append('div').attr('class', 'rep rep-uncrumple');
   const panels = box.append('div').attr('class', 'un-panels');
+  // Beside the two panels: the controls, the training accuracy and what to look for.
+  const side = box.append('div').attr('class', 'un-side');
   const left = panels.append('figure').attr('class', 'un-panel');
   const leftTitle = left.append('figcaption');
   const layerSvg = left.append('svg').attr('viewBox', `0 0 ${SIZE} ${SIZE}`).attr('role', 'img');
@@ -35,7 +37,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
     .attr('viewBox', `0 0 ${SIZE} ${SIZE}`)
     .attr('role', 'img')
     .attr('aria-label', 'The input points over the regions where the network predicts each class.');
-  const controls = controlRow(box);
+  const controls = controlRow(side);
   const toggle = button(controls, 'Train', () => dispatch({ type: 'toggle' }));
   button(controls, 'Reset', () => dispatch({ type: 'reset' }));
   const setLayer = slider(
@@ -47,17 +49,19 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
     'un-slider',
   );
   controls.select('.un-slider input').attr('aria-label', 'Which layer to show: 0 is the input');
-  const readout = controls.append('output').attr('class', 'un-readout');
+  const readout = side.append('output').attr('class', 'un-readout');
+  const hint = side.append('p').attr('class', 'un-hint');
 
-  const inputScale = scaleLinear().domain([-2, 2]).range([0, SIZE]);
-  const inputScaleY = scaleLinear().domain([-2, 2]).range([SIZE, 0]);
-  const hiddenScale = scaleLinear().domain([-1.05, 1.05]).range([0, SIZE]);
-  const hiddenScaleY = scaleLinear().domain([-1.05, 1.05]).range([SIZE, 0]);
+  // The moons reach ±2.4 across and ±1.2 up and down; a tanh layer stays within ±1. Both with a margin, so no point is cut at an edge.
+  const inputScale = scaleLinear().domain([-2.7, 2.7]).range([0, SIZE]);
+  const inputScaleY = scaleLinear().domain([-2.7, 2.7]).range([SIZE, 0]);
+  const hiddenScale = scaleLinear().domain([-1.15, 1.15]).range([0, SIZE]);
+  const hiddenScaleY = scaleLinear().domain([-1.15, 1.15]).range([SIZE, 0]);
   // A grid of the input plane, to see how each layer bends space.
   const gridLines: [number, number][][] = [];
-  for (let k = -2; k <= 2; k += 0.5) {
-    gridLines.push(Array.from({ length: 41 }, (_, i) => [-2 + i * 0.1, k] as [number, number]));
-    gridLines.push(Array.from({ length: 41 }, (_, i) => [k, -2 + i * 0.1] as [number, number]));
+  for (let k = -2.5; k <= 2.5; k += 0.5) {
+    gridLines.push(Array.from({ length: 51 }, (_, i) => [-2.5 + i * 0.1, k] as [number, number]));
+    gridLines.push(Array.from({ length: 51 }, (_, i) => [k, -2.5 + i * 0.1] as [number, number]));
   }
   const grid = layerSvg.append('g').attr('class', 'un-grid');
   const boundary = layerSvg.append('line').attr('class', 'un-boundary');
@@ -105,16 +109,30 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
     const last = layer === HIDDEN && Math.abs(w1!) > 1e-6;
     boundary
       .attr('opacity', last ? 1 : 0)
-      .attr('x1', sx(-1.05))
-      .attr('y1', sy(last ? (-c - w0! * -1.05) / w1! : 0))
-      .attr('x2', sx(1.05))
-      .attr('y2', sy(last ? (-c - w0! * 1.05) / w1! : 0));
+      .attr('x1', sx(-1.15))
+      .attr('y1', sy(last ? (-c - w0! * -1.15) / w1! : 0))
+      .attr('x2', sx(1.15))
+      .attr('y2', sy(last ? (-c - w0! * 1.15) / w1! : 0));
+    // The caption says what the figure shows now: a line separates the classes only once training has made it so.
+    const acc = accuracy(params, points);
+    const separated = acc >= 0.99;
     leftTitle.text(
       layer === 0
         ? 'Layer 0: the input, crumpled'
         : layer === HIDDEN
-          ? `Layer ${layer}: the last representation — a line separates the classes`
-          : `Layer ${layer} of ${HIDDEN}: a little less crumpled`,
+          ? separated
+            ? `Layer ${layer}, the last: a straight line separates the classes`
+            : `Layer ${layer}, the last: not yet separated`
+          : state.step === 0
+            ? `Layer ${layer} of ${HIDDEN}: random weights, still crumpled`
+            : `Layer ${layer} of ${HIDDEN}: a little less crumpled`,
+    );
+    hint.text(
+      state.step === 0
+        ? 'Untrained, the layers bend the plane at random. Press Train.'
+        : separated
+          ? 'Move the slider from 0 to 4: each layer unfolds the two moons a little more, until a line parts them.'
+          : 'Training: each step moves the weights, and with them every layer’s picture.',
     );
 
     const context = canvas.getContext('2d');
@@ -133,7 +151,6 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Uncru
       context.putImageData(image, 0, 0);
     }
 
-    const acc = accuracy(params, points);
     readout.text(`step ${state.step} · training accuracy ${(acc * 100).toFixed(1)}%`);
     toggle.text(state.running ? 'Pause' : state.step > 0 ? 'Resume training' : 'Train');
     setLayer(layer);
