@@ -3,6 +3,7 @@
  * paints in a fixed colour reads in one theme and vanishes in the other, so
  * the build refuses it, naming the file and the line.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   formatProblems,
   paletteTokens,
 } from '../../src/integrations/palette.ts';
+import { difference } from './colour-vision.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKENS = paletteTokens(':root { --ink: #000; --paper: #fff; --accent: #00f; }\n:root[data-theme="dark"] { --ink: #fff; }');
@@ -71,5 +73,42 @@ describe('the palette check', () => {
       "const INK = '#000';",
     ].join('\n');
     expect(checkViewSource(source, 'view.ts').map((p) => p.line)).toEqual([1, 2]);
+  });
+});
+
+describe('the palette under colour-vision deficiencies', () => {
+  const css = readFileSync(new URL('../../src/styles/tokens.css', import.meta.url), 'utf8');
+  const block = (selector: string) =>
+    Object.fromEntries(
+      [
+        ...css
+          .slice(css.indexOf(selector))
+          .split('}')[0]!
+          .matchAll(/(--[\w-]+):\s*(#[0-9a-f]{3,6})\b/gi),
+      ].map((m) => [m[1]!, m[2]!]),
+    );
+  const light = block(':root {');
+  const themes = { light, dark: { ...light, ...block(":root[data-theme='dark']") } };
+  const deficiencies = ['normal', 'protanopia', 'deuteranopia', 'tritanopia'] as const;
+  const least = (theme: Record<string, string>, a: string, b: string) =>
+    Math.min(...deficiencies.map((d) => difference(theme[a]!, theme[b]!, d)));
+
+  it('keeps blue and orange, the pair figures may rely on alone, far apart (ΔE ≥ 40) for every deficiency, in both themes', () => {
+    for (const theme of Object.values(themes)) expect(least(theme, '--accent', '--warm')).toBeGreaterThan(40);
+  });
+
+  it('keeps the pairs that come with a second cue (right and wrong, a curve and its reference, a line and its gap) apart (ΔE ≥ 12)', () => {
+    for (const [name, theme] of Object.entries(themes))
+      for (const [a, b] of [
+        ['--good', '--bad'],
+        ['--accent', '--good'],
+        ['--warm', '--bad'],
+        ['--accent', '--bad'],
+      ] as const)
+        expect(least(theme, a, b), `${name} ${a} · ${b}`).toBeGreaterThan(12);
+  });
+
+  it('tells red from green apart less than the simulation demands, which is why the palette no longer pairs them', () => {
+    expect(difference('#1d7a3a', '#b4232a', 'deuteranopia')).toBeLessThan(20);
   });
 });
