@@ -5,6 +5,7 @@
  * content. Used by the layout test and by `node bench/measure-slides.ts`.
  */
 import type { Page } from '@playwright/test';
+import { PNG } from 'pngjs';
 import { visitSlide } from './deck.ts';
 
 export interface Measured {
@@ -167,5 +168,191 @@ export function phoneProblems(page: Page, id: string): Promise<string[]> {
         );
     }
     return found;
+  }, id);
+}
+
+/** A text on a slide, as the contrast check needs it: where it is drawn, in what colour, how large. */
+interface DrawnText {
+  what: string;
+  /** Its boxes on screen, CSS px of the page. */
+  rects: { x: number; y: number; width: number; height: number }[];
+  /** Its colour, 0–255, and its opacity (its own alpha times every ancestor's opacity). */
+  rgb: [number, number, number];
+  alpha: number;
+  /** Effective size on the canvas, px: 24 and more is large text. */
+  px: number;
+}
+
+/** The contrast a text needs: 4.5:1, or 3:1 for large text (24 effective px and more). */
+export const CONTRAST = { normal: 4.5, large: 3, largeFrom: 24 };
+
+/**
+ * Measures, on the rendered pixels, how every text of slide `id` stands
+ * out from what is behind it, and names each one that does not: the slide,
+ * the text and its ratio. One screenshot per slide: every text of the slide
+ * is made transparent (its glyphs only: layout, backgrounds, lines and
+ * marks stay), the page is photographed, and each text's colour is set
+ * against the pixels inside its own boxes. A text's ratio is that of the
+ * tenth-worst pixel behind it, so that a stray pixel of an underline or a
+ * neighbour's edge does not decide, while a line or a mark under a label
+ * does.
+ */
+export async function contrastProblems(page: Page, id: string): Promise<{ problems: string[]; least: number | undefined }> {
+  const texts = await page.evaluate((slideId): DrawnText[] => {
+    const section = document.getElementById(slideId)!;
+    const slides = document.querySelector<HTMLElement>('.reveal .slides')!;
+    const scale = slides.getBoundingClientRect().width / slides.offsetWidth || 1;
+    const parse = (c: string): [number, number, number, number] | undefined => {
+      const m = /rgba?\(([\d.]+)[, ]+([\d.]+)[, ]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\)/.exec(c);
+      if (!m) return undefined;
+      const a = m[4] === undefined ? 1 : m[4].endsWith('%') ? parseFloat(m[4]) / 100 : parseFloat(m[4]);
+      return [Number(m[1]), Number(m[2]), Number(m[3]), a];
+    };
+    const opacity = (el: Element) => {
+      let o = 1;
+      for (let e: Element | null = el; e && e !== document.documentElement; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+      return o;
+    };
+    const out: DrawnText[] = [];
+    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = (node.nodeValue ?? '').trim();
+      if (!text) continue;
+      const el = node.parentElement;
+      if (!el || el.closest('aside.notes, .sr-only, .demo-alt, .katex-mathml, [hidden], [aria-hidden="true"], title, style, script'))
+        continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      const svg = el instanceof SVGElement;
+      const colour = parse(svg ? style.fill : style.color);
+      if (!colour) continue;
+      const alpha = colour[3] * (svg ? Number(style.fillOpacity) : 1) * opacity(el);
+      if (alpha < 0.05) continue;
+      let rects: DOMRect[];
+      if (svg) rects = [el.getBoundingClientRect()];
+      else {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        rects = [...range.getClientRects()];
+      }
+      rects = rects.filter((r) => r.width > 1 && r.height > 1);
+      if (rects.length === 0) continue;
+      const size = parseFloat(style.fontSize);
+      const m = svg ? (el as unknown as SVGGraphicsElement).getScreenCTM?.() : null;
+      const px = size * (m ? Math.hypot(m.a, m.b) : scale);
+      out.push({
+        what: text.replace(/\s+/g, ' ').slice(0, 40),
+        rects: rects.map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+        rgb: [colour[0], colour[1], colour[2]],
+        alpha,
+        px,
+      });
+    }
+    return out;
+  }, id);
+  if (texts.length === 0) return { problems: [], least: undefined };
+  // The slide without its glyphs: what is behind each text.
+  const hide = await page.addStyleTag({
+    content: `section#${id}, section#${id} * { -webkit-text-fill-color: transparent !important; text-shadow: none !important; caret-color: transparent !important; }
+      section#${id} svg text, section#${id} svg tspan { fill-opacity: 0 !important; stroke-opacity: 0 !important; }`,
+  });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const shot = PNG.sync.read(await page.screenshot());
+  await hide.evaluate((style) => (style as Element).remove());
+  const ratio = ([r1, g1, b1]: number[], [r2, g2, b2]: number[]) => {
+    const lum = (r: number, g: number, b: number) => {
+      const l = (c: number) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * l(r) + 0.7152 * l(g) + 0.0722 * l(b);
+    };
+    const [a, b] = [lum(r1!, g1!, b1!), lum(r2!, g2!, b2!)].sort((x, y) => y - x);
+    return (a! + 0.05) / (b! + 0.05);
+  };
+  const problems: string[] = [];
+  let least: number | undefined;
+  for (const t of texts) {
+    const ratios: number[] = [];
+    let worstBg: number[] = [];
+    for (const r of t.rects) {
+      const stepsX = Math.max(2, Math.min(16, Math.round(r.width / 6)));
+      const stepsY = Math.max(2, Math.min(6, Math.round(r.height / 6)));
+      for (let i = 0; i < stepsX; i++)
+        for (let j = 0; j < stepsY; j++) {
+          const x = Math.floor(r.x + ((i + 0.5) * r.width) / stepsX);
+          const y = Math.floor(r.y + ((j + 0.5) * r.height) / stepsY);
+          if (x < 0 || y < 0 || x >= shot.width || y >= shot.height) continue;
+          const k = (y * shot.width + x) * 4;
+          const bg = [shot.data[k]!, shot.data[k + 1]!, shot.data[k + 2]!];
+          const fg = t.rgb.map((c, n) => c * t.alpha + bg[n]! * (1 - t.alpha));
+          const value = ratio(fg, bg);
+          if (ratios.length === 0 || value < Math.min(...ratios)) worstBg = bg;
+          ratios.push(value);
+        }
+    }
+    if (ratios.length === 0) continue;
+    ratios.sort((a, b) => a - b);
+    const value = ratios[Math.floor(ratios.length / 10)]!;
+    least = least === undefined ? value : Math.min(least, value);
+    const needed = t.px >= CONTRAST.largeFrom - 0.05 ? CONTRAST.large : CONTRAST.normal;
+    if (value < needed)
+      problems.push(
+        `#${id}: "${t.what}" ${value.toFixed(2)}:1 < ${needed} (${Math.round(t.px)} px, rgb(${t.rgb.join(',')}) on about rgb(${worstBg.map(Math.round).join(',')}))`,
+      );
+  }
+  return { problems, least };
+}
+
+/**
+ * Labels that cover each other or the data, in every SVG figure of slide
+ * `id`: two texts whose boxes overlap by more than a pixel each way, or a
+ * text whose box a data mark (`.fig-data`: a curve, a dot, a bar) crosses.
+ */
+export function overlapProblems(page: Page, id: string): Promise<string[]> {
+  return page.evaluate((slideId) => {
+    const found: string[] = [];
+    const section = document.getElementById(slideId)!;
+    const shown = (el: Element) => {
+      if (el.closest('[hidden], .sr-only, aside.notes')) return false;
+      const s = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      return s.visibility !== 'hidden' && s.display !== 'none' && Number(s.opacity) > 0 && r.width > 0 && r.height > 0;
+    };
+    for (const svg of section.querySelectorAll('svg')) {
+      const texts = [...svg.querySelectorAll<SVGTextElement>('text')].filter((t) => (t.textContent ?? '').trim() && shown(t));
+      const boxes = texts.map((t) => ({ t, r: t.getBoundingClientRect() }));
+      const name = (t: Element) => `"${(t.textContent ?? '').trim().slice(0, 24)}"`;
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!.r;
+          const b = boxes[j]!.r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          // Glyph boxes include the line's leading: overlaps of a few pixels are the boxes, not the ink.
+          if (w > 2 && h > Math.min(a.height, b.height) * 0.3) found.push(`#${slideId}: ${name(boxes[i]!.t)} covers ${name(boxes[j]!.t)}`);
+        }
+      const marks = [...svg.querySelectorAll<SVGGeometryElement>('.fig-data')].filter(shown);
+      for (const { t, r } of boxes) {
+        // The text's inner box: the glyphs, without the leading above and below.
+        const inner = { left: r.left + 2, right: r.right - 2, top: r.top + r.height * 0.25, bottom: r.bottom - r.height * 0.2 };
+        for (const mark of marks) {
+          const m = mark.getBoundingClientRect();
+          if (m.right < inner.left || m.left > inner.right || m.bottom < inner.top || m.top > inner.bottom) continue;
+          const ctm = mark.getScreenCTM();
+          if (!ctm) continue;
+          const inverse = ctm.inverse();
+          let hit = false;
+          for (let i = 0; i <= 8 && !hit; i++)
+            for (let j = 0; j <= 3 && !hit; j++) {
+              const p = new DOMPoint(
+                inner.left + ((inner.right - inner.left) * i) / 8,
+                inner.top + ((inner.bottom - inner.top) * j) / 3,
+              ).matrixTransform(inverse);
+              const filled = getComputedStyle(mark).fill !== 'none' && mark.isPointInFill(p);
+              hit = filled || (getComputedStyle(mark).stroke !== 'none' && mark.isPointInStroke(p));
+            }
+          if (hit) found.push(`#${slideId}: ${name(t)} covers data (${mark.getAttribute('class')})`);
+        }
+      }
+    }
+    return [...new Set(found)];
   }, id);
 }

@@ -9,6 +9,10 @@
  *   no slide but a title more than a third empty; no serious or critical
  *   axe violation; no request to another origin; no content security
  *   violation; and no TensorFlow.js, which only a training run may fetch;
+ * - on the projector, in both themes: every text standing out from what is
+ *   actually behind it, measured on the rendered pixels (4.5:1, or 3:1 from
+ *   24 px), and no label covering another or the data; then the same on
+ *   every demo in its finished state (the print layout, recorded runs);
  * - on the projector in the dark theme: the sizes and clipping again;
  * - on two phones (360 × 640 and 412 × 915) in the scroll view: nothing
  *   wider than the screen, text of at least 16 px, controls of at least
@@ -16,7 +20,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { allSlideIds, openDeck, visitSlide } from './deck.ts';
-import { measure, MINIMUM, phoneProblems, showAll, type TextKind } from './measure.ts';
+import { contrastProblems, measure, MINIMUM, overlapProblems, phoneProblems, showAll, type TextKind } from './measure.ts';
 
 /** A short run wherever a demo trains, should one start. */
 const SHORT = 'train-size=128&test-size=200&epochs=1';
@@ -38,6 +42,55 @@ async function watch(page: Page, origin: string): Promise<{ foreign: string[]; r
   return { foreign, requests, violations: () => page.evaluate(() => (window as unknown as { violations: string[] }).violations) };
 }
 
+/** The least contrast measured in each walk, for the report at its end. */
+const leastContrast: Record<string, number> = {};
+
+/** Contrast on the rendered pixels and labels clear of each other and of the data, for one slide as it is on screen. */
+async function lookProblems(page: Page, id: string, walk: string): Promise<string[]> {
+  const { problems, least } = await contrastProblems(page, id);
+  if (least !== undefined) leastContrast[walk] = Math.min(leastContrast[walk] ?? Infinity, least);
+  return [...problems, ...(await overlapProblems(page, id))];
+}
+
+/**
+ * Every slide with a demo, printed (?print-pdf): each demo in its finished
+ * state, a recorded run where it trains; checked for contrast and for
+ * labels that cover each other or the data. The print layout puts each
+ * slide on a page of 1344 × 755, so the window is made that large.
+ */
+async function finishedDemoProblems(page: Page, theme: 'light' | 'dark'): Promise<string[]> {
+  await page.setViewportSize({ width: 1344, height: 760 });
+  await page.goto(`/?print-pdf&theme=${theme}`);
+  await expect(page.locator('.reveal.ready')).toHaveCount(1);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll<HTMLElement>('[data-demo]')].every((d) => /ready|error/.test(d.dataset.demoState ?? '')),
+    null,
+    { timeout: 60_000 },
+  );
+  await page.evaluate(() => document.fonts.ready);
+  // reveal.js leaves the printed sections marked hidden from the accessibility tree (they are shown by its print styles); the checks skip what is hidden.
+  await page.evaluate(() => {
+    for (const section of document.querySelectorAll('.pdf-page section')) {
+      section.removeAttribute('hidden');
+      section.removeAttribute('aria-hidden');
+    }
+  });
+  const ids = await page.$$eval('.pdf-page section[id]', (sections) =>
+    sections.filter((s) => s.querySelector('[data-demo]')).map((s) => s.id),
+  );
+  const problems: string[] = [];
+  for (const id of ids) {
+    await page.evaluate((slide) => {
+      const pdfPage = document.getElementById(slide)!.closest<HTMLElement>('.pdf-page')!;
+      document.scrollingElement!.scrollTop += pdfPage.getBoundingClientRect().top;
+    }, id);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    problems.push(...(await lookProblems(page, id, `${theme}, finished demos`)).map((p) => `${p} (printed, finished)`));
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+  return problems;
+}
+
 /** The projector's size and clipping rules for one slide, as sentences. */
 async function layoutProblems(page: Page, id: string): Promise<string[]> {
   const m = await measure(page, id);
@@ -56,7 +109,7 @@ test.describe('on the projector', () => {
   test.describe.configure({ timeout: 300_000 });
   test.use({ viewport: { width: 1280, height: 720 } });
 
-  test('every slide is readable from the back row, accessible, self-contained and within its policy, and no slide fetches TensorFlow.js', async ({
+  test('every slide is readable from the back row, its text stands out from what is behind it, accessible, self-contained and within its policy, and no slide fetches TensorFlow.js', async ({
     page,
     baseURL,
   }) => {
@@ -69,6 +122,7 @@ test.describe('on the projector', () => {
     for (const id of await allSlideIds(page)) {
       await showAll(page, id);
       problems.push(...(await layoutProblems(page, id)));
+      problems.push(...(await lookProblems(page, id, 'light')));
       const result = await new AxeBuilder({ page }).include(`section#${id}`).analyze();
       for (const v of result.violations) {
         if (v.impact === 'serious' || v.impact === 'critical')
@@ -81,27 +135,39 @@ test.describe('on the projector', () => {
       }
     }
     await page.waitForLoadState('networkidle');
-    expect(problems).toEqual([]);
-    expect(seen.foreign).toEqual([]);
-    expect(await seen.violations()).toEqual([]);
     // Every training demo mounted on its slide, and none of them started the worker.
     expect(await page.locator('figure[data-demo-state="ready"][data-state="idle"]').count()).toBeGreaterThanOrEqual(5);
     // (The data slide fetches its first MNIST shard itself, without TensorFlow.js.)
     expect(seen.requests.filter((p) => /worker-|tfjs|\.wasm$/.test(p))).toEqual([]);
+    // The demos finished, as printed: recorded runs, still without TensorFlow.js.
+    problems.push(...(await finishedDemoProblems(page, 'light')));
+    console.log(
+      `least contrast, light theme: ${leastContrast.light?.toFixed(2)}:1 on the slides, ${leastContrast['light, finished demos']?.toFixed(2)}:1 in the finished demos`,
+    );
+    expect(problems).toEqual([]);
+    expect(seen.foreign).toEqual([]);
+    expect(await seen.violations()).toEqual([]);
+    expect(seen.requests.filter((p) => /worker-|tfjs|\.wasm$/.test(p))).toEqual([]);
     // Asked to train, the live slide fetches it.
+    await openDeck(page, `/?theme=light&${SHORT}`);
     await visitSlide(page, 'live-training');
     await page.keyboard.press('t');
     await expect.poll(() => seen.requests.some((p) => /\/_astro\/worker-[\w-]+\.js$/.test(p))).toBe(true);
   });
 
-  test('every slide is as readable in the dark theme', async ({ page }) => {
+  test('every slide is as readable in the dark theme, its text standing out from what is behind it', async ({ page }) => {
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await openDeck(page, `/?theme=dark&${SHORT}`);
     const problems: string[] = [];
     for (const id of await allSlideIds(page)) {
       await showAll(page, id);
       problems.push(...(await layoutProblems(page, id)));
+      problems.push(...(await lookProblems(page, id, 'dark')));
     }
+    problems.push(...(await finishedDemoProblems(page, 'dark')));
+    console.log(
+      `least contrast, dark theme: ${leastContrast.dark?.toFixed(2)}:1 on the slides, ${leastContrast['dark, finished demos']?.toFixed(2)}:1 in the finished demos`,
+    );
     expect(problems).toEqual([]);
   });
 });

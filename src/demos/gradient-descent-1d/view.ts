@@ -66,11 +66,11 @@ export function createView(context: ViewContext<unknown, Gd1Action>): DemoView<G
     .attr('y', PLOT.top + 18)
     .text('L(w)');
   const plot = svg.append('g').attr('clip-path', 'url(#gd1-clip)');
-  const curvePath = plot.append('path').attr('class', 'gd-curve');
+  const curvePath = plot.append('path').attr('class', 'gd-curve fig-data');
   const trail = plot.append('g').attr('class', 'gd-trail');
   const tangent = plot.append('line').attr('class', 'gd-tangent');
   const stepArrow = plot.append('line').attr('class', 'gd-step').attr('marker-end', 'url(#gd1-arrow)');
-  const point = svg.append('circle').attr('class', 'gd-point').attr('r', 9);
+  const point = svg.append('circle').attr('class', 'gd-point fig-data').attr('r', 9);
   const offChart = svg.append('text').attr('class', 'gd-offchart').attr('text-anchor', 'middle');
   const history = createHistory(
     svg.append('g').attr('transform', `translate(${PLOT.right + 40},20)`),

@@ -109,19 +109,19 @@ export function createView(context: ViewContext<unknown, Gd2Action>): DemoView<G
     .attr('y', PLOT.top + 18)
     .attr('text-anchor', 'end')
     .text('b');
-  const fullPath = plot.append('path').attr('class', 'gd-path-full');
-  const sgdPath = plot.append('path').attr('class', 'gd-path-sgd');
+  const fullPath = plot.append('path').attr('class', 'gd-path-full fig-data');
+  const sgdPath = plot.append('path').attr('class', 'gd-path-sgd fig-data');
   const gradient = plot.append('line').attr('class', 'gd-step').attr('marker-end', 'url(#gd2-arrow)');
-  const fullPoint = svg.append('circle').attr('class', 'gd-point-full').attr('r', 7);
+  const fullPoint = svg.append('circle').attr('class', 'gd-point-full fig-data').attr('r', 7);
   const sgdPoint = svg.append('rect').attr('class', 'gd-point-sgd').attr('width', 12).attr('height', 12);
   const start = svg.append('circle').attr('class', 'gd-start').attr('r', 6);
   const legend = svg
     .append('g')
     .attr('transform', `translate(${PLOT.left + PLOT.size + 40},${H - 110})`)
     .attr('class', 'fig-legend');
-  legend.append('line').attr('class', 'gd-path-full').attr('x1', 0).attr('x2', 36).attr('y1', 0).attr('y2', 0);
+  legend.append('line').attr('class', 'gd-path-full fig-data').attr('x1', 0).attr('x2', 36).attr('y1', 0).attr('y2', 0);
   legend.append('text').attr('x', 44).attr('y', 6).text('full batch (●)');
-  legend.append('line').attr('class', 'gd-path-sgd').attr('x1', 0).attr('x2', 36).attr('y1', 30).attr('y2', 30);
+  legend.append('line').attr('class', 'gd-path-sgd fig-data').attr('x1', 0).attr('x2', 36).attr('y1', 30).attr('y2', 30);
   const sgdLegend = legend.append('text').attr('x', 44).attr('y', 36);
   const status = legend.append('text').attr('class', 'fig-status').attr('x', 0).attr('y', 70);
   const history = createHistory(

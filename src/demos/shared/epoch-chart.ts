@@ -63,12 +63,13 @@ export function createEpochChart(parent: HTMLElement, title: string): (data: Cha
     .attr('class', 'fig-axis')
     .attr('transform', `translate(0,${H - M.bottom})`);
   const yAxis = svg.append('g').attr('class', 'fig-axis').attr('transform', `translate(${M.left},0)`);
+  // The axis's name in the corner left of its first tick, where no tick label can meet it.
   svg
     .append('text')
     .attr('class', 'fig-label')
-    .attr('x', (M.left + W - M.right) / 2)
+    .attr('x', M.left - 14)
     .attr('y', H - 6)
-    .attr('text-anchor', 'middle')
+    .attr('text-anchor', 'end')
     .text('epoch');
   const lines = plot.append('g');
   const labels = plot.append('g');
@@ -100,7 +101,7 @@ export function createEpochChart(parent: HTMLElement, title: string): (data: Cha
       .selectAll('path')
       .data(series)
       .join('path')
-      .attr('class', (s) => `series series-${s.kind}${s.dashed ? ' dashed' : ''}`)
+      .attr('class', (s) => `series series-${s.kind}${s.dashed ? ' dashed' : ''} fig-data`)
       .attr('d', (s) => (s.points.length > 0 ? path(s.points) : null));
     // Each series is named at its end, right of the plot, so no legend covers a line.
     const ends = series.filter((s) => s.points.length > 0).map((s) => ({ s, end: s.points.at(-1)! }));

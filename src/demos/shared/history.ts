@@ -39,7 +39,7 @@ export function createHistory(parent: Selection<SVGGElement, unknown, null, unde
       .selectAll('path')
       .data(series)
       .join('path')
-      .attr('class', (s) => s.className)
+      .attr('class', (s) => `${s.className} fig-data`)
       .attr(
         'd',
         (s) =>

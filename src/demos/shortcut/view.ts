@@ -173,7 +173,7 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, Short
         .selectAll('rect')
         .data(data)
         .join('rect')
-        .attr('class', (b) => `ruler-bar-${b.kind}`)
+        .attr('class', (b) => `ruler-bar-${b.kind} fig-data`)
         .attr('x', (b) => x(b.d)! + b.k * width)
         .attr('width', width - 1)
         .attr('y', (b) => y(b.value!))
