@@ -26,6 +26,8 @@ import { holdEarlyLoad } from './early-load.ts';
 import { followAlong } from './qr.ts';
 import { lazyPlugins } from './plugins.ts';
 import { DeckRoomLink, roomSetup } from './room-link.ts';
+import { markSidewaysScrolling } from './scroll-hints.ts';
+import { contentHeightPages, pinSlide, ScrollPages, scrollTopOfSlide } from './scroll-pages.ts';
 import { setUpTheme } from './theme.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -55,9 +57,9 @@ const MARGIN = 0.05;
 const phone = matchMedia(`(max-width: ${Math.floor(SCROLL_VIEW_WIDTH / (1 - MARGIN))}px)`);
 /**
  * On a phone every slide must fit its page, whatever its length, so the
- * canvas is tall (1750) and the scale is set by the width alone (minScale),
- * with compact pages: a long slide takes a screen and a half, a short one
- * leaves room below. reveal.js's scroll view needs pages of equal height.
+ * canvas is tall (1750) and the scale is set by the width alone (minScale).
+ * Each page then takes its slide's own height (deck.css, scroll-pages.ts),
+ * and nothing snaps: the reader scrolls through the lecture as one page.
  */
 const PHONE = { width: 600, height: 1750 };
 const layout = () =>
@@ -67,7 +69,7 @@ const layout = () =>
         minScale: (innerWidth * (1 - MARGIN)) / PHONE.width,
         maxScale: (innerWidth * (1 - MARGIN)) / PHONE.width,
         scrollLayout: 'compact' as const,
-        scrollSnap: 'proximity' as const,
+        scrollSnap: false as const,
       }
     : { width: 1280, height: 720, minScale: 0.2, maxScale: 2, scrollLayout: 'full' as const, scrollSnap: 'mandatory' as const };
 
@@ -120,7 +122,7 @@ const deck = new Reveal(document.querySelector<HTMLElement>('.reveal')!, {
   // Narrow screens (phones) get reveal's scroll view: slides one under another.
   scrollActivationWidth: SCROLL_VIEW_WIDTH,
   // The speaker view and search load when asked for, or when a laptop is idle (plugins.ts): a phone never needs them.
-  plugins: [Zoom],
+  plugins: [Zoom, ScrollPages],
 });
 
 deckRef = deck;
@@ -199,18 +201,43 @@ deck.on('slidechanged', () => {
 });
 
 /**
- * In the scroll view, brings the slide with this id to the top of the screen,
- * and makes reveal.js's current slide follow. reveal.js reads its current
+ * In the scroll view, brings the slide with this id to the top of the screen
+ * (scroll-pages.ts says where that is), and makes reveal.js's current slide follow. reveal.js reads its current
  * slide from the scroll position when its viewport scrolls; a deep link at
  * phone width once left it on the slide before while the right one was on
  * screen, so the scroll view is asked to read the position again (its
  * onScroll waits for the next frame, after the scroll has been laid out).
  */
+/** The latest scrollToSlide: an earlier one still placing its slide gives way to it. */
+let placing = 0;
 function scrollToSlide(id: string | undefined): void {
-  const page = id ? document.getElementById(id)?.closest<HTMLElement>('.scroll-page') : undefined;
-  if (!page) return;
-  page.scrollIntoView({ block: 'start' });
-  deck.getViewportElement()?.dispatchEvent(new Event('scroll'));
+  const viewport = deck.getViewportElement();
+  if (!id || !viewport) return;
+  const mine = ++placing;
+  // Pages not yet rendered have estimated heights (deck.css, content-visibility), which become true as they come into
+  // view, and demos mount; the target is placed again each frame until it has stayed put for ten frames (at most two
+  // seconds), unless the reader takes over.
+  // Meanwhile the slide is pinned as the current one (scroll-pages.ts), so that nothing on the way becomes current.
+  const started = performance.now();
+  let still = 0;
+  let stopped = false;
+  const stop = () => (stopped = true);
+  for (const type of ['wheel', 'touchstart', 'keydown']) addEventListener(type, stop, { once: true, passive: true });
+  pinSlide(id);
+  const place = () => {
+    if (mine !== placing) return;
+    const top = scrollTopOfSlide(deck, id);
+    if (top !== undefined && !stopped) {
+      if (Math.abs(viewport.scrollTop - top) > 1) {
+        viewport.scrollTop = top;
+        still = 0;
+      } else still++;
+      viewport.dispatchEvent(new Event('scroll'));
+      if (still < 10 && performance.now() - started < 2000) return void requestAnimationFrame(place);
+    }
+    pinSlide(undefined);
+  };
+  place();
 }
 
 /**
@@ -236,11 +263,18 @@ holdEarlyLoad(deck);
 
 void deck.initialize().then(() => {
   if (!receiver && !print) lazyPlugins(deck, { idle: !deck.isScrollView() });
+  contentHeightPages(deck);
+  if (!print) markSidewaysScrolling();
   if (deck.isScrollView()) scrollToSlide(linkedId);
-  // reveal.js's own scrolling to a new #/<id> in the scroll view can miss by a slide.
-  window.addEventListener('hashchange', () => {
-    if (deck.isScrollView()) scrollToSlide(idInHash());
-  });
+  // reveal.js's own scrolling to a new #/<id> in the scroll view can miss by a slide. Read the address before
+  // reveal.js does (a capturing listener runs first): once it has moved, the address names the slide it moved to.
+  window.addEventListener(
+    'hashchange',
+    () => {
+      if (deck.isScrollView()) scrollToSlide(idInHash());
+    },
+    { capture: true },
+  );
   phone.addEventListener('change', () => {
     useFragments(!phone.matches);
     deck.configure(layout());

@@ -159,6 +159,26 @@ export function phoneProblems(page: Page, id: string): Promise<string[]> {
       const size = parseFloat(getComputedStyle(el).fontSize) * scale;
       if (size < 15.9) found.push(`#${slideId}: "${n.textContent!.trim().slice(0, 30)}" is ${size.toFixed(1)} px`);
     }
+    // The page is as tall as its slide (with its padding and rule), not a screen.
+    const scrollPage = section.closest<HTMLElement>('.scroll-page');
+    if (scrollPage) {
+      const extra = scrollPage.getBoundingClientRect().height - section.getBoundingClientRect().height;
+      if (extra > 40) found.push(`#${slideId}: its page is ${Math.round(extra)} px taller than the slide`);
+    }
+    // "Read this part" and the room's status sit in the bar below the scrolling deck, never over a slide.
+    const scroller = document.querySelector<HTMLElement>('.reveal-viewport')!.getBoundingClientRect();
+    for (const overlay of document.querySelectorAll<HTMLElement>('.read-link, .room-status')) {
+      const r = overlay.getBoundingClientRect();
+      if (r.height > 0 && r.top < scroller.bottom - 1)
+        found.push(`#${slideId}: ${overlay.className} reaches into the deck (${Math.round(r.top)} < ${Math.round(scroller.bottom)})`);
+    }
+    // What scrolls sideways says so: a shadow at its edge ([data-scrolls]) and "scroll sideways →" under it.
+    for (const el of section.querySelectorAll<HTMLElement>('pre, table, .katex-display')) {
+      if (el.scrollWidth <= el.clientWidth + 1 || el.getBoundingClientRect().width === 0) continue;
+      const hint = el.nextElementSibling;
+      if (!el.hasAttribute('data-scrolls') || !hint?.classList.contains('scroll-hint') || getComputedStyle(hint).display === 'none')
+        found.push(`#${slideId}: <${el.tagName.toLowerCase()}> scrolls sideways without saying so`);
+    }
     for (const control of section.querySelectorAll<HTMLElement>('button, input, select')) {
       const r = control.getBoundingClientRect();
       if (r.width === 0 || control.closest('[hidden]')) continue;

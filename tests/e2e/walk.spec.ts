@@ -193,6 +193,16 @@ for (const [width, height] of [
         problems.push(...(await phoneProblems(page, id)));
       }
       expect([...new Set(problems)]).toEqual([]);
+      // Pages take their slides' heights: what the reader scrolls through is the slides, with under a tenth between them.
+      const { screens, slides, blank } = await page.evaluate(() => {
+        const viewport = document.querySelector<HTMLElement>('.reveal-viewport')!;
+        const pages = [...document.querySelectorAll<HTMLElement>('.scroll-page')];
+        const height = (el: Element | null) => el?.getBoundingClientRect().height ?? 0;
+        const between = pages.reduce((sum, p) => sum + height(p) - height(p.querySelector('section')), 0);
+        return { screens: viewport.scrollHeight / viewport.clientHeight, slides: pages.length, blank: between / viewport.scrollHeight };
+      });
+      console.log(`${width} × ${height}: ${slides} slides in ${screens.toFixed(1)} screens, ${(blank * 100).toFixed(1)}% between slides`);
+      expect(blank).toBeLessThan(0.1);
       expect(seen.foreign).toEqual([]);
       expect(await seen.violations()).toEqual([]);
     });
