@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import subsetFont from 'subset-font';
+import { openZeros } from './open-zero.ts';
 
 /** The faces: their family, style and the fontsource file they are cut from. */
 export const FACES = [
@@ -43,6 +44,15 @@ export const FACES = [
 
 /** The weights the deck's styles use. */
 const WEIGHTS = { min: 400, max: 700 };
+
+/** The family of prose's open zero (open-zero.ts), named first in the deck's font stack. */
+export const OPEN_ZERO_FAMILY = 'Atkinson Open Zero';
+/** Its weights: a static face for each weight the styles use, each serving a range around it. */
+const ZERO_WEIGHTS = [
+  { at: 400, from: 400, to: 499 },
+  { at: 600, from: 500, to: 649 },
+  { at: 700, from: 650, to: 700 },
+];
 
 /** Characters every page may show whatever the slides say: ASCII, Latin-1 and the typography the deck writes. */
 const ALWAYS = (() => {
@@ -80,6 +90,23 @@ export async function writeFaces(out: string, characters: string): Promise<void>
       `@font-face {\n  font-family: '${face.family}';\n  font-style: ${face.style};\n  font-weight: ${WEIGHTS.min} ${WEIGHTS.max};\n  font-display: swap;\n  src: url('./${face.file}') format('woff2-variations');\n}`,
     );
   }
+  // Prose's open zero (open-zero.ts): the text faces' zero without its slash, at each weight the styles use, as a family
+  // of its own that the deck's font stack names first (tokens.css), so that it draws every zero of prose and nothing else.
+  for (const face of FACES.filter((f) => f.file.startsWith('text'))) {
+    const source = readFileSync(require.resolve(face.from));
+    for (const weight of ZERO_WEIGHTS) {
+      const instance = Buffer.from(await subsetFont(source, '0', { targetFormat: 'truetype', variationAxes: { wght: weight.at } }));
+      const { font, opened } = openZeros(instance);
+      if (opened === 0)
+        throw new Error(`fonts: ${face.from} at weight ${weight.at} has no slashed zero to open; update src/integrations/open-zero.ts`);
+      const file = `zero-${face.style}-${weight.at}.woff2`;
+      // The subsetter, given the opened font and the same character, only packs it as WOFF2.
+      writeFileSync(join(out, file), await subsetFont(font, '0', { targetFormat: 'woff2' }));
+      rules.push(
+        `@font-face {\n  font-family: '${OPEN_ZERO_FAMILY}';\n  font-style: ${face.style};\n  font-weight: ${weight.from} ${weight.to};\n  font-display: swap;\n  unicode-range: U+0030;\n  src: url('./${file}') format('woff2');\n}`,
+      );
+    }
+  }
   writeFileSync(
     join(out, 'fonts.css'),
     `/* Written by src/integrations/fonts.ts: the deck's faces, cut to what it writes. */\n${rules.join('\n\n')}\n`,
@@ -94,7 +121,12 @@ export function fonts(): AstroIntegration {
       'astro:config:setup': async ({ config, updateConfig, logger }) => {
         const root = fileURLToPath(config.root);
         const characters = deckCharacters(root);
-        const key = createHash('sha256').update(characters).update(JSON.stringify(FACES)).digest('hex').slice(0, 12);
+        const key = createHash('sha256')
+          .update(characters)
+          .update(JSON.stringify(FACES))
+          .update(JSON.stringify(ZERO_WEIGHTS))
+          .digest('hex')
+          .slice(0, 12);
         const out = join(root, 'node_modules/.cache/deck-fonts', key);
         let cached = false;
         try {
