@@ -4,7 +4,10 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { openDeck } from './deck.ts';
 
-test("a slide near the start shows a QR code that decodes to the deck's follow link, and the address in text", async ({ page, baseURL }) => {
+test("a slide near the start shows a QR code that decodes to the deck's follow link, and the address in text", async ({
+  page,
+  baseURL,
+}) => {
   // The address the site was built for (SITE_URL and BASE_PATH), or without SITE_URL the one it is served from;
   // once the deck has joined its room (this build has a relay), the link asks phones to follow that room.
   const configured = process.env.SITE_URL ? new URL(process.env.BASE_PATH ?? '/', process.env.SITE_URL).href : new URL('/', baseURL).href;

@@ -157,7 +157,9 @@ test('the follow-along QR code decodes to the follow link on the address the dec
   await openDeck(page, '/#/follow-along');
   const qr = page.locator('figure.qr');
   await expect(qr).toHaveAttribute('data-address', new URL('/', baseURL).href, { timeout: 10_000 });
-  await expect(qr).toHaveAttribute('data-follow', new RegExp(`^${new URL('/', baseURL).href}\\?follow=[A-Za-z0-9_-]{16}$`), { timeout: 20_000 });
+  await expect(qr).toHaveAttribute('data-follow', new RegExp(`^${new URL('/', baseURL).href}\\?follow=[A-Za-z0-9_-]{16}$`), {
+    timeout: 20_000,
+  });
   const follow = (await qr.getAttribute('data-follow'))!;
   const png = PNG.sync.read(await qr.locator('svg').screenshot());
   const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
