@@ -13,6 +13,8 @@ const slide = z.object({
   title: z.string(),
   html: z.string(),
   notes: z.string(),
+  readerNotes: z.string(),
+  formerly: z.array(z.string()),
   attributes: z.record(z.string(), z.string()),
   demos: z.array(z.string()),
   source: z.string(),

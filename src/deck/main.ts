@@ -32,6 +32,19 @@ import { setUpTheme } from './theme.ts';
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 const idInHash = () => /^#\/([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
+/**
+ * A link to an id a slide had before (`::slide{formerly="…"}`, kept so that
+ * readers' bookmarks keep working) becomes a link to that slide, before
+ * reveal.js reads the address, on load and whenever the address changes.
+ */
+function followFormerId(): void {
+  const id = idInHash();
+  if (!id || document.getElementById(id)) return;
+  const successor = document.querySelector<HTMLElement>(`.reveal .slides section[data-formerly~="${id}"]`);
+  if (successor?.id) history.replaceState(null, '', `#/${successor.id}`);
+}
+followFormerId();
+addEventListener('hashchange', followFormerId, { capture: true });
 // Read before reveal.js rewrites it: the scroll view loses a deep link on load.
 const linkedId = idInHash();
 /** A speaker-view preview frame, as reveal.js's notes plugin recognises them. */

@@ -17,7 +17,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
 import { z } from 'zod';
-import { buildDeck, type SourceFile } from '../markdown/deck.ts';
+import { buildDeck, type Part, type SourceFile } from '../markdown/deck.ts';
 import type { DemoSpec } from '../markdown/demo-params.ts';
 import { SlideError } from '../markdown/errors.ts';
 import { MANIFESTS } from '../deck/demos.ts';
@@ -58,6 +58,20 @@ export function readSlideSources(root: string, dir: string): SourceFile[] {
     .map((name) => ({ path: `${dir}/${name}`, source: readFileSync(join(folder, name), 'utf8') }));
 }
 
+/** Returns the SVG of `<dir>/figures/<name>.svg`, or undefined when there is none (or the name is not a plain one). */
+function figureReader(folder: string): (name: string) => string | undefined {
+  return (name) => {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return undefined;
+    const path = join(folder, 'figures', `${name}.svg`);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  };
+}
+
+/** The lecture as the build makes it, from the slide folder of a project: for the loader, and for tests of the real deck. */
+export async function buildLecture(root: string, dir: string, siteUrl?: string): Promise<Part[]> {
+  return buildDeck(readSlideSources(root, dir), { demos: DEMO_SPECS, readFigure: figureReader(resolve(root, dir)), siteUrl });
+}
+
 /** The content loader of the `slides` collection: one entry per file in `dir`, or in `astro dev` the error entry. */
 export function slidesLoader({ dir }: SlidesLoaderOptions): Loader {
   return {
@@ -65,15 +79,10 @@ export function slidesLoader({ dir }: SlidesLoaderOptions): Loader {
     load: async ({ store, parseData, generateDigest, watcher, logger, config }) => {
       const root = fileURLToPath(config.root);
       const folder = resolve(root, dir);
-      const readFigure = (name: string) => {
-        if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return undefined;
-        const path = join(folder, 'figures', `${name}.svg`);
-        return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-      };
 
       const sync = async () => {
         const siteUrl = config.site ? new URL(config.base, config.site).href : undefined;
-        const parts = await buildDeck(readSlideSources(root, dir), { demos: DEMO_SPECS, readFigure, siteUrl });
+        const parts = await buildLecture(root, dir, siteUrl);
         store.clear();
         for (const part of parts) {
           const data = await parseData({ id: part.id, data: { ...part }, filePath: part.file });

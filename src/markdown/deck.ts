@@ -26,6 +26,10 @@ export interface Slide {
   title: string;
   html: string;
   notes: string;
+  /** The notes as the reader's edition prints them: without the lecturer's directions. */
+  readerNotes: string;
+  /** Ids this slide had before (`::slide{formerly="…"}`): a link to one of them opens this slide. */
+  formerly: string[];
   /** Extra attributes for the `<section>` (class and data-…). */
   attributes: Record<string, string>;
   demos: string[];
@@ -67,6 +71,7 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
   const seen = new Map<string, string>();
   const polls: (PollReference & { file: string; at: number })[] = [];
   const embedded = new Set<string>();
+  const formerly: { old: string; id: string; where: string }[] = [];
 
   for (const file of [...files].sort(compareFiles)) {
     const { data, stacks } = parseFile(file);
@@ -78,7 +83,7 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
       for (const raw of stack.slides) {
         const where = `${file.path}:${raw.line}`;
         const body = await render(raw.body).catch(located(file.path, raw.line));
-        const notes = raw.notes ? await render(raw.notes).catch(located(file.path, raw.notesLine ?? raw.line)) : undefined;
+        const notes = raw.notes ? await render(raw.notes, 'notes').catch(located(file.path, raw.notesLine ?? raw.line)) : undefined;
         const at = (message: string) => new SlideError({ file: file.path, line: raw.line, message });
         if (!body.title) {
           throw at('this slide has no title; start it with a heading such as "## What a tensor is", or give one with ::slide{title="…"}');
@@ -99,7 +104,22 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
         seen.set(id, where);
         for (const name of body.demos) embedded.add(name);
         for (const poll of body.polls) polls.push({ ...poll, file: file.path, at: raw.line + (poll.line ?? 1) - 1 });
-        slides.push({ id, title: body.title, html: body.html, notes: notes?.html ?? '', attributes, demos: body.demos, source: where });
+        for (const old of body.formerly) {
+          if (!SLIDE_ID.test(old))
+            throw at(`formerly="${body.formerly.join(' ')}": "${old}" is not a slide id (lower-case letters, digits and dashes)`);
+          formerly.push({ old, id, where });
+        }
+        slides.push({
+          id,
+          title: body.title,
+          html: body.html,
+          notes: notes?.html ?? '',
+          readerNotes: notes?.readerHtml ?? '',
+          formerly: body.formerly,
+          attributes,
+          demos: body.demos,
+          source: where,
+        });
       }
       part.stacks.push({ slides });
     }
@@ -110,6 +130,7 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
   if (parts.length === 0)
     throw new SlideError({ file: 'slides/', message: 'there are no slides; add a Markdown file such as slides/01-title.md' });
   checkPolls(polls, embedded);
+  checkFormerly(formerly, seen);
   return parts;
 }
 
@@ -140,6 +161,36 @@ function checkPolls(polls: readonly (PollReference & { file: string; at: number 
         line: poll.at,
         message: `${name}: answer-from reads the demo "${demo}", which no slide of the deck embeds; embed it with ::demo{name="${demo}"}, or take the answer from a demo that is shown`,
       });
+  }
+  if (problems.length > 0) throw new SlideError(problems);
+}
+
+/**
+ * A former id leads to one slide only, and never to a slide other than the
+ * one that has it now: `formerly` names ids no slide uses, each once.
+ *
+ * @throws {SlideError} with one problem per mistake, at the slide's line.
+ */
+function checkFormerly(formerly: readonly { old: string; id: string; where: string }[], current: ReadonlyMap<string, string>): void {
+  const problems: SlideProblem[] = [];
+  const first = new Map<string, string>();
+  for (const { old, id, where } of formerly) {
+    const [file, line] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];
+    const now = current.get(old);
+    const earlier = first.get(old);
+    if (now)
+      problems.push({
+        file,
+        line,
+        message: `formerly="${old}": "${old}" is the id of the slide at ${now}; a former id must be one no slide has now`,
+      });
+    else if (earlier)
+      problems.push({
+        file,
+        line,
+        message: `formerly="${old}": the slide at ${earlier} already names "${old}" as its former id; a link can lead to one slide only`,
+      });
+    else first.set(old, `${where} (#${id})`);
   }
   if (problems.length > 0) throw new SlideError(problems);
 }

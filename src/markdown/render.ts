@@ -34,7 +34,8 @@ import { optimize } from 'svgo';
 import { renderSVG } from 'uqr';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
-import type { VFile } from 'vfile';
+import { toHtml } from 'hast-util-to-html';
+import { VFile } from 'vfile';
 import { assertDemoSpec, DECK_ATTRIBUTES, parseDemoParams, type DemoSpec } from './demo-params.ts';
 import { parsePoll, pollAlternative, type AnswerSource } from './poll.ts';
 
@@ -75,6 +76,14 @@ export interface RenderedSlide {
   demos: string[];
   /** The slide's polls, for the checks that need the whole deck (deck.ts): unique ids, and answers from demos the deck shows. */
   polls: PollReference[];
+  /** Ids the slide had before, from `::slide{formerly="old-id …"}`: links to them lead here. */
+  formerly: string[];
+  /**
+   * The HTML as the reader's edition prints it: notes without the lecturer's
+   * directions (`:lecturer[…]`), or with the reader's own version of one
+   * (`:lecturer[Press T.]{reader="Press Train."}`).
+   */
+  readerHtml: string;
 }
 
 /** A poll as the deck checks it: its id, where its answer comes from, and its line in the slide. */
@@ -92,6 +101,7 @@ interface SlideData {
   title: string | undefined;
   demos: string[];
   polls: PollReference[];
+  formerly: string[];
   /** Keys bound by the slide's demos so far (lower-cased), and which demo binds each. */
   keys: Map<string, string>;
 }
@@ -114,7 +124,7 @@ export const CODE_LANGUAGES: readonly string[] = [...SHIKI_LANGS, 'text', 'py', 
  * Creates a renderer. Building the processor loads Shiki's grammars, which
  * takes a moment, so one renderer serves a whole build.
  */
-export function createRenderer(options: RenderOptions): (markdown: string) => Promise<RenderedSlide> {
+export function createRenderer(options: RenderOptions): (markdown: string, kind?: 'slide' | 'notes') => Promise<RenderedSlide> {
   for (const [name, spec] of options.demos) assertDemoSpec(name, spec);
   const processor = unified()
     .use(remarkParse)
@@ -130,10 +140,11 @@ export function createRenderer(options: RenderOptions): (markdown: string) => Pr
     .use(rehypeShiki, SHIKI)
     .use(rehypeSameOrigin)
     .use(rehypeFocusableCode)
+    .use(rehypeReaderVersion)
     .use(rehypeStringify) as unknown as Processor;
 
-  return async (markdown) => {
-    const file = await processor.process(markdown).catch((error: unknown) => {
+  return async (markdown, kind = 'slide') => {
+    const file = await processor.process(new VFile({ value: markdown, data: { kind } })).catch((error: unknown) => {
       if (error instanceof SlideRenderError) throw error;
       // A parser's message about the Markdown (a VFileMessage, which has a
       // place) is the author's; anything else is a bug here and keeps its stack.
@@ -146,13 +157,16 @@ export function createRenderer(options: RenderOptions): (markdown: string) => Pr
       const cause = mathError.cause instanceof Error ? mathError.cause.message : mathError.reason;
       throw new SlideRenderError(`KaTeX cannot render this math: ${cause}`, mathError.line ?? undefined);
     }
-    const data = file.data as { slide?: SlideData };
+    const data = file.data as { slide?: SlideData; readerHtml?: string };
+    const html = String(file);
     return {
-      html: String(file),
+      html,
       title: data.slide?.title,
       attributes: data.slide?.attributes ?? {},
       demos: data.slide?.demos ?? [],
       polls: data.slide?.polls ?? [],
+      formerly: data.slide?.formerly ?? [],
+      readerHtml: data.readerHtml ?? html,
     };
   };
 }
@@ -168,7 +182,9 @@ type Directive = ContainerDirective | LeafDirective | TextDirective;
  */
 function remarkSlideDirectives(options: RenderOptions) {
   return (tree: MdastRoot, file: VFile) => {
-    const slide: SlideData = { attributes: {}, title: undefined, demos: [], polls: [], keys: new Map() };
+    const slide: SlideData = { attributes: {}, title: undefined, demos: [], polls: [], formerly: [], keys: new Map() };
+    const notes = (file.data as { kind?: string }).kind === 'notes';
+    if (notes) checkDirections(tree);
 
     /** Keys are global while a slide is on screen, so two demos on one slide must not share one. */
     const bindKeys = (name: string, keys: readonly string[], line: number | undefined, written = `::demo{name="${name}"}`) => {
@@ -191,6 +207,24 @@ function remarkSlideDirectives(options: RenderOptions) {
       const line = directive.position?.start.line;
       const attrs = directive.attributes ?? {};
 
+      if (directive.name === 'lecturer') {
+        if (!notes)
+          throw new SlideRenderError(
+            `:lecturer marks a direction in the speaker notes; on the slide itself, write the text without it (or move it after "Note:")`,
+            line,
+          );
+        for (const key of Object.keys(attrs)) {
+          if (key !== 'reader')
+            throw new SlideRenderError(`:lecturer takes only reader="…", the reader's own version of the direction, not "${key}"`, line);
+        }
+        const inline = directive.type === 'textDirective';
+        directive.data = {
+          hName: inline ? 'em' : 'div',
+          hProperties: { className: ['lecturer'], ...(attrs.reader ? { dataReader: attrs.reader } : {}) },
+        };
+        return inline ? SKIP : undefined;
+      }
+
       if (directive.type === 'textDirective') {
         if (parent && index !== undefined) {
           const label = toString(directive);
@@ -204,8 +238,9 @@ function remarkSlideDirectives(options: RenderOptions) {
           for (const [key, value] of Object.entries(attrs)) {
             if (value == null) continue;
             if (key === 'title') slide.title = value;
+            else if (key === 'formerly') slide.formerly = value.split(/\s+/).filter(Boolean);
             else if (key === 'id' || key === 'class' || key.startsWith('data-')) slide.attributes[key] = value;
-            else throw new SlideRenderError(`::slide does not take "${key}"; it takes #id, .class, title="…" and data-… attributes`, line);
+            else throw new SlideRenderError(`::slide does not take "${key}"; it takes #id, .class, title="…", formerly="old-id …" and data-… attributes`, line);
           }
           if (parent && index !== undefined) parent.children.splice(index, 1);
           return [SKIP, index];
@@ -376,7 +411,7 @@ function remarkSlideDirectives(options: RenderOptions) {
         }
         default:
           throw new SlideRenderError(
-            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::poll, ::figure, ::qr, ::label, :::fragments, :::fragment, :::small, :::columns, :::column`,
+            `unknown directive "${directive.type === 'leafDirective' ? '::' : ':::'}${directive.name}"; known: ::slide, ::demo, ::poll, ::figure, ::qr, ::label, :::fragments, :::fragment, :::small, :::columns, :::column, and in notes :::lecturer`,
             line,
           );
       }
@@ -395,6 +430,86 @@ function remarkSlideDirectives(options: RenderOptions) {
       });
     }
   };
+}
+
+/**
+ * Speaker directions: what the lecturer does or asks the room to do ("Press V",
+ * "ask the room", "pause here"). In the notes they must be marked
+ * `:lecturer[…]` (or `:::lecturer` … `:::`), so that the reader's edition can
+ * leave them out of its prose (slides/README.md). Each pattern is a phrase no
+ * reader's sentence needs; the message quotes what was found.
+ */
+export const DIRECTIONS: readonly RegExp[] = [
+  /\bpress(?:es|ing)?\s+(?:[A-Z0-9?.](?![\w'’-])|space\b|escape\b|esc\b|shift\b|alt\b|(?:the\s+)?(?:arrow|right|left|down|up|[A-Z])\s+key)/i,
+  /\b(?:ask|tell|invite|poll)\s+(?:the\s+)?(?:room|audience|class|students|everyone|everybody|people)\b/i,
+  /\bpause\s+(?:here|briefly|for)\b/i,
+  /\bclick\s+(?:through|once|again|to\s+(?:show|reveal|bring|highlight|advance))\b/i,
+  /\b(?:show|raise)\s+of\s+hands\b|\bhands\s+up\b/i,
+  /\bgive\s+the\s+room\b/i,
+];
+
+/** Fails on a speaker direction in the notes that is not marked as the lecturer's, with its line and the phrase. */
+function checkDirections(tree: MdastRoot): void {
+  const found: { line: number | undefined; phrase: string }[] = [];
+  visit(tree, (node) => {
+    if ((node.type === 'textDirective' || node.type === 'containerDirective') && (node as Directive).name === 'lecturer') return SKIP;
+    if (node.type !== 'text') return;
+    for (const pattern of DIRECTIONS) {
+      const match = pattern.exec(node.value);
+      if (match) found.push({ line: node.position?.start.line, phrase: match[0] });
+    }
+    return;
+  });
+  const first = found[0];
+  if (first)
+    throw new SlideRenderError(
+      found
+        .filter((f) => f.line === first.line)
+        .map(
+          (f) =>
+            `the notes say "${f.phrase}", a direction for the lecturer; mark it as theirs, :lecturer[${f.phrase} …], so that the reader's edition leaves it out (or gives the reader's version: :lecturer[…]{reader="…"})`,
+        ),
+      first.line,
+    );
+}
+
+/**
+ * The reader's version of the same HTML (RenderedSlide.readerHtml): each
+ * lecturer's direction replaced by its reader="…" text or left out, and a
+ * paragraph left empty by that left out too.
+ */
+function rehypeReaderVersion() {
+  return (tree: HastRoot, file: VFile) => {
+    let marked = false;
+    visit(tree, 'element', (node: Element) => {
+      if (classNames(node).includes('lecturer')) marked = true;
+    });
+    if (!marked) return;
+    const copy = structuredClone(tree);
+    visit(copy, 'element', (node: Element, index, parent) => {
+      if (!parent || index === undefined || !classNames(node).includes('lecturer')) return;
+      const reader = node.properties.dataReader;
+      parent.children.splice(index, 1, ...(typeof reader === 'string' ? [{ type: 'text' as const, value: reader }] : []));
+      return [SKIP, index];
+    });
+    visit(copy, 'element', (node: Element, index, parent) => {
+      if (!parent || index === undefined || node.tagName !== 'p') return;
+      if (node.children.every((child) => child.type === 'text' && child.value.trim() === '')) {
+        parent.children.splice(index, 1);
+        return [SKIP, index];
+      }
+      // A sentence that began with a direction starts with the space after it.
+      const head = node.children[0];
+      if (head?.type === 'text') head.value = head.value.replace(/^\s+/, '');
+      return;
+    });
+    (file.data as { readerHtml?: string }).readerHtml = toHtml(copy, { allowDangerousHtml: true });
+  };
+}
+
+function classNames(node: Element): string[] {
+  const value = node.properties.className;
+  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? (value as string).split(/\s+/) : [];
 }
 
 function classesOf(attrs: Record<string, string | null | undefined>): string[] {

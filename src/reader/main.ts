@@ -17,6 +17,18 @@ import { applyTheme, setUpTheme } from '../deck/theme.ts';
 import { zoomFor } from './layout.ts';
 
 const print = new URLSearchParams(location.search).has('print');
+
+/** read/#<former id> (`::slide{formerly="…"}`) opens the slide that has it now, under its id now. */
+function followFormerId(): void {
+  const id = /^#([a-z][a-z0-9-]*)$/.exec(location.hash)?.[1];
+  if (!id || document.getElementById(id)) return;
+  const successor = document.querySelector<HTMLElement>(`.read-slide[data-formerly~="${id}"]`);
+  if (!successor) return;
+  history.replaceState(null, '', `#${successor.id}`);
+  successor.scrollIntoView();
+}
+followFormerId();
+addEventListener('hashchange', followFormerId);
 // The URL parameters, checked with their table (loaded only when there is a query string).
 const address = await readPageAddress(location.search);
 const toggleTheme = setUpTheme(address.given.theme);

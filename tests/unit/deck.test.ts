@@ -84,6 +84,54 @@ describe('buildDeck', () => {
     expect(slide.notes).toContain('class="katex"');
     expect(slide.html).not.toContain('Say');
   });
+
+  it("marks the lecturer's directions in the notes, and leaves them out of the reader's notes or gives the reader's version", async () => {
+    const [part] = await deckOf(
+      file(
+        'slides/01.md',
+        '## A\nNote:\n:lecturer[Press V to open the poll.] Most people answer **seven**.\n\n:lecturer[Press T.]{reader="Press Train."} It learns.\n\n:::lecturer\nAsk the room which model wins.\n:::\n\nThe end.',
+      ),
+    );
+    const slide = part!.stacks[0]!.slides[0]!;
+    // The speaker view keeps every direction, marked.
+    expect(slide.notes).toContain('<em class="lecturer">Press V to open the poll.</em> Most people answer <strong>seven</strong>.');
+    expect(slide.notes).toContain('<div class="lecturer"><p>Ask the room which model wins.</p></div>');
+    // The reader reads prose.
+    expect(slide.readerNotes).toBe('<p>Most people answer <strong>seven</strong>.</p>\n<p>Press Train. It learns.</p>\n\n<p>The end.</p>');
+  });
+
+  it('refuses an unmarked speaker direction in the notes, with its line and the phrase, but not on the slide', async () => {
+    await expect(deckOf(file('slides/01.md', '## A\nNote:\nFine prose.\n\nNow press V to open the poll.'))).rejects.toThrow(
+      /slides\/01\.md:8: the notes say "press V", a direction for the lecturer; mark it as theirs, :lecturer\[press V …\]/,
+    );
+    for (const said of [
+      'Ask the room what they expect.',
+      'Pause here for questions.',
+      'Click through the list.',
+      'A show of hands: who has used Keras?',
+    ])
+      await expect(deckOf(file('slides/01.md', `## A\nNote:\n${said}`))).rejects.toThrow(/a direction for the lecturer/);
+    // Ordinary prose about pressing things, asking and pausing is not a direction.
+    await expect(
+      deckOf(file('slides/01.md', '## A\nNote:\nPress Train and the network learns; we ask the data, and training can pause.')),
+    ).resolves.toBeDefined();
+    await expect(deckOf(file('slides/01.md', '## A\n\n:lecturer[Press V]'))).rejects.toThrow(
+      /:lecturer marks a direction in the speaker notes/,
+    );
+  });
+
+  it('keeps a former id as a link to its successor, and refuses one that a slide still has or two slides claim', async () => {
+    const [part] = await deckOf(file('slides/01.md', '## New\n\n::slide{#new-id formerly="old-a old-b"}\n---\n## Other'));
+    expect(part!.stacks[0]!.slides[0]).toMatchObject({ id: 'new-id', formerly: ['old-a', 'old-b'] });
+    expect(part!.stacks[0]!.slides[0]!.attributes).not.toHaveProperty('formerly');
+    await expect(deckOf(file('slides/01.md', '## New\n\n::slide{#new-id formerly="other"}\n---\n## Other'))).rejects.toThrow(
+      'slides/01.md:4: formerly="other": "other" is the id of the slide at slides/01.md:8; a former id must be one no slide has now',
+    );
+    await expect(deckOf(file('slides/01.md', '## A\n\n::slide{formerly="gone"}\n---\n## B\n\n::slide{formerly="gone"}'))).rejects.toThrow(
+      'slides/01.md:8: formerly="gone": the slide at slides/01.md:4 (#a) already names "gone" as its former id',
+    );
+    await expect(deckOf(file('slides/01.md', '## A\n\n::slide{formerly="Not An Id"}'))).rejects.toThrow(/"Not" is not a slide id/);
+  });
 });
 
 describe('rendering a slide', () => {
