@@ -20,3 +20,21 @@ export function demoteHeadings(html: string): string {
   const level = (n: number) => Math.min(6, n <= 2 ? 3 : n + 1);
   return html.replace(/<(\/?)h([1-6])(?=[\s>])/g, (_, slash: string, n: string) => `<${slash}h${level(Number(n))}`);
 }
+
+/**
+ * A slide's HTML as the reader's edition draws it, in a figure beside its
+ * prose: the title is the article's heading there, so the slide's own heading
+ * is drawn (as the slide shows it) but hidden from the outline and screen
+ * readers; the slide's other headings move down under the article's h3.
+ */
+export function stillHtml(html: string): string {
+  const demoted = demoteHeadings(html);
+  const title = /<h3(?=[\s>])([^>]*)>([\s\S]*?)<\/h3>/.exec(demoted);
+  if (!title) return demoted;
+  const classes = /\sclass="([^"]*)"/.exec(title[1]!)?.[1];
+  const rest = title[1]!.replace(/\sclass="[^"]*"/, '');
+  return demoted.replace(
+    title[0],
+    `<p class="${['slide-title', classes].filter(Boolean).join(' ')}" aria-hidden="true"${rest}>${title[2]}</p>`,
+  );
+}

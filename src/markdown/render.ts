@@ -240,7 +240,11 @@ function remarkSlideDirectives(options: RenderOptions) {
             if (key === 'title') slide.title = value;
             else if (key === 'formerly') slide.formerly = value.split(/\s+/).filter(Boolean);
             else if (key === 'id' || key === 'class' || key.startsWith('data-')) slide.attributes[key] = value;
-            else throw new SlideRenderError(`::slide does not take "${key}"; it takes #id, .class, title="…", formerly="old-id …" and data-… attributes`, line);
+            else
+              throw new SlideRenderError(
+                `::slide does not take "${key}"; it takes #id, .class, title="…", formerly="old-id …" and data-… attributes`,
+                line,
+              );
           }
           if (parent && index !== undefined) parent.children.splice(index, 1);
           return [SKIP, index];
@@ -475,8 +479,9 @@ function checkDirections(tree: MdastRoot): void {
 
 /**
  * The reader's version of the same HTML (RenderedSlide.readerHtml): each
- * lecturer's direction replaced by its reader="…" text or left out, and a
- * paragraph left empty by that left out too.
+ * lecturer's direction replaced by its reader="…" text (as
+ * `<span class="for-reader">`) or left out, and a paragraph left empty by
+ * that left out too.
  */
 function rehypeReaderVersion() {
   return (tree: HastRoot, file: VFile) => {
@@ -489,12 +494,18 @@ function rehypeReaderVersion() {
     visit(copy, 'element', (node: Element, index, parent) => {
       if (!parent || index === undefined || !classNames(node).includes('lecturer')) return;
       const reader = node.properties.dataReader;
-      parent.children.splice(index, 1, ...(typeof reader === 'string' ? [{ type: 'text' as const, value: reader }] : []));
+      const own: Element = {
+        type: 'element',
+        tagName: 'span',
+        properties: { className: ['for-reader'] },
+        children: [{ type: 'text', value: String(reader) }],
+      };
+      parent.children.splice(index, 1, ...(typeof reader === 'string' ? [own] : []));
       return [SKIP, index];
     });
     visit(copy, 'element', (node: Element, index, parent) => {
       if (!parent || index === undefined || node.tagName !== 'p') return;
-      if (node.children.every((child) => child.type === 'text' && child.value.trim() === '')) {
+      if (node.children.length === 0 || node.children.every((child) => child.type === 'text' && child.value.trim() === '')) {
         parent.children.splice(index, 1);
         return [SKIP, index];
       }

@@ -9,9 +9,14 @@ export const PHONE_CANVAS = 600;
 /** Below this column width the 1280 canvas would shrink text under 16 px (40 px × zoom). */
 export const PHONE_BELOW = 560;
 
-export function zoomFor(column: number): { zoom: number; phone: boolean } {
+/**
+ * `column` is the reading column's width, which decides the canvas; `still`
+ * the width a still has, which sets the zoom: the column's on a narrow
+ * screen, the margin's on a wide one, where the slide sits beside its prose.
+ */
+export function zoomFor(column: number, still = column): { zoom: number; phone: boolean } {
   const phone = column > 0 && column < PHONE_BELOW;
   const width = phone ? PHONE_CANVAS : CANVAS;
-  const zoom = column > 0 ? Math.min(1, column / width) : 0.55;
+  const zoom = still > 0 ? Math.min(1, still / width) : 0.55;
   return { zoom: Math.round(zoom * 1000) / 1000, phone };
 }

@@ -46,12 +46,16 @@ const lifecycle = new DemoLifecycle({
 /** Scales every slide still to the column, and switches to the phone canvas on narrow screens. */
 const main = document.querySelector<HTMLElement>('.read-main')!;
 const fit = () => {
-  const { zoom, phone } = zoomFor(main.clientWidth);
+  // The still's inner width: the column's, or on a wide screen the margin's beside the prose (reader.css).
+  const still = main.querySelector<HTMLElement>('.read-still');
+  const { zoom, phone } = zoomFor(main.clientWidth, still ? still.clientWidth : main.clientWidth);
   document.documentElement.style.setProperty('--still-zoom', String(zoom));
   document.documentElement.style.setProperty('--slide-scale', String(zoom));
   main.classList.toggle('reveal-scroll', phone);
 };
 new ResizeObserver(fit).observe(main);
+const firstStill = main.querySelector<HTMLElement>('.read-still');
+if (firstStill) new ResizeObserver(fit).observe(firstStill);
 fit();
 
 const figures = [...document.querySelectorAll<HTMLElement>('.read-slide figure.demo')];

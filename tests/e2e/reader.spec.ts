@@ -3,29 +3,46 @@
  * every slide and its notes, live demos, deep links both ways, a light first
  * load, offline after one visit, a printable handout, and accessible.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { allSlideIds, currentSlideId, openDeck } from './deck.ts';
 
 test.describe.configure({ timeout: 120_000 });
 
-test('every slide of the deck is in the reader, in deck order, as an anchor, with its notes', async ({ page }) => {
+test("every slide of the deck is in the reader, in deck order, as an anchor, with its notes as prose: the lecturer's directions left out", async ({
+  page,
+}) => {
   await openDeck(page);
   const deckIds = await allSlideIds(page);
-  const notes = await page.$$eval('.reveal .slides section[id]', (s) =>
-    s.map((e) => (e.querySelector(':scope > aside.notes')?.textContent ?? '').replace(/\s+/g, ' ').trim()),
-  );
+  /** Text without the elements that match `leaveOut`, whitespace folded. */
+  const textOf = (selector: string, leaveOut: string) =>
+    page.$$eval(
+      selector,
+      (nodes, leaveOut) =>
+        nodes.map((node) => {
+          const copy = node.cloneNode(true) as HTMLElement;
+          for (const e of copy.querySelectorAll(leaveOut)) e.remove();
+          return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+        }),
+      leaveOut,
+    );
+  // The speaker view's notes: the part's name and time (the reader's headings) and the lecturer's directions aside.
+  const notes = await textOf('.reveal .slides section[id] > aside.notes', '.notes-part, .lecturer');
+  const directions = await page.$$eval('.reveal .slides aside.notes .lecturer', (d) => d.length);
+  expect(directions).toBeGreaterThan(20);
   await page.goto('/read/');
   const readerIds = await page.$$eval('article.read-slide', (a) => a.map((e) => e.id));
   expect(readerIds).toEqual(deckIds);
-  const readerNotes = await page.$$eval('article.read-slide .read-notes', (n) =>
-    n.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()),
-  );
+  // The reader's notes: without the reader's own versions of directions, the same prose.
+  const readerNotes = await textOf('article.read-slide .read-notes', '.for-reader');
   readerIds.forEach((id, i) => {
-    // The deck's notes of a part's first slide also carry the part's name and time, which the reader shows as a heading.
-    expect(notes[i], `#${id}`).toContain(readerNotes[i]!.slice(0, 200));
+    expect(readerNotes[i], `#${id}`).toBe(notes[i]);
     expect(readerNotes[i]!.length, `#${id}`).toBeGreaterThan(200);
   });
+  expect(await page.locator('.read-notes .lecturer').count()).toBe(0);
+  expect(await page.locator('.read-notes .for-reader').count()).toBeGreaterThan(5);
+  const prose = (await page.locator('.read-notes').allTextContents()).join(' ');
+  expect(prose).not.toMatch(/\bpress [A-Z]\b|\bask the room\b|\bpause here\b/i);
   // The parts are headings, and the table of contents links every slide.
   expect(await page.locator('main h2').count()).toBeGreaterThanOrEqual(14);
   expect(await page.locator('nav.read-toc a[href^="#"]').count()).toBeGreaterThanOrEqual(deckIds.length);
@@ -155,4 +172,87 @@ test.describe('on a phone', () => {
     const box = await link.boundingBox();
     expect(box!.y > title!.y + title!.height || box!.y + box!.height < title!.y || box!.x > title!.x + title!.width).toBe(true);
   });
+});
+
+/** Characters on each full line (the last line of a paragraph left out) of the reader's prose, as laid out. */
+async function lineLengths(page: Page): Promise<number[]> {
+  await page.addStyleTag({ content: '.read-slide { content-visibility: visible !important; }' });
+  return page.evaluate(() => {
+    const lengths: number[] = [];
+    const range = document.createRange();
+    for (const p of document.querySelectorAll<HTMLElement>('.read-notes p')) {
+      const perLine = new Map<number, number>();
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < (node.textContent ?? '').length; i++) {
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getClientRects()[0];
+          if (rect) perLine.set(Math.round(rect.top), (perLine.get(Math.round(rect.top)) ?? 0) + 1);
+        }
+      }
+      lengths.push(
+        ...[...perLine.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, n]) => n)
+          .slice(0, -1),
+      );
+    }
+    return lengths.sort((a, b) => a - b);
+  });
+}
+
+for (const width of [1280, 1920]) {
+  test(`at ${width} px the prose reads at 60 to 75 characters a line, the slide beside it in the margin, the contents at hand`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/read/#update-rule');
+    const lengths = await lineLengths(page);
+    expect(lengths.length).toBeGreaterThan(300);
+    const at = (q: number) => lengths[Math.floor(q * (lengths.length - 1))]!;
+    // Most lines, and the typical one, within the measure; a long word may push a line a little past it.
+    expect(at(0.5), `median of ${lengths.length} lines`).toBeGreaterThanOrEqual(60);
+    expect(at(0.5)).toBeLessThanOrEqual(75);
+    expect(at(0.1), 'the shortest tenth').toBeGreaterThanOrEqual(55);
+    expect(at(0.9), 'the longest tenth').toBeLessThanOrEqual(75);
+    // The slide sits to the right of its prose, level with its title, and stays in view as the prose is read.
+    const article = page.locator('article#update-rule');
+    const notes = (await article.locator('.read-notes').boundingBox())!;
+    const figure = (await article.locator('.read-figure').boundingBox())!;
+    const title = (await article.locator('.read-title').boundingBox())!;
+    expect(figure.x).toBeGreaterThanOrEqual(notes.x + notes.width);
+    expect(Math.abs(figure.y - title.y)).toBeLessThan(20);
+    await expect(article.locator('.read-figure > figcaption')).toContainText(/Slide \d+ of \d+/);
+    // Every still has its caption.
+    expect(await page.locator('.read-figure > figcaption').count()).toBe(await page.locator('article.read-slide').count());
+    // The contents: a column of their own on a wide screen, else a link in the bar that stays at the top.
+    await page.mouse.wheel(0, 3000);
+    if (width >= 1560) await expect(page.locator('nav.read-toc')).toBeInViewport();
+    else {
+      await expect(page.locator('.read-bar a[href="#toc-title"]')).toBeInViewport();
+      await page.locator('.read-bar a[href="#toc-title"]').click();
+      await expect(page.locator('#toc-title')).toBeInViewport();
+    }
+  });
+}
+
+test('a link to a former slide id opens the slide that took its place, in the deck and in the reader', async ({ page }) => {
+  await openDeck(page);
+  const moved = await page.$$eval('.reveal .slides section[data-formerly]', (s) =>
+    s.map((e) => [e.dataset.formerly!.split(' ')[0]!, e.id]),
+  );
+  expect(moved.length, 'a slide that names a former id').toBeGreaterThan(0);
+  const [old, successor] = moved[0]!;
+  await openDeck(page, `/#/${old}`);
+  await expect.poll(() => currentSlideId(page)).toBe(successor);
+  await expect(page).toHaveURL(new RegExp(`#/${successor}$`));
+  // An address changed by hand, in the open deck, too.
+  await page.evaluate(() => (location.hash = '#/title'));
+  await expect.poll(() => currentSlideId(page)).toBe('title');
+  await page.evaluate((id) => (location.hash = `#/${id}`), old);
+  await expect.poll(() => currentSlideId(page)).toBe(successor);
+  await page.goto(`/read/#${old}`);
+  await expect(page).toHaveURL(new RegExp(`/read/#${successor}$`));
+  await expect(page.locator(`article#${successor} .read-title`)).toBeInViewport();
 });
