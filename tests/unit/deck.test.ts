@@ -97,7 +97,9 @@ describe('buildDeck', () => {
     expect(slide.notes).toContain('<em class="lecturer">Press V to open the poll.</em> Most people answer <strong>seven</strong>.');
     expect(slide.notes).toContain('<div class="lecturer"><p>Ask the room which model wins.</p></div>');
     // The reader reads prose.
-    expect(slide.readerNotes).toBe('<p>Most people answer <strong>seven</strong>.</p>\n<p><span class="for-reader">Press Train.</span> It learns.</p>\n\n<p>The end.</p>');
+    expect(slide.readerNotes).toBe(
+      '<p>Most people answer <strong>seven</strong>.</p>\n<p><span class="for-reader">Press Train.</span> It learns.</p>\n\n<p>The end.</p>',
+    );
   });
 
   it('refuses an unmarked speaker direction in the notes, with its line and the phrase, but not on the slide', async () => {

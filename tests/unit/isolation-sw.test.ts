@@ -20,10 +20,20 @@ const HOST: Record<string, [string, string]> = {
   '_astro/worker-abc.js': ['text/javascript', 'postMessage(1);'],
   '_astro/tfjs-backend-wasm-threaded-simd.x.wasm': ['application/wasm', '\0asm'],
 };
-const MANIFEST = Object.keys(HOST).map((url, i) => ({ url, revision: String(i) }));
+/** TensorFlow.js's files, which the build leaves out of the precache and names to the worker on their own. */
+const TRAINING = ['_astro/worker-abc.js', '_astro/tfjs-backend-wasm-threaded-simd.x.wasm'];
+const MANIFEST = Object.keys(HOST)
+  .filter((url) => !TRAINING.includes(url))
+  .map((url, i) => ({ url, revision: String(i) }));
 
 class MemoryCache {
   readonly entries = new Map<string, Response>();
+  constructor(private readonly fetch: (input: Request | string) => Promise<Response> = async () => new Response(null, { status: 404 })) {}
+  async add(request: Request | string) {
+    const response = await this.fetch(request);
+    if (!response.ok) throw new TypeError(`${String(request)}: ${response.status}`);
+    await this.put(request, response);
+  }
   async match(request: Request | string, options: { ignoreSearch?: boolean } = {}) {
     let url = typeof request === 'string' ? new URL(request, SCOPE).href : request.url;
     if (options.ignoreSearch) url = url.split('?')[0]!;
@@ -69,7 +79,7 @@ function scope(source: string) {
   const fetched: string[] = [];
   const state = { skippedWaiting: false };
   const caches = {
-    open: async (name: string) => stores.get(name) ?? stores.set(name, new MemoryCache()).get(name)!,
+    open: async (name: string) => stores.get(name) ?? stores.set(name, new MemoryCache(fetch)).get(name)!,
     keys: async () => [...stores.keys()],
     delete: async (name: string) => stores.delete(name),
     has: async (name: string) => stores.has(name),
@@ -124,8 +134,10 @@ let source = '';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sw-test-'));
   await bundleServiceWorker('src/sw/sw.ts', join(dir, 'sw.js'));
-  // What Workbox's injectManifest does after the build.
-  source = readFileSync(join(dir, 'sw.js'), 'utf8').replace('self.__WB_MANIFEST', JSON.stringify(MANIFEST));
+  // What Workbox's injectManifest and src/integrations/offline.ts do after the build.
+  source = readFileSync(join(dir, 'sw.js'), 'utf8')
+    .replace('self.__WB_MANIFEST', JSON.stringify(MANIFEST))
+    .replace('self.__DECK_TRAINING_FILES', JSON.stringify(TRAINING));
 }, 30_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -146,15 +158,12 @@ const isolationOf = (response: Response) =>
   ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'].map((name) => response.headers.get(name));
 
 describe('the service worker on a host that sends no isolation headers', () => {
-  it('precaches every file of the manifest when it installs', async () => {
+  it('precaches every file of the manifest when it installs, and not TensorFlow.js', async () => {
     const worker = await installed();
     const [store, ...others] = [...worker.stores.values()];
     expect(others).toEqual([]);
-    expect([...store!.entries.keys()].map((url) => url.split('?')[0]).sort()).toEqual(
-      Object.keys(HOST)
-        .map((path) => SCOPE + path)
-        .sort(),
-    );
+    expect([...store!.entries.keys()].map((url) => url.split('?')[0]).sort()).toEqual(MANIFEST.map(({ url }) => SCOPE + url).sort());
+    expect(worker.fetched.some((path) => TRAINING.some((file) => path.endsWith(file)))).toBe(false);
   });
 
   it('answers the page, with any query, with COOP, COEP and CORP', async () => {
@@ -167,13 +176,31 @@ describe('the service worker on a host that sends no isolation headers', () => {
     }
   });
 
-  it("answers the training worker's script and the threaded wasm binary with the isolation headers", async () => {
+  it("answers the training worker's script and the threaded wasm binary with the isolation headers, and keeps them", async () => {
     const worker = await installed();
-    for (const path of ['_astro/worker-abc.js', '_astro/tfjs-backend-wasm-threaded-simd.x.wasm']) {
+    for (const path of TRAINING) {
       const response = await answer(worker, path);
       expect(response?.headers.get('content-type'), path).toBe(HOST[path]![0]);
       expect(isolationOf(response!), path).toEqual(['same-origin', 'require-corp', 'same-origin']);
     }
+    const fetched = worker.fetched.length;
+    for (const path of TRAINING)
+      expect(isolationOf((await answer(worker, path))!), path).toEqual(['same-origin', 'require-corp', 'same-origin']);
+    expect(worker.fetched.length, 'the second time from the cache').toBe(fetched);
+    const training = [...worker.stores.keys()].filter((name) => name.startsWith('deck-training-'));
+    expect(training).toHaveLength(1);
+  });
+
+  it('keeps TensorFlow.js ahead when the page asks (CACHE_TRAINING), and drops an older build’s copy when it activates', async () => {
+    const worker = scope(source);
+    await worker.dispatch(new ExtendableEvent('install'));
+    await worker.dispatch(Object.assign(new ExtendableEvent('message'), { data: { type: 'CACHE_TRAINING' } }));
+    const names = [...worker.stores.keys()].filter((name) => name.startsWith('deck-training-'));
+    expect(names).toHaveLength(1);
+    expect([...worker.stores.get(names[0]!)!.entries.keys()].sort()).toEqual(TRAINING.map((file) => SCOPE + file).sort());
+    worker.stores.set('deck-training-old', new MemoryCache());
+    await worker.dispatch(new ExtendableEvent('activate'));
+    expect([...worker.stores.keys()].filter((name) => name.startsWith('deck-training-'))).toEqual(names);
   });
 
   it('answers from its cache, without the network, once installed', async () => {
