@@ -34,7 +34,9 @@ test('the slide number shows where the deck is and the id to type', async ({ pag
 
 test('after one visit the deck, its demos and the MNIST the live slides loaded work with the network off', async ({ page, context }) => {
   await openDeck(page, '/#/explore-the-data');
-  await expect(page.locator('figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  await expect(page.locator('#explore-the-data figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', {
+    timeout: 20_000,
+  });
   // The service worker has installed and precached the deck.
   await page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
@@ -43,8 +45,10 @@ test('after one visit the deck, its demos and the MNIST the live slides loaded w
   await context.setOffline(true);
   await page.reload();
   await expect(page.locator('.reveal.ready')).toHaveCount(1);
-  await expect(page.locator('figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
-  expect((await page.locator('figure[data-demo="mnist-explore"] .mnist-label').allTextContents()).slice(0, 5)).toEqual([
+  await expect(page.locator('#explore-the-data figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', {
+    timeout: 20_000,
+  });
+  expect((await page.locator('#explore-the-data figure[data-demo="mnist-explore"] .mnist-label').allTextContents()).slice(0, 5)).toEqual([
     '5',
     '0',
     '4',
@@ -135,7 +139,7 @@ test('?print-pdf&showNotes=separate-page puts the speaker notes on their own pag
     expect(drawn.area, `demo ${await demo.getAttribute('data-demo')}`).toBeGreaterThan(20_000);
     expect(drawn.marks, `demo ${await demo.getAttribute('data-demo')}`).toBeGreaterThan(5);
   }
-  await expect(page.locator('figure[data-demo="mnist-explore"] .mnist-label').first()).toBeAttached({ timeout: 20_000 });
+  await expect(page.locator('#explore-the-data figure[data-demo="mnist-explore"] .mnist-label').first()).toBeAttached({ timeout: 20_000 });
 });
 
 test('keyboard alone reaches every control of a demo', async ({ page }) => {

@@ -17,7 +17,9 @@ test('under a base path, the deck, its assets, a deep link and the MNIST shards 
   await page.goto(`${BASE}#/explore-the-data`);
   await expect(page.locator('.reveal.ready')).toHaveCount(1);
   await expect(page.locator('section#explore-the-data')).toHaveClass(/present/);
-  await expect(page.locator('figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+  await expect(page.locator('#explore-the-data figure[data-demo="mnist-explore"]')).toHaveAttribute('data-state', 'ready', {
+    timeout: 20_000,
+  });
   await page.evaluate(() => (location.hash = '#/sgd-one-parameter'));
   await expect(page.locator('figure[data-demo="gradient-descent-1d"]')).toHaveAttribute('data-demo-state', 'ready');
   expect(failed).toEqual([]);

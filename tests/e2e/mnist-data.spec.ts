@@ -6,7 +6,7 @@ test('the exploration slide shows the real shapes and first training labels 5, 0
   const shards: string[] = [];
   page.on('request', (r) => r.url().endsWith('.bin') && shards.push(new URL(r.url()).pathname));
   await openDeck(page, '/#/explore-the-data');
-  const demo = page.locator('figure[data-demo="mnist-explore"]');
+  const demo = page.locator('#explore-the-data figure[data-demo="mnist-explore"]');
   await expect(demo).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await expect(demo.locator('.mnist-shapes')).toContainText('train_images.shape  (60000, 28, 28)');
   await expect(demo.locator('.mnist-shapes')).toContainText('test_images.shape   (10000, 28, 28)');
@@ -32,7 +32,7 @@ test('the exploration slide shows the real shapes and first training labels 5, 0
 
 test('the clicker steps through the reshape to 784 values and the scaling to [0, 1]', async ({ page }) => {
   await openDeck(page, '/#/explore-the-data');
-  const demo = page.locator('figure[data-demo="mnist-explore"]');
+  const demo = page.locator('#explore-the-data figure[data-demo="mnist-explore"]');
   await expect(demo).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   await expect(demo.locator('.mnist-step-1')).toBeHidden();
   await page.keyboard.press('Space');
@@ -52,7 +52,7 @@ test('a corrupted shard gives a clear error that names it, and "Try again" recov
     await route.fulfill({ response, body });
   });
   await openDeck(page, '/#/explore-the-data');
-  const demo = page.locator('figure[data-demo="mnist-explore"]');
+  const demo = page.locator('#explore-the-data figure[data-demo="mnist-explore"]');
   await expect(demo).toHaveAttribute('data-state', 'error', { timeout: 20_000 });
   const alert = demo.getByRole('alert');
   await expect(alert).toContainText(/The MNIST shard train-00\.[0-9a-f]{10}\.bin is corrupt: it does not decompress as gzip/);
@@ -73,14 +73,14 @@ test('a shard that fails its checksum is refused and named', async ({ page }) =>
     await route.fulfill({ response, json: manifest });
   });
   await openDeck(page, '/#/explore-the-data');
-  const demo = page.locator('figure[data-demo="mnist-explore"]');
+  const demo = page.locator('#explore-the-data figure[data-demo="mnist-explore"]');
   await expect(demo).toHaveAttribute('data-state', 'error', { timeout: 20_000 });
   await expect(demo.getByRole('alert')).toContainText(/The MNIST shard train-00\.[0-9a-f]{10}\.bin failed its checksum/);
 });
 
 test('a reload takes the verified shard from Cache Storage instead of the network', async ({ page }) => {
   await openDeck(page, '/#/explore-the-data');
-  const demo = page.locator('figure[data-demo="mnist-explore"]');
+  const demo = page.locator('#explore-the-data figure[data-demo="mnist-explore"]');
   await expect(demo).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   const shards: string[] = [];
   page.on('request', (r) => r.url().endsWith('.bin') && shards.push(r.url()));

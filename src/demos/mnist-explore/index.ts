@@ -4,15 +4,16 @@
  * and the first training shard (for the digits): about 1 MB. Mirrors get
  * the 24 digits they draw with the state, and download nothing.
  */
-import type { Controller, DemoModule, NoParams } from '../../contract/demo.ts';
+import type { Controller, DemoModule } from '../../contract/demo.ts';
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { MnistError, MnistLoader } from '../../mnist/loader.ts';
 import { mnistManifestUrl } from '../../mnist/url.ts';
 import { firstExamples, initialState, type ExploreAction, type ExploreState } from './model.ts';
+import type { ExploreParams } from './params.ts';
 import { createView } from './view.ts';
 
-const demo: DemoModule<NoParams, ExploreState, ExploreAction> = {
-  initial: () => initialState(),
+const demo: DemoModule<ExploreParams, ExploreState, ExploreAction> = {
+  initial: ({ params }) => initialState(params.show),
   view: createView,
   controller(context): Controller<ExploreAction> {
     let state = context.initial;

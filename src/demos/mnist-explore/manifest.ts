@@ -1,8 +1,9 @@
-/** The clicker's steps show the reshape, then the scaling; the demo takes no parameters. */
-import { defineDemo, type NoParams } from '../../contract/demo.ts';
+/** The clicker's steps show the reshape, then the scaling; `show="digits"` shows only a grid of real digits (params.ts). */
+import { defineDemo } from '../../contract/demo.ts';
 import type { ExploreAction, ExploreState } from './model.ts';
+import type { ExploreParams } from './params.ts';
 
-export default defineDemo<NoParams, ExploreState, ExploreAction>({
+export default defineDemo<ExploreParams, ExploreState, ExploreAction>({
   name: 'mnist-explore',
   load: () => import('./index.ts'),
 });

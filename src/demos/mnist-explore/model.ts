@@ -2,7 +2,8 @@
  * "Explore the data" as data: what the figure shows of the real MNIST (the
  * shapes, the first training digits and their labels, one digit's pixels),
  * how far the download is, and the clicker's step (0: pixels, 1: reshaped
- * to 784, 2: scaled to [0, 1]). Pure.
+ * to 784, 2: scaled to [0, 1]); or, in the "digits" mode, only the grid of
+ * real digits with their labels. Pure.
  */
 
 /** Training image shown large, as in the source lecture's `digit = train_images[4]`. */
@@ -17,7 +18,11 @@ export interface ExploreData {
   images: Uint8Array;
 }
 
+/** What the figure shows: the whole exploration, or only the digits with their labels. */
+export type ExploreMode = 'explore' | 'digits';
+
 export interface ExploreState {
+  mode: ExploreMode;
   status: 'loading' | 'ready' | 'error';
   /** While loading: how far, 0–1, and what. */
   progress: { fraction: number; text: string };
@@ -28,8 +33,9 @@ export interface ExploreState {
 
 export type ExploreAction = { type: 'retry' } | { type: 'goto'; step: number };
 
-export function initialState(): ExploreState {
+export function initialState(mode: ExploreMode = 'explore'): ExploreState {
   return {
+    mode,
     status: 'loading',
     progress: { fraction: 0, text: 'Loading the MNIST training data…' },
     data: undefined,

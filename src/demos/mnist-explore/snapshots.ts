@@ -1,4 +1,4 @@
-/** Loading, an error, and seeded data at step 2. */
+/** Loading, an error, seeded data at step 2, and the same data in the "digits" mode. */
 import { defineSnapshots } from '../../contract/demo.ts';
 import { mulberry32 } from '../../lib/random.ts';
 import { initialState, type ExploreState } from './model.ts';
@@ -19,6 +19,10 @@ export default defineSnapshots<ExploreState>({
       {
         name: 'explore-ready',
         states: [{ ...initialState(), status: 'ready', data: { counts: { train: 60000, test: 10000 }, labels, images }, step: 2 }],
+      },
+      {
+        name: 'explore-digits',
+        states: [{ ...initialState('digits'), status: 'ready', data: { counts: { train: 60000, test: 10000 }, labels, images } }],
       },
     ];
   },

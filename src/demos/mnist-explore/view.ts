@@ -1,8 +1,9 @@
 /**
  * Drawing the "explore the data" figure: shapes, a grid of training digits,
  * one digit with its pixel values, and the reshape to 784 values scaled to
- * [0, 1]; or the download's progress, or its error with a retry button.
- * Draws a state; loads nothing.
+ * [0, 1]; in the "digits" mode only the grid of digits with their labels;
+ * or the download's progress, or its error with a retry button. Draws a
+ * state; loads nothing.
  */
 import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
@@ -61,10 +62,12 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
   const reshape = right.append('div').attr('class', 'mnist-reshape');
 
   let shown: ExploreData | undefined;
-  function showData(data: ExploreData): void {
+  function showData(data: ExploreData, mode: ExploreState['mode']): void {
     if (data === shown) return;
     shown = data;
-    const index = INDEX;
+    // In the "digits" mode no digit is singled out: the grid is the whole figure.
+    const index = mode === 'digits' ? -1 : INDEX;
+    if (mode === 'digits') grid.attr('aria-label', `The first ${gridSize} training images of MNIST, each with its label`);
     status.attr('hidden', '').text('');
     body.attr('hidden', null);
     shapes.text(
@@ -94,7 +97,8 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
       .join('span')
       .attr('class', 'mnist-label')
       .attr('data-label', (i) => data.labels[i]!)
-      .text((i) => data.labels[i]!);
+      .text((i) => String(data.labels[i]));
+    if (mode === 'digits') return;
 
     const digit = data.images.subarray(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES);
     paintDigit(big.node()!, digit);
@@ -172,9 +176,9 @@ export function createView({ root: figure, stage, dispatch }: ViewContext<unknow
 
   return {
     render(state) {
-      root.attr('data-step', String(state.step));
+      root.attr('data-step', String(state.step)).attr('data-mode', state.mode);
       figure.dataset.state = state.status;
-      if (state.status === 'ready' && state.data) showData(state.data);
+      if (state.status === 'ready' && state.data) showData(state.data, state.mode);
       else if (state.status === 'error') showError(state.error ?? 'The MNIST data could not be loaded.');
       else showProgress(state.progress.fraction, state.progress.text);
     },
