@@ -155,7 +155,7 @@ test('the follow-along QR code decodes to the follow link on the address the dec
   baseURL,
 }) => {
   await openDeck(page, '/#/follow-along');
-  const qr = page.locator('figure.qr');
+  const qr = page.locator('section#follow-along figure.qr');
   await expect(qr).toHaveAttribute('data-address', new URL('/', baseURL).href, { timeout: 10_000 });
   await expect(qr).toHaveAttribute('data-follow', new RegExp(`^${new URL('/', baseURL).href}\\?follow=[A-Za-z0-9_-]{16}$`), {
     timeout: 20_000,

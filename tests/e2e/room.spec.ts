@@ -69,8 +69,8 @@ test('phones follow the presenter’s slide, a phone that joins late lands on th
   expect(projector.url()).not.toContain(KEY);
   const phones = [await phone(browser), await phone(browser), await phone(browser)];
   for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'following');
-  await presenterGoesTo(projector, 'learning-from-mistakes');
-  for (const p of phones) await expectOn(p, 'learning-from-mistakes');
+  await presenterGoesTo(projector, 'why-deep');
+  for (const p of phones) await expectOn(p, 'why-deep');
   await presenterGoesTo(projector, 'sgd-one-parameter');
   for (const p of phones) await expectOn(p, 'sgd-one-parameter');
   // The presenter's overview is the presenter's own: phones stay.
