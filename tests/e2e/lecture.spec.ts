@@ -11,18 +11,17 @@ function documentedSections(): Map<string, string[]> {
   const readme = readFileSync('slides/README.md', 'utf8');
   const table = readme.slice(readme.indexOf("## The lecture's sections and their ids"));
   const sections = new Map<string, string[]>();
-  for (const [, name, ids] of table.matchAll(/^\| (\d+\. [^|]+?) \| ([^|]+) \|$/gm)) {
-    sections.set(
-      name!,
-      [...ids!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!),
-    );
+  for (const [, name, cell] of table.slice(0, table.indexOf('\n\n', table.indexOf('| --- |'))).matchAll(/^\| ([^|]+?) \| ([^|]+) \|$/gm)) {
+    const ids = [...cell!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!);
+    if (ids.length > 0) sections.set(name!, ids);
   }
   return sections;
 }
 
 test('every section of the lecture is present, in the order of the syllabus', async ({ page }) => {
   const sections = documentedSections();
-  expect(sections.size).toBe(16);
+  // The opening, the five parts of #plan, and the closing.
+  expect([...sections.keys()]).toEqual(['Opening', '1. Context', '2. Ideas', '3. Tensors', '4. Learning', '5. MNIST', 'Closing']);
   await openDeck(page);
   const ids = await allSlideIds(page);
   let last = -1;
@@ -85,6 +84,8 @@ test('every figure has a text alternative', async ({ page }) => {
       alt: (
         f.querySelector('svg[role="img"]')?.getAttribute('aria-label') ??
         f.querySelector('figcaption.demo-alt')?.textContent ??
+        // A figure drawn in text alone (the map of the parts) is its own alternative.
+        (f.querySelector('svg, canvas, img, video') ? '' : f.textContent) ??
         ''
       ).trim(),
     })),

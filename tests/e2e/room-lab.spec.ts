@@ -85,16 +85,18 @@ test('phones draw digits for the projector’s network: the wall shows them, eac
   }
   // Three rounds of a seven from each phone: nine digits, enough to train with
   // after one is hidden. The relay takes one digit every 3 seconds from a phone.
+  // Each phone waits 3.3 s after its own last send, however long the drawing took.
+  const sent = phones.map(() => 0);
   for (let round = 1; round <= 3; round++) {
-    const started = Date.now();
-    for (const p of phones) {
+    for (const [i, p] of phones.entries()) {
       const figure = p.locator('figure[data-demo="room-digits"]');
       await drawSeven(p);
       await figure.getByRole('button', { name: '7', exact: true }).tap();
+      await p.waitForTimeout(Math.max(0, sent[i]! + 3_300 - Date.now()));
       await figure.getByRole('button', { name: 'Send' }).tap();
+      sent[i] = Date.now();
     }
     await expect(wall).toHaveAttribute('data-count', String(3 * round), { timeout: 30_000 });
-    if (round < 3) await projector.waitForTimeout(Math.max(0, 3_300 - (Date.now() - started)));
   }
   await expect(wall).toHaveAttribute('data-room-accuracy', /^\d\.\d{4}$/, { timeout: 30_000 });
   await expect(wall).toHaveAttribute('data-test-accuracy', /^0\.\d{4}$/);

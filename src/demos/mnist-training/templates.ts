@@ -31,7 +31,7 @@ export function createTemplates(
           ? 'Weights from each pixel to each digit’s score: ink on blue raises the score, ink on orange lowers it.'
           : `The incoming weights of ${units.length} hidden units: ink on blue raises the unit, ink on orange lowers it.`,
       );
-    cells.style('--n', String(classes ? 5 : 4));
+    cells.style('--n', String(classes ? 5 : 4)).classed('classes', classes);
     const cell = cells
       .selectAll<HTMLDivElement, number>('div')
       .data(units)
