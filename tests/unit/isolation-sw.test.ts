@@ -28,7 +28,10 @@ const MANIFEST = Object.keys(HOST)
 
 class MemoryCache {
   readonly entries = new Map<string, Response>();
-  constructor(private readonly fetch: (input: Request | string) => Promise<Response> = async () => new Response(null, { status: 404 })) {}
+  private readonly fetch: (input: Request | string) => Promise<Response>;
+  constructor(fetch: (input: Request | string) => Promise<Response> = async () => new Response(null, { status: 404 })) {
+    this.fetch = fetch;
+  }
   async add(request: Request | string) {
     const response = await this.fetch(request);
     if (!response.ok) throw new TypeError(`${String(request)}: ${response.status}`);
