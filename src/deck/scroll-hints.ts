@@ -10,11 +10,13 @@ const WIDE = '.reveal .slides :is(pre, table, .katex-display)';
 
 export function markSidewaysScrolling(root: ParentNode = document): void {
   if (!('ResizeObserver' in window)) return;
-  const observer = new ResizeObserver((entries) => {
-    for (const { target } of entries) {
-      const element = target as HTMLElement;
+  // The marks change the layout, so they are made in the next frame, not in the observer's callback: a change
+  // there makes Firefox and WebKit report "ResizeObserver loop completed with undelivered notifications".
+  const pending = new Set<HTMLElement>();
+  const mark = (): void => {
+    for (const element of pending) {
       const scrolls = element.scrollWidth > element.clientWidth + 1;
-      element.toggleAttribute('data-scrolls', scrolls);
+      if (element.hasAttribute('data-scrolls') !== scrolls) element.toggleAttribute('data-scrolls', scrolls);
       let hint = element.nextElementSibling;
       if (scrolls && !hint?.classList.contains('scroll-hint')) {
         hint = document.createElement('span');
@@ -24,6 +26,11 @@ export function markSidewaysScrolling(root: ParentNode = document): void {
         element.after(hint);
       } else if (!scrolls && hint?.classList.contains('scroll-hint')) hint.remove();
     }
+    pending.clear();
+  };
+  const observer = new ResizeObserver((entries) => {
+    if (pending.size === 0) requestAnimationFrame(mark);
+    for (const { target } of entries) pending.add(target as HTMLElement);
   });
   for (const element of root.querySelectorAll<HTMLElement>(WIDE)) observer.observe(element);
 }
