@@ -25,28 +25,40 @@ import type { DeckRoomLink, RoomSetup } from './room-link.ts';
 type RoomSocket = Socket<ServerToClient, ClientToServer>;
 export type RoomMode = 'off' | 'connecting' | 'following' | 'free' | 'presenting';
 
-/** The localStorage key of this browser's phone id: a random secret, never a name. */
-const PHONE_STORE = 'deck-room:phone';
+/**
+ * The localStorage key of what the relay told this phone in its welcome: its
+ * token (an identity the relay issued and signed, never a name) and the room
+ * it was welcomed to, so that after a restart it rejoins that room whatever
+ * address it opened.
+ */
+const IDENTITY_STORE = 'deck-room:identity';
 
-/** A phone's id, made once and kept, so that a reconnection is the same phone to the relay's limits. */
-function phoneId(): string {
+interface Kept {
+  token?: string;
+  room?: string;
+}
+
+function kept(): Kept {
   try {
-    const kept = localStorage.getItem(PHONE_STORE);
-    if (kept && /^[A-Za-z0-9_-]{16,40}$/.test(kept)) return kept;
+    const value: unknown = JSON.parse(localStorage.getItem(IDENTITY_STORE) ?? '{}');
+    if (value === null || typeof value !== 'object') return {};
+    const { token, room } = value as Record<string, unknown>;
+    return {
+      ...(typeof token === 'string' && token.length <= 64 ? { token } : {}),
+      ...(typeof room === 'string' && /^[A-Za-z0-9_-]{16}$/.test(room) ? { room } : {}),
+    };
   } catch {
-    // No storage: a new id for this load.
+    // No storage, or something else in it: the relay issues a new identity.
+    return {};
   }
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  const id = btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+}
+
+function keep(value: Kept): void {
   try {
-    localStorage.setItem(PHONE_STORE, id);
+    localStorage.setItem(IDENTITY_STORE, JSON.stringify(value));
   } catch {
-    // As above.
+    // No storage: this load keeps it in memory only.
   }
-  return id;
 }
 
 /** The relay's address and Socket.IO path for this page. */
@@ -74,11 +86,19 @@ export function joinRoom(options: JoinOptions): () => void {
   const root = document.documentElement;
   const presenting = setup.key !== undefined;
   const { url, path } = endpoint(setup.relay, options.base);
+  /** This phone's identity and room as the relay last welcomed it; the address's own room (?follow=) comes first. */
+  let identity: Kept = presenting ? {} : kept();
   const socket: RoomSocket = io(url, {
     path,
-    auth: presenting
-      ? { role: 'presenter', key: setup.key }
-      : { role: 'follower', phone: phoneId(), ...(setup.room ? { room: setup.room } : {}) },
+    // Read at every connection, so that a reconnect sends the token and room of the latest welcome.
+    auth: (send) => {
+      const room = setup.room ?? identity.room;
+      send(
+        presenting
+          ? { role: 'presenter', key: setup.key }
+          : { role: 'follower', ...(room ? { room } : {}), ...(identity.token ? { token: identity.token } : {}) },
+      );
+    },
     // A WebSocket first; long polling where a network refuses it.
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
@@ -151,6 +171,10 @@ export function joinRoom(options: JoinOptions): () => void {
   for (const name of events) deck.on(name, onMove);
 
   socket.on('welcome', (welcome) => {
+    if (!presenting && welcome.token) {
+      identity = { token: welcome.token, room: welcome.room };
+      keep(identity);
+    }
     standby = welcome.role === 'standby';
     presenterHere = welcome.presenter;
     followers = welcome.followers ?? 0;
@@ -204,13 +228,23 @@ export function joinRoom(options: JoinOptions): () => void {
     // Keep what the reader chose; show that the room is being reached again.
     if (mode !== 'free') setMode('connecting');
   });
-  socket.on('connect_error', () => {
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  socket.on('connect_error', (error) => {
     if (mode !== 'free') setMode('connecting');
+    // The room this phone remembers is gone (the presenter started afresh): follow the address's room instead.
+    if (!presenting && identity.room && /not one this relay holds/.test(error.message)) {
+      identity = { ...(identity.token ? { token: identity.token } : {}) };
+      keep(identity);
+    }
+    // Socket.IO retries a lost connection by itself, but not one its relay refused (full, too many new phones at once,
+    // a room it does not hold): try again in a few seconds, as a person would.
+    if (!socket.active) retry = setTimeout(() => socket.connect(), 3000 + Math.random() * 2000);
   });
   setMode('connecting');
 
   return () => {
     for (const name of events) deck.off(name, onMove);
+    clearTimeout(retry);
     socket.close();
     ui.remove();
     root.dataset.room = 'off';

@@ -49,11 +49,15 @@ export const STATE_KEY = /^[a-z][a-z0-9:-]{0,63}$/;
 export const POLL_ID = /^[a-z][a-z0-9-]{0,63}$/;
 /** A reply's kind (`probabilities`, `refusal`). */
 export const REPLY_KIND = /^[a-z][a-z-]{0,31}$/;
-/** A phone's id: the random secret a phone makes up once and keeps, or the anonymous id the relay derives from it. */
+/** A phone's anonymous id in a room, which the relay derives from the token it issued the phone (src/room/identity.ts). */
 export const PHONE_ID = /^[A-Za-z0-9_-]{8,40}$/;
-/** A room's id: the first 16 characters of a base64url SHA-256 of its presenter's key. */
+/** A room's id: 16 base64url characters of an HMAC of its presenter's key under the relay's secret. */
 export const ROOM_ID = /^[A-Za-z0-9_-]{16}$/;
-/** The shortest presenter key the relay accepts: anyone who knows a key presents its room, so it must not be guessable. */
+/**
+ * The shortest presenter key a handshake may carry. The relay opens rooms only
+ * for the keys it was configured with, each checked for at least 96 bits of
+ * entropy at start (src/room/keys.ts); this only bounds what is hashed.
+ */
 export const MIN_KEY_LENGTH = 16;
 
 /** What a JSON value measured: its size, or why it is not one the relay passes on. */
@@ -283,14 +287,15 @@ export const PresenterAuthSchema = z.object({
   key: z.string().check(z.minLength(MIN_KEY_LENGTH), z.maxLength(256)),
 });
 /**
- * The handshake of a phone: its own random id (made once, kept in
- * localStorage) and the room it follows, or none for the relay's default
- * room.
+ * The handshake of a phone: the room it follows (none for the relay's
+ * default room) and the token the relay gave it in an earlier welcome, if it
+ * kept one. A phone never names itself: without a token, or with one the
+ * relay did not sign, it is issued a new one.
  */
 export const FollowerAuthSchema = z.object({
   role: z.literal('follower'),
   room: z.optional(matching(ROOM_ID)),
-  phone: matching(PHONE_ID),
+  token: z.optional(z.string().check(z.maxLength(64))),
 });
 export const AuthSchema = z.discriminatedUnion('role', [PresenterAuthSchema, FollowerAuthSchema]);
 export type PresenterAuth = z.output<typeof PresenterAuthSchema>;
@@ -306,6 +311,8 @@ export interface Welcome {
   room: string;
   /** A phone's anonymous id: the `from` the presenter sees with its digits and votes, and addresses its replies to. */
   phone?: string;
+  /** A phone's token: its identity, issued and signed by the relay, to be kept and sent in every later handshake. */
+  token?: string;
   /** The room's latest place, if the presenter has sent one since the room began. */
   place?: Place;
   /** The room's latest states, by key. */

@@ -12,9 +12,18 @@
  * restart the presenter's deck reconnects and sends its place and states
  * again.
  *
- * A room is named by its presenter's key through a one-way hash, so phones
- * can be told the room's id but never the key. Keys, phone ids and addresses
- * are never logged, nor kept beyond the hash; stats and logs are counts.
+ * Rooms exist only for the keys the relay was given (`presenterKey`, `keys`):
+ * a presenter with any other key is refused, and so is a phone that names a
+ * room no key opens. A room's id is an HMAC of its key under the relay's
+ * secret, and a phone's identity is a token the relay issues and signs
+ * (src/room/identity.ts). Keys, tokens and addresses are never logged, nor
+ * kept beyond the hash; stats and logs are counts.
+ *
+ * What a hostile hall can send is bounded: connections per address (a hall
+ * behind one NAT still fits) and in all, with a share kept for presenters;
+ * new phone identities per address per minute; messages per connection, per
+ * phone and per room; and the states a room keeps, in bytes as received and
+ * kept as that JSON text, per room and for the whole relay.
  *
  * With Redis, every process keeps a cache of the rooms it has sockets in, and
  * the processes keep their caches in step with server-side messages (Redis
@@ -40,7 +49,7 @@
  * through Socket.IO rooms (`<room>:followers`, `<room>:presenter`), which the
  * adapter fans out to every process.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
@@ -64,27 +73,9 @@ import {
   type Welcome,
   validate,
 } from './protocol.ts';
+import { issuePhoneToken, newRelaySecret, phoneIdFor, readPhoneToken, roomIdFor } from './identity.ts';
 
-/**
- * Returns the id of the room a presenter's key opens: the first 16 characters
- * of base64url(SHA-256('deck-room:' + key)). Phones may see it; it does not
- * give the key away.
- */
-export function roomIdFor(key: string): string {
-  return createHash('sha256').update(`deck-room:${key}`).digest('base64url').slice(0, 16);
-}
-
-/**
- * Returns a phone's anonymous id in a room, which the presenter sees as the
- * `from` of its digits and votes and addresses replies to. The phone's own id
- * is a secret of the phone: whoever knew it could receive its replies and
- * spend its digits, and a presenter's deck might show `from` on the
- * projector. The same phone in the same room always gets the same anonymous
- * id, so its digits are counted across reconnects.
- */
-export function phoneIdFor(room: string, phone: string): string {
-  return createHash('sha256').update(`deck-phone:${room}:${phone}`).digest('base64url').slice(0, 16);
-}
+export { phoneIdFor, roomIdFor } from './identity.ts';
 
 /** Decides whether a browser page at `origin` may connect, given the request's Host header. */
 export type OriginCheck = (origin: string, host: string | undefined) => boolean;
@@ -120,8 +111,20 @@ export interface RelayLimits {
   dropsPerConnection: number;
   /** Messages a connection may send before its welcome, kept to be handled after it. */
   pendingPerConnection: number;
-  /** Connections the relay admits at once. */
+  /** Phones' connections the relay admits at once; presenters' get `presenterReserve` more, so a full hall cannot keep the presenter out. */
   connections: number;
+  /** Connections kept for presenter windows beyond `connections`. */
+  presenterReserve: number;
+  /** Connections from one network address (an IPv6 /64 counts as one): a hall behind one NAT fits, one script cannot fill the relay. */
+  connectionsPerAddress: number;
+  /** New phone identities the relay issues to one network address. */
+  newPhonesPerAddress: RateLimit;
+  /** Votes passed on in one room from all its phones together, so that the projector stays responsive. */
+  roomVotes: RateLimit;
+  /** The bytes of state one room keeps, as the JSON the presenter sent. */
+  roomStateBytes: number;
+  /** The bytes of state the whole relay keeps, for all its rooms. */
+  relayStateBytes: number;
   /** How often presenters hear their room's counts, and other relay processes this one's (milliseconds). */
   tickMs: number;
 }
@@ -135,6 +138,12 @@ export const DEFAULT_LIMITS: RelayLimits = {
   dropsPerConnection: 500,
   pendingPerConnection: 32,
   connections: 10_000,
+  presenterReserve: 100,
+  connectionsPerAddress: 2_000,
+  newPhonesPerAddress: { tokens: 600, everyMs: 60_000, burst: 600 },
+  roomVotes: { tokens: 250, everyMs: 1000, burst: 500 },
+  roomStateBytes: 1024 * 1024,
+  relayStateBytes: 64 * 1024 * 1024,
   tickMs: 1000,
 };
 
@@ -143,6 +152,16 @@ export interface RelayOptions {
   path: string;
   /** The key of the relay's default room, which a phone that names no room joins. */
   presenterKey?: string;
+  /** Further keys the relay serves, one room each; a presenter with any other key is refused. */
+  keys?: readonly string[];
+  /**
+   * The relay's secret: room ids are an HMAC of their key under it, and phone
+   * tokens are signed with it. Every process of one relay shares it; kept
+   * across restarts, phones keep their room and their identity.
+   */
+  secret?: string;
+  /** Whether a request's Host header names this machine (against DNS rebinding); by default any host. */
+  hosts?: (host: string | undefined) => boolean;
   /**
    * Which pages may connect. By default, the page's own origin only (see
    * sameOrigin). A list adds origins (a deck published elsewhere, such as
@@ -151,6 +170,12 @@ export interface RelayOptions {
   origins?: OriginCheck | readonly string[];
   /** Admit connections with no Origin header. Browsers always send one; Node clients (tests, the bench) do not. */
   allowNoOrigin?: boolean;
+  /**
+   * Take a connection's address from the X-Forwarded-For header its proxy
+   * sets (the last address, which the proxy itself added), for the limits per
+   * address. Only behind a proxy that sets it: a client could write its own.
+   */
+  trustProxy?: boolean;
   /** Share rooms with other relay processes through this Redis server. */
   redisUrl?: string;
   /** Where to write what happens, in counts: never a key, a phone's id or an address. */
@@ -175,8 +200,10 @@ export interface RelayStats {
   refused: number;
   /** Messages dropped: not the sender's to send, not in shape, too fast, or too large (over Socket.IO's buffer too, which closes the connection). */
   dropped: { unknown: number; invalid: number; limited: number; oversize: number };
-  /** Connections turned away: a foreign or missing Origin, a bad handshake, or the relay full. */
-  rejected: { origin: number; handshake: number; full: number };
+  /** Connections turned away: a foreign or missing Origin, a bad handshake, an unknown key or room, the relay full, one address over its share, or too many new phones from one address. */
+  rejected: { origin: number; handshake: number; unknown: number; full: number; address: number; identities: number };
+  /** The bytes of state kept, for all rooms. */
+  stateBytes: number;
   /** Connections the relay closed because they kept sending what it drops. */
   closed: number;
 }
@@ -184,7 +211,7 @@ export interface RelayStats {
 export interface Relay {
   /** The Socket.IO path it answers. */
   readonly path: string;
-  /** The default room's id, if it has one. */
+  /** The default room's id, if it has one; with Redis, known once `ready` (the secret may come from there). */
   readonly defaultRoom: string | undefined;
   /** Settles once the relay can admit connections: at once, or once it reaches Redis. Connections wait for it. */
   readonly ready: Promise<void>;
@@ -210,7 +237,8 @@ interface Claim {
 /** What a process knows of a room, as another process asks for it. */
 interface Snapshot {
   place: Place | null;
-  states: [string, unknown][];
+  /** Each state as the JSON text the presenter sent. */
+  states: [string, string][];
   presenter: Claim | null;
 }
 
@@ -225,7 +253,7 @@ interface CountReport {
 
 interface InterServer {
   'relay:place': (room: string, place: Place) => void;
-  'relay:state': (room: string, key: string, value: unknown) => void;
+  'relay:state': (room: string, key: string, text: string | null) => void;
   'relay:claim': (room: string, claim: Claim) => void;
   'relay:release': (room: string, sid: string) => void;
   'relay:count': (server: string, reports: CountReport[]) => void;
@@ -242,7 +270,10 @@ interface PhoneRecord {
 interface Room {
   id: string;
   place?: Place;
-  states: Map<string, unknown>;
+  /** The presenter's states, each kept as the JSON text it arrived as (never parsed objects, whose overhead a hostile shape multiplies). */
+  states: Map<string, string>;
+  /** The bytes of `states`, in UTF-8. */
+  stateBytes: number;
   /** The active presenter anywhere, as far as this process knows; `seenAt` is when its process last said so. */
   presenter: (Claim & { seenAt: number }) | null;
   conns: Set<Conn>;
@@ -250,6 +281,7 @@ interface Room {
   dropped: number;
   phones: Map<string, PhoneRecord>;
   digits: Bucket;
+  votes: Bucket;
   /** Other processes' counts of this room. */
   remote: Map<string, { followers: number; dropped: number; seenAt: number }>;
   /** The counts last sent to the presenter, and last reported to the other processes. */
@@ -269,14 +301,22 @@ interface Conn {
   phone?: string;
   messages: Bucket;
   events: Map<ClientEvent, Bucket>;
+  /** A phone's token, to give it in its welcome; never sent to other processes. */
+  token?: string;
   digits: number;
   drops: number;
   pending: [unknown, unknown[]][];
   closed: boolean;
 }
 
-/** Why a handshake was refused: the message a client's connect_error carries. */
-class Refusal extends Error {}
+/** Why a handshake was refused: the message a client's connect_error carries, and what the stats count it as. */
+class Refusal extends Error {
+  readonly kind: 'handshake' | 'unknown' | 'full' | 'identities';
+  constructor(message: string, kind: Refusal['kind'] = 'handshake') {
+    super(message);
+    this.kind = kind;
+  }
+}
 
 const HEARTBEAT_TICKS = 5;
 const EXPIRY_TICKS = 12;
@@ -299,23 +339,59 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   const log = options.log ?? (() => {});
   const serverId = randomUUID();
   const clustered = options.redisUrl !== undefined;
-  const defaultRoom = options.presenterKey === undefined ? undefined : roomIdFor(options.presenterKey);
+  /** The relay's secret: given, or shared through Redis by every process (see connectRedis), or this process's own. */
+  let secret = options.secret ?? (clustered ? '' : newRelaySecret());
+  /** The rooms this relay serves: one per key it was given. */
+  const keyRooms = new Set<string>();
+  let defaultRoom: string | undefined;
+  const openRooms = () => {
+    defaultRoom = options.presenterKey === undefined ? undefined : roomIdFor(secret, options.presenterKey);
+    for (const key of [...(options.keys ?? []), ...(options.presenterKey === undefined ? [] : [options.presenterKey])])
+      keyRooms.add(roomIdFor(secret, key));
+  };
+  if (secret) openRooms();
   const extraOrigins = Array.isArray(options.origins)
     ? new Set(options.origins.map((origin) => new URL(origin).origin))
     : new Set<string>();
+  // The page's own origin only where its Host names this machine: otherwise a page on a name that resolves here (DNS rebinding) is its own origin too.
+  const hostAllowed = options.hosts ?? (() => true);
   const originAllowed: OriginCheck =
-    typeof options.origins === 'function' ? options.origins : (origin, host) => sameOrigin(origin, host) || extraOrigins.has(origin);
+    typeof options.origins === 'function'
+      ? options.origins
+      : (origin, host) => (sameOrigin(origin, host) && hostAllowed(host)) || extraOrigins.has(origin);
 
   const counters = {
     received: 0,
     forwarded: 0,
     refused: 0,
     dropped: { unknown: 0, invalid: 0, limited: 0, oversize: 0 },
-    rejected: { origin: 0, handshake: 0, full: 0 },
+    rejected: { origin: 0, handshake: 0, unknown: 0, full: 0, address: 0, identities: 0 },
     closed: 0,
   };
   const rooms = new Map<string, Room>();
   let closing = false;
+  /** The bytes of state kept in all rooms. */
+  let stateBytes = 0;
+  /** Phones' sockets, in all rooms. */
+  let phoneSockets = 0;
+  /** Open connections per network address, and each address's allowance of new phone identities. */
+  const perAddress = new Map<string, number>();
+  const newPhones = new Map<string, Bucket>();
+  const tokens = new WeakMap<object, string>();
+
+  /** The network address a request came from, as the limits per address count it. */
+  const addressOf = (req: IncomingMessage): string => {
+    let address = req.socket.remoteAddress ?? '';
+    if (options.trustProxy) {
+      const header = req.headers['x-forwarded-for'];
+      const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+      if (forwarded.length > 0) address = forwarded[forwarded.length - 1]!;
+    }
+    return addressKey(address);
+  };
 
   const io = new Server<Record<string, never>, ServerToClient, InterServer>(httpServer, {
     path: options.path,
@@ -329,9 +405,14 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     // Same origin needs no CORS; a deck published elsewhere, listed in `origins`, does for the polling transport.
     ...(extraOrigins.size > 0 ? { cors: { origin: [...extraOrigins], methods: ['GET', 'POST'] } } : {}),
     allowRequest: (req: IncomingMessage, callback) => {
-      if (io.engine.clientsCount >= limits.connections) {
+      if (io.engine.clientsCount >= limits.connections + limits.presenterReserve) {
         counters.rejected.full++;
         callback('The room is full.', false);
+        return;
+      }
+      if ((perAddress.get(addressOf(req)) ?? 0) >= limits.connectionsPerAddress) {
+        counters.rejected.address++;
+        callback('Too many connections come from this network address.', false);
         return;
       }
       const origin = req.headers.origin;
@@ -339,6 +420,15 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       if (!allowed) counters.rejected.origin++;
       callback(allowed ? null : 'This page may not connect to the room.', allowed);
     },
+  });
+  io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+    const address = addressOf(raw.request);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    raw.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
   });
 
   let pub: ReturnType<typeof createClient> | undefined;
@@ -360,6 +450,14 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     pub.on('error', onError);
     sub.on('error', onError);
     await Promise.all([pub.connect(), sub.connect()]);
+    if (!secret) {
+      // Every process of the relay must sign and check the same tokens and name rooms alike: the first one to start
+      // leaves a secret in Redis (SET NX), and the others take it.
+      await pub.set('deck-room:secret', newRelaySecret(), { NX: true });
+      secret = (await pub.get('deck-room:secret')) ?? '';
+      if (!secret) throw new Error('Redis holds no relay secret.');
+      openRooms();
+    }
     io.adapter(createAdapter(pub, sub, { key: 'deck-room', requestsTimeout: 1500, publishOnSpecificResponseChannel: true }));
     listenToOtherProcesses();
   }
@@ -377,12 +475,14 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     room = {
       id,
       states: new Map(),
+      stateBytes: 0,
       presenter: null,
       conns: new Set(),
       followers: 0,
       dropped: 0,
       phones: new Map(),
       digits: { tokens: limits.roomDigits.burst, at: now() },
+      votes: { tokens: limits.roomVotes.burst, at: now() },
       remote: new Map(),
       sent: '',
       reported: '',
@@ -410,7 +510,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     const snapshot = known[0];
     if (snapshot) {
       if (snapshot.place) room.place = snapshot.place;
-      for (const [key, value] of snapshot.states) room.states.set(key, value);
+      for (const [key, text] of snapshot.states) setState(room, key, text);
     }
     for (const answer of known) {
       if (answer.presenter && (!room.presenter || later(answer.presenter, room.presenter)))
@@ -431,6 +531,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   function forget(room: Room): void {
     if (room.conns.size > 0 || rooms.get(room.id) !== room) return;
     rooms.delete(room.id);
+    stateBytes -= room.stateBytes;
     if (clustered) tellOthers('relay:count', serverId, [{ room: room.id, followers: 0, dropped: 0, presenter: null }]);
   }
 
@@ -452,8 +553,9 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       role: role ?? 'follower',
       room: room.id,
       ...(conn.phone === undefined ? {} : { phone: conn.phone }),
+      ...(conn.token === undefined ? {} : { token: conn.token }),
       ...(room.place ? { place: room.place } : {}),
-      states: Object.fromEntries(room.states),
+      states: Object.fromEntries([...room.states].map(([key, text]) => [key, JSON.parse(text) as unknown])),
       presenter: room.presenter !== null,
       ...(role === 'follower' ? {} : { followers: followersIn(room) }),
     };
@@ -531,18 +633,37 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       }
       const auth = parsed.data;
       if (auth.role === 'presenter') {
-        socket.data = { room: roomIdFor(auth.key) };
+        const room = roomIdFor(secret, auth.key);
+        // A key the relay was not given opens nothing: it is refused like a wrong key, and no room is made for it.
+        if (!keyRooms.has(room)) throw new Refusal('This presenter key opens no room on this relay: use the link the relay printed.', 'unknown');
+        socket.data = { room };
       } else {
         const room = auth.room ?? defaultRoom;
         if (room === undefined)
           throw new Refusal(
             'This relay has no default room: open the deck from the link or QR code the presenter shows, which names its room.',
           );
-        socket.data = { room, phone: phoneIdFor(room, auth.phone) };
+        if (!keyRooms.has(room))
+          throw new Refusal("That room is not one this relay holds: use the presenter's link or QR code as it is.", 'unknown');
+        if (phoneSockets >= limits.connections) throw new Refusal('The room is full.', 'full');
+        let phone = readPhoneToken(secret, auth.token);
+        if (phone === undefined) {
+          // A phone's identity is the relay's to give, and one network address gets only so many a minute.
+          const address = addressOf(socket.request);
+          let allowance = newPhones.get(address);
+          if (!allowance) newPhones.set(address, (allowance = { tokens: limits.newPhonesPerAddress.burst, at: now() }));
+          const wait = take(allowance, limits.newPhonesPerAddress);
+          if (wait > 0)
+            throw new Refusal(`Too many new phones have joined from this network in the last minute: try again in ${seconds(wait)}.`, 'identities');
+          const token = issuePhoneToken(secret);
+          tokens.set(socket, token);
+          phone = readPhoneToken(secret, token)!;
+        } else tokens.set(socket, auth.token!);
+        socket.data = { room, phone: phoneIdFor(room, phone) };
       }
       return undefined;
     } catch (error) {
-      counters.rejected.handshake++;
+      counters.rejected[error instanceof Refusal ? error.kind : 'handshake']++;
       return error instanceof Refusal ? error : new Error('The relay could not read this handshake.');
     }
   }
@@ -564,6 +685,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       room,
       role: null,
       ...(data.phone === undefined ? {} : { phone: data.phone }),
+      ...(tokens.has(socket) ? { token: tokens.get(socket)! } : {}),
       messages: { tokens: (data.phone === undefined ? limits.presenterMessages : limits.followerMessages).burst, at: now() },
       events: new Map(),
       digits: 0,
@@ -574,6 +696,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     room.conns.add(conn);
     if (conn.phone !== undefined) {
       room.followers++;
+      phoneSockets++;
       // Join at once, so that nothing broadcast while the room is being asked for is missed.
       void socket.join([followersOf(room.id), phoneOf(room.id, conn.phone)]);
     }
@@ -635,7 +758,10 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       release(conn);
       log(`A presenter window left (${stats().presenters} presenting).`);
     }
-    if (conn.phone !== undefined) room.followers--;
+    if (conn.phone !== undefined) {
+      room.followers--;
+      phoneSockets--;
+    }
     room.conns.delete(conn);
     forget(room);
   }
@@ -723,8 +849,14 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
         if (value !== null && !room.states.has(key) && room.states.size >= MAX_STATES) {
           return refuse(conn, event, `A room keeps at most ${MAX_STATES} states: set one to null before adding "${key}".`);
         }
-        setState(room, key, value);
-        tellOthers('relay:state', room.id, key, value);
+        const text = value === null ? null : JSON.stringify(value);
+        const growth = (text === null ? 0 : Buffer.byteLength(text)) - Buffer.byteLength(room.states.get(key) ?? '');
+        if (growth > 0 && room.stateBytes + growth > limits.roomStateBytes)
+          return refuse(conn, event, `A room keeps at most ${formatBytes(limits.roomStateBytes)} of state: set a state to null before adding "${key}".`);
+        if (growth > 0 && stateBytes + growth > limits.relayStateBytes)
+          return refuse(conn, event, `The relay holds as much state as it may (${formatBytes(limits.relayStateBytes)}): "${key}" was not kept.`);
+        setState(room, key, text);
+        tellOthers('relay:state', room.id, key, text);
         audience(room).emit('state', { key, value });
         counters.forwarded++;
         return;
@@ -741,6 +873,10 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       case 'vote': {
         if (room.presenter === null)
           return refuse(conn, event, 'The presenter is not connected, so your vote was not counted; vote again in a moment.');
+        if (take(room.votes, limits.roomVotes) > 0) {
+          drop(conn, 'limited');
+          return refuse(conn, event, 'Too many votes are arriving at once: wait a second and vote again.');
+        }
         const { poll, option } = checked.value as Payload<'vote'>;
         io.to(presenterOf(room.id)).emit('vote', { from: conn.phone!, poll, option });
         counters.forwarded++;
@@ -792,9 +928,21 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     return record;
   }
 
-  function setState(room: Room, key: string, value: unknown): void {
-    if (value === null) room.states.delete(key);
-    else room.states.set(key, value);
+  /** Keeps a state's JSON text (null forgets it), counting its bytes for the room and the relay. */
+  function setState(room: Room, key: string, text: string | null): void {
+    const before = room.states.get(key);
+    if (before !== undefined) {
+      const bytes = Buffer.byteLength(before);
+      room.stateBytes -= bytes;
+      stateBytes -= bytes;
+    }
+    if (text === null) room.states.delete(key);
+    else {
+      room.states.set(key, text);
+      const bytes = Buffer.byteLength(text);
+      room.stateBytes += bytes;
+      stateBytes += bytes;
+    }
   }
 
   // --- Other processes -----------------------------------------------------------
@@ -816,7 +964,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     );
     io.on(
       'relay:state',
-      guard((id: string, key: string, value: unknown) => whenLoaded(id, (room) => setState(room, key, value))),
+      guard((id: string, key: string, text: string | null) => whenLoaded(id, (room) => setState(room, key, text))),
     );
     io.on(
       'relay:claim',
@@ -868,6 +1016,9 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   /** Tells each local active presenter its room's counts when they changed, and the other processes this one's. */
   function tick(): void {
     ticks++;
+    // An address's allowance of new phones that has filled up again is forgotten, so that the map holds only recent addresses.
+    const refill = (limits.newPhonesPerAddress.burst / limits.newPhonesPerAddress.tokens) * limits.newPhonesPerAddress.everyMs;
+    for (const [address, allowance] of newPhones) if (now() - allowance.at >= refill) newPhones.delete(address);
     const t = Date.now();
     const heartbeat = ticks % HEARTBEAT_TICKS === 0;
     const expiry = EXPIRY_TICKS * limits.tickMs;
@@ -929,6 +1080,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       refused: counters.refused,
       dropped: { ...counters.dropped },
       rejected: { ...counters.rejected },
+      stateBytes,
       closed: counters.closed,
     };
   }
@@ -953,9 +1105,40 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     );
   }
 
-  return { path: options.path, defaultRoom, ready, stats, close };
+  return {
+    path: options.path,
+    get defaultRoom() {
+      return defaultRoom;
+    },
+    ready,
+    stats,
+    close,
+  };
 }
 
 function seconds(ms: number): string {
   return `${Math.max(1, Math.ceil(ms / 1000))} s`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+/**
+ * The address the limits per address count a connection under: an IPv4
+ * address as it is (IPv4-mapped IPv6 included), and an IPv6 address by its
+ * /64, which one host can fill with addresses of its own.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.toLowerCase().split('%')[0]!.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

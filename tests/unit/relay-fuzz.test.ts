@@ -180,7 +180,7 @@ function raw(url: string, id: number): Promise<WebSocket> {
     socket.on('error', () => {});
     socket.on('message', (data) => {
       const text = data.toString();
-      if (text.startsWith('0')) socket.send(`40${JSON.stringify({ role: 'follower', phone: `raw-phone-${id}` })}`);
+      if (text.startsWith('0')) socket.send(`40${JSON.stringify({ role: 'follower' })}`);
       else if (text === '2') socket.send('3');
     });
     socket.once('open', () => resolve(socket));
@@ -194,7 +194,7 @@ async function round(phones: Client[], raws: WebSocket[], url: string, index: nu
   let follower = phones[slot]!;
   if (!follower.connected) {
     follower.disconnect();
-    follower = (await phone(url, { phone: `fuzz-phone-${slot}` })).socket;
+    follower = (await phone(url)).socket;
     phones[slot] = follower;
   }
   let socket = raws[slot]!;
@@ -215,7 +215,7 @@ async function round(phones: Client[], raws: WebSocket[], url: string, index: nu
 
 async function flood(url: string, rounds: number): Promise<number> {
   const phones = await Promise.all(
-    Array.from({ length: 6 }, (_, slot) => phone(url, { phone: `fuzz-phone-${slot}` }).then(({ socket }) => socket)),
+    Array.from({ length: 6 }, (_, slot) => phone(url).then(({ socket }) => socket)),
   );
   const raws = await Promise.all(Array.from({ length: 6 }, (_, slot) => raw(url, slot)));
   let sent = 0;

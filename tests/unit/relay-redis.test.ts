@@ -7,6 +7,7 @@
  * says how to install it: CI installs it (.ci/run).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { connect, createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Place } from '../../src/room/protocol.ts';
@@ -36,7 +37,9 @@ const LIMITS = JSON.stringify({ tickMs: 100 });
 const place = (slide: string): Place => ({ slide, h: 1, v: 0, f: -1 });
 let keys = 0;
 /** A key of its own for each test, so that the two processes have no cache of its room to begin with. */
-const freshKey = () => `redis-test-room-key-${process.pid}-${++keys}`;
+/** The keys both relay processes are given, one room each: a test takes a room of its own. */
+const ROOM_KEYS = Array.from({ length: 12 }, () => randomBytes(24).toString('base64url'));
+const freshKey = () => ROOM_KEYS[keys++]!;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -69,7 +72,7 @@ async function pong(port: number, ms = 5000): Promise<void> {
 }
 
 async function startRelayProcess(url: string): Promise<RelayProcess> {
-  const relay = await relayProcess({ REDIS_URL: url, RELAY_LIMITS: LIMITS });
+  const relay = await relayProcess({ REDIS_URL: url, RELAY_LIMITS: LIMITS, DECK_PRESENTER_KEYS: ROOM_KEYS.join(',') });
   started.push(relay);
   return relay;
 }

@@ -9,9 +9,23 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Place } from '../../src/room/protocol.ts';
-import { roomIdFor } from '../../src/room/relay.ts';
 import { parseRelayArgs, relayBanner, startRelayServer } from '../../scripts/relay.ts';
-import { cleanUp, client, collect, KEY, next, phone, pixels, presenter, sleep, startRelay, until, welcomed } from './room-helpers.ts';
+import {
+  cleanUp,
+  client,
+  collect,
+  KEY,
+  next,
+  OTHER_KEY,
+  phone,
+  pixels,
+  presenter,
+  roomOf,
+  sleep,
+  startRelay,
+  until,
+  welcomed,
+} from './room-helpers.ts';
 
 afterEach(cleanUp);
 
@@ -39,7 +53,7 @@ describe('following the presenter', () => {
     const late = await phone(url);
     expect(late.welcome).toMatchObject({
       role: 'follower',
-      room: roomIdFor(KEY),
+      room: roomOf(KEY),
       place: place('mnist', 2),
       states: { 'poll:activation': { counts: [3, 1] } },
       presenter: true,
@@ -122,7 +136,7 @@ describe('who may say what', () => {
     const { url, port, relay } = await startRelay({ allowNoOrigin: false, origins: ['https://deck.example.org'] });
     const attempt = (origin?: string) =>
       welcomed(
-        client(url, { role: 'follower', phone: 'origin-test-phone' }, origin === undefined ? {} : { extraHeaders: { origin } }),
+        client(url, { role: 'follower' }, origin === undefined ? {} : { extraHeaders: { origin } }),
         2000,
       );
     await expect(attempt('https://evil.example.com')).rejects.toThrow();
@@ -133,13 +147,14 @@ describe('who may say what', () => {
     await expect(attempt('https://deck.example.org')).resolves.toMatchObject({ role: 'follower' });
   });
 
-  it('says why it refuses a handshake: no default room, a short key, or no phone id', async () => {
+  it('says why it refuses a handshake: no default room, a short key, no role, or a room it does not hold', async () => {
     const { url } = await startRelay({ presenterKey: undefined });
-    await expect(welcomed(client(url, { role: 'follower', phone: 'phone-without-room' }))).rejects.toThrow(/no default room/);
+    await expect(welcomed(client(url, { role: 'follower' }))).rejects.toThrow(/no default room/);
     await expect(welcomed(client(url, { role: 'presenter', key: 'short' }))).rejects.toThrow(/16 to 256 characters/);
-    await expect(welcomed(client(url, { role: 'follower' }))).rejects.toThrow(/who is connecting/);
-    await expect(welcomed(client(url, { role: 'follower', phone: 'a-good-phone-id', room: 'not a room' }))).rejects.toThrow(/room id/);
-    const { welcome } = await presenter(url, 'another-presenter-key-42');
+    await expect(welcomed(client(url, { role: 'nobody' }))).rejects.toThrow(/who is connecting/);
+    await expect(welcomed(client(url, { role: 'follower', room: 'not a room' }))).rejects.toThrow(/room id/);
+    await expect(welcomed(client(url, { role: 'follower', room: 'AAAAAAAAAAAAAAAA' }))).rejects.toThrow(/not one this relay holds/);
+    const { welcome } = await presenter(url, OTHER_KEY);
     await expect(phone(url, { room: welcome.room })).resolves.toMatchObject({ welcome: { role: 'follower', room: welcome.room } });
   });
 });
@@ -148,7 +163,7 @@ describe("phones' digits and votes", () => {
   it("forwards digits and votes to the presenter with the phone's anonymous id, never its own", async () => {
     const { url } = await startRelay();
     const { socket: deck } = await presenter(url);
-    const { socket, id, welcome } = await phone(url);
+    const { socket, token, welcome } = await phone(url);
     const digit = next(deck, 'digit');
     socket.emit('digit', { pixels: pixels(), label: 7 });
     expect(await digit).toEqual({ from: welcome.phone, pixels: pixels(), label: 7 });
@@ -156,7 +171,7 @@ describe("phones' digits and votes", () => {
     socket.emit('vote', { poll: 'activation', option: 2 });
     expect(await vote).toEqual({ from: welcome.phone, poll: 'activation', option: 2 });
     expect(welcome.phone).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(welcome.phone).not.toBe(id);
+    expect(token).not.toContain(welcome.phone);
   });
 
   it('refuses a second digit within three seconds with the seconds to wait, and passes it after', async () => {
@@ -178,23 +193,25 @@ describe("phones' digits and votes", () => {
     expect(relay.stats().dropped.limited).toBe(1);
   });
 
-  it("refuses a phone's twenty-first digit, also when it reconnects with the same id", async () => {
+  it("refuses a phone's twenty-first digit, also when it reconnects with its token", async () => {
     let clock = 1_000_000;
     const { url } = await startRelay({ now: () => clock });
     const { socket: deck } = await presenter(url);
     const forwarded = collect(deck, 'digit');
-    let current = await phone(url, { phone: 'the-same-phone-id' });
+    let current = await phone(url);
+    const token = current.token;
     for (let i = 0; i < 20; i++) {
       if (i === 12) {
         current.socket.disconnect();
-        current = await phone(url, { phone: 'the-same-phone-id' });
+        current = await phone(url, { token });
       }
       current.socket.emit('digit', { pixels: pixels(i), label: i % 10 });
       await until(() => forwarded.length === i + 1);
       clock += 3000;
     }
     current.socket.disconnect();
-    const again = await phone(url, { phone: 'the-same-phone-id' });
+    const again = await phone(url, { token });
+    expect(again.token).toBe(token);
     const refused = next(again.socket, 'refused');
     again.socket.emit('digit', { pixels: pixels(), label: 0 });
     expect((await refused).reason).toBe('That is 20 digits from this phone, the most one phone may send in this lecture.');
@@ -227,8 +244,8 @@ describe("phones' digits and votes", () => {
   it('sends a reply only to the phone it is addressed to, on each of its sockets', async () => {
     const { url } = await startRelay();
     const { socket: deck } = await presenter(url);
-    const asker = await phone(url, { phone: 'phone-that-asks' });
-    const sameOnTablet = await phone(url, { phone: 'phone-that-asks' });
+    const asker = await phone(url);
+    const sameOnTablet = await phone(url, { token: asker.token });
     const bystander = await phone(url);
     const seenByBystander = collect(bystander.socket, 'reply');
     const digit = next(deck, 'digit');
@@ -302,7 +319,7 @@ describe('presenter windows', () => {
   it('keeps two rooms with different keys apart', async () => {
     const { url } = await startRelay();
     const one = await presenter(url);
-    const two = await presenter(url, 'a-second-lecture-key-000');
+    const two = await presenter(url, OTHER_KEY);
     expect(two.welcome.role).toBe('presenter');
     expect(two.welcome.room).not.toBe(one.welcome.room);
     const inOne = await phone(url);
@@ -347,14 +364,14 @@ describe('restarts and privacy', () => {
     const { url, relay } = await startRelay({ log: (line) => lines.push(line) });
     const deck = await presenter(url);
     await presenter(url);
-    const { socket, id } = await phone(url, { phone: 'secret-phone-id-123' });
+    const { socket, token } = await phone(url);
     socket.emit('digit', { pixels: pixels(), label: 1 });
     await next(deck.socket, 'digit');
     deck.socket.disconnect();
     await until(() => relay.stats().presenters === 0);
     const text = JSON.stringify(relay.stats()) + lines.join('\n');
     expect(lines.length).toBeGreaterThan(0);
-    for (const secret of [KEY, id, roomIdFor(KEY), '127.0.0.1']) expect(text).not.toContain(secret);
+    for (const secret of [KEY, token, roomOf(KEY), '127.0.0.1']) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/[A-Za-z0-9_-]{16,}/);
   });
 });
@@ -372,7 +389,7 @@ describe('the relay alone (scripts/relay.ts)', () => {
       expect(deck.welcome.role).toBe('presenter');
       const foreign = client(
         running.local,
-        { role: 'follower', phone: 'phone-elsewhere' },
+        { role: 'follower' },
         { extraHeaders: { origin: 'https://other.example.org' } },
       );
       await expect(welcomed(foreign)).rejects.toThrow();

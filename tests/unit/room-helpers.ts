@@ -9,12 +9,19 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { io as connectTo, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Welcome } from '../../src/room/protocol.ts';
+import { roomIdFor } from '../../src/room/identity.ts';
 import { createRelay, type Relay, type RelayOptions } from '../../src/room/relay.ts';
 
 export type Client = Socket<ServerToClient, ClientToServer>;
 
-/** The default room's key in these tests. */
-export const KEY = 'test-presenter-key-0123456789';
+/** The default room's key in these tests: random, as a key must be (src/room/keys.ts). */
+export const KEY = 'Zq3vN8rT1xLp6WbY0cKd5HsJ2mGf7Ue9';
+/** A second key the test relays are given: a second room. */
+export const OTHER_KEY = 'pW4eR7tY2uI9oA1sD6fG3hJ8kL5zX0cV';
+/** The test relays' secret, so that the tests know their rooms' ids. */
+export const SECRET = 'test-relay-secret-0123456789';
+/** The id of the room a key opens on the test relays. */
+export const roomOf = (key = KEY) => roomIdFor(SECRET, key);
 export const PATH = '/__room/';
 
 /** A digit as a phone draws it: 784 pixels from 0 to 1. */
@@ -37,7 +44,7 @@ const sockets = new Set<Client>();
 /** Starts an HTTP server with a relay on a free port (or the one given) on loopback. Node clients send no Origin, so by default it is not needed. */
 export async function startRelay(options: Partial<RelayOptions> = {}, port = 0): Promise<RunningRelay> {
   const server = createServer((_req, res) => res.writeHead(404).end());
-  const relay = createRelay(server, { path: PATH, presenterKey: KEY, allowNoOrigin: true, ...options });
+  const relay = createRelay(server, { path: PATH, presenterKey: KEY, keys: [OTHER_KEY], secret: SECRET, allowNoOrigin: true, ...options });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -112,16 +119,19 @@ export async function presenter(url: string, key = KEY, options: Partial<Manager
   return { socket, welcome: await welcomed(socket) };
 }
 
-let phones = 0;
-/** A phone, connected and welcomed; its id is new unless given. */
+/**
+ * A phone, connected and welcomed. It has no identity of its own: the relay
+ * issues it a token in its welcome, which `token` sends back to be the same
+ * phone again (a reconnect, a second tab).
+ */
 export async function phone(
   url: string,
-  extra: { room?: string; phone?: string } = {},
+  extra: { room?: string; token?: string } = {},
   options: Partial<ManagerOptions & SocketOptions> = {},
 ) {
-  const id = extra.phone ?? `phone-${process.pid}-${++phones}`;
-  const socket = client(url, { role: 'follower', phone: id, ...(extra.room ? { room: extra.room } : {}) }, options);
-  return { socket, id, welcome: await welcomed(socket) };
+  const socket = client(url, { role: 'follower', ...(extra.room ? { room: extra.room } : {}), ...(extra.token ? { token: extra.token } : {}) }, options);
+  const welcome = await welcomed(socket);
+  return { socket, token: welcome.token!, welcome };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

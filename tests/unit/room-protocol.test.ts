@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, measureJson, PHONE_ID, roomPath, validate } from '../../src/room/protocol.ts';
-import { phoneIdFor, roomIdFor } from '../../src/room/relay.ts';
+import { issuePhoneToken, phoneIdFor, readPhoneToken, roomIdFor } from '../../src/room/identity.ts';
 
 const pixels = () => Array.from({ length: 784 }, (_, i) => (i % 7) / 6);
 
@@ -116,14 +116,32 @@ describe("the room's messages", () => {
 });
 
 describe('room ids and paths', () => {
-  it('names a room by a stable hash of its key that does not contain the key', () => {
+  it('names a room by an HMAC of its key under the relay’s secret, which says nothing of the key without the secret', () => {
     const key = 'lecture-key-0123456789abcdef';
-    expect(roomIdFor(key)).toBe(roomIdFor(key));
-    expect(roomIdFor(key)).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(roomIdFor(key)).not.toBe(roomIdFor(`${key}x`));
-    for (let i = 0; i + 4 <= key.length; i++) expect(roomIdFor(key)).not.toContain(key.slice(i, i + 4));
-    // base64url(SHA-256("deck-room:abc")), as openssl computes it: printf 'deck-room:abc' | openssl dgst -sha256 -binary | base64.
-    expect(roomIdFor('abc')).toBe('s4sDdzFcDjoeeZLn');
+    const secret = 'relay-secret-for-this-test';
+    expect(roomIdFor(secret, key)).toBe(roomIdFor(secret, key));
+    expect(roomIdFor(secret, key)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(roomIdFor(secret, key)).not.toBe(roomIdFor(secret, `${key}x`));
+    expect(roomIdFor(secret, key)).not.toBe(roomIdFor(`${secret}x`, key));
+    for (let i = 0; i + 4 <= key.length; i++) expect(roomIdFor(secret, key)).not.toContain(key.slice(i, i + 4));
+    // base64url(HMAC-SHA256(secret, "deck-room:abc")), as openssl computes it:
+    // printf 'deck-room:abc' | openssl dgst -sha256 -hmac s -binary | base64. No longer the unsalted SHA-256 of the key
+    // ('s4sDdzFcDjoeeZLn' for "abc"), which anyone could test guesses against.
+    expect(roomIdFor('s', 'abc')).toBe('kc5lLDzIjMdqW8Cn');
+    expect(roomIdFor('s', 'abc')).not.toBe('s4sDdzFcDjoeeZLn');
+  });
+
+  it('issues phone tokens that it alone can sign, and reads back only its own', () => {
+    const token = issuePhoneToken('secret-one');
+    const id = readPhoneToken('secret-one', token);
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(token.startsWith(`${id}.`)).toBe(true);
+    expect(issuePhoneToken('secret-one')).not.toBe(token);
+    // Another relay's token, a forged signature, a made-up id: none is read.
+    expect(readPhoneToken('secret-two', token)).toBeUndefined();
+    expect(readPhoneToken('secret-one', `${id}.${'A'.repeat(22)}`)).toBeUndefined();
+    expect(readPhoneToken('secret-one', 'my-own-phone-id-123')).toBeUndefined();
+    expect(readPhoneToken('secret-one', 42)).toBeUndefined();
   });
 
   it('gives a phone an anonymous id in each room that differs from its own and is a valid phone id for replies', () => {
