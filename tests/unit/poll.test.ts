@@ -2,17 +2,24 @@
  * A poll (src/demos/poll): the votes counted one per phone and changeable
  * only while the poll is open, what phones are shown at each stage, and the
  * controller on the projector, on a phone and without a room, against a
- * fake room.
+ * fake room. A hall votes fast: the projector counts a vote in time that
+ * does not grow with the number of voters (running counts in the state, who
+ * voted what in the controller's ballot box) and draws a crowd's votes a few
+ * times a second, which fake timers let these tests count.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pollController } from '../../src/demos/poll/controller.ts';
 import {
+  castVote,
+  countsOf,
   initialPoll,
   publicState,
   readPublic,
   reduce,
   statusLine,
   tally,
+  totalOf,
+  type BallotBox,
   type PollAction,
   type PollState,
 } from '../../src/demos/poll/model.ts';
@@ -33,7 +40,11 @@ const FIXED: PollParams = { ...PARAMS, id: 'fixed', answerFrom: undefined, answe
 
 const projector = (params = PARAMS): PollState => ({ ...initialPoll(params), side: 'projector' });
 const apply = (s: PollState, actions: PollAction[]) => actions.reduce(reduce, s);
-const vote = (from: string, option: number): PollAction => ({ type: 'vote', from, option });
+/** Phones' votes, [from, option], cast in turn into `box` as the projector's controller casts them. */
+const cast = (s: PollState, box: BallotBox, votes: [string, number][]) =>
+  votes.reduce((t, [from, option]) => castVote(t, box, from, option), s);
+/** A phone's anonymous id, one of many. */
+const phone = (k: number) => `phone-${String(k).padStart(5, '0')}`;
 
 afterEach(() => vi.useRealTimers());
 
@@ -43,25 +54,58 @@ describe('counting the votes', () => {
   });
 
   it('keeps one vote per phone, the latest, while the poll is open', () => {
-    const s = apply(projector(), [{ type: 'advance' }, vote('phone-aaaa', 0), vote('phone-bbbb', 1), vote('phone-aaaa', 2)]);
-    expect(s.votes).toEqual({ 'phone-aaaa': 2, 'phone-bbbb': 1 });
-    expect(tally(s.votes, 3)).toEqual([0, 1, 1]);
+    const box: BallotBox = new Map();
+    const s = cast(apply(projector(), [{ type: 'advance' }]), box, [
+      ['phone-aaaa', 0],
+      ['phone-bbbb', 1],
+      ['phone-aaaa', 2],
+    ]);
+    expect(Object.fromEntries(box)).toEqual({ 'phone-aaaa': 2, 'phone-bbbb': 1 });
+    expect(tally(box, 3)).toEqual([0, 1, 1]);
+    expect(countsOf(s)).toEqual([0, 1, 1]);
+    expect(totalOf(s)).toBe(2);
   });
 
-  it('ignores votes before the poll opens and after it closes', () => {
-    const before = apply(projector(), [vote('phone-aaaa', 0)]);
-    expect(before.votes).toEqual({});
-    const closed = apply(projector(), [
-      { type: 'advance' },
-      vote('phone-aaaa', 0),
-      { type: 'advance' },
-      vote('phone-aaaa', 1),
-      vote('phone-bbbb', 1),
+  it('moves one count from the old option to the new when a phone changes its vote, and ignores the same option again', () => {
+    const box: BallotBox = new Map();
+    const s = cast(apply(projector(), [{ type: 'advance' }]), box, [
+      ['phone-aaaa', 0],
+      ['phone-bbbb', 0],
+      ['phone-cccc', 1],
     ]);
-    expect(closed.state).toBe('closed');
-    expect(closed.votes).toEqual({ 'phone-aaaa': 0 });
-    const revealed = apply(closed, [{ type: 'advance' }, vote('phone-cccc', 2)]);
-    expect(revealed.votes).toEqual({ 'phone-aaaa': 0 });
+    expect(s).toMatchObject({ counts: [2, 1, 0], total: 3 });
+    const changed = castVote(s, box, 'phone-aaaa', 2);
+    expect(changed).toMatchObject({ counts: [1, 1, 1], total: 3 });
+    expect(box.get('phone-aaaa')).toBe(2);
+    // The reducer alone, told the phone's previous vote, moves the same one count.
+    expect(reduce(s, { type: 'vote', from: 'phone-aaaa', option: 2, previous: 0 })).toMatchObject({ counts: [1, 1, 1], total: 3 });
+    expect(castVote(changed, box, 'phone-aaaa', 2)).toBe(changed);
+    expect(castVote(changed, box, 'phone-aaaa', 3)).toBe(changed);
+    expect(castVote(changed, box, '', 1)).toBe(changed);
+    expect(tally(box, 3)).toEqual(changed.counts);
+  });
+
+  it('ignores votes before the poll opens and after it closes, and keeps them out of the ballot box', () => {
+    const box: BallotBox = new Map();
+    const ready = projector();
+    expect(castVote(ready, box, 'phone-aaaa', 0)).toBe(ready);
+    expect(box.size).toBe(0);
+    const open = cast(apply(projector(), [{ type: 'advance' }]), box, [['phone-aaaa', 0]]);
+    const closed = cast(apply(open, [{ type: 'advance' }]), box, [
+      ['phone-aaaa', 1],
+      ['phone-bbbb', 1],
+    ]);
+    expect(closed).toMatchObject({ state: 'closed', counts: [1, 0, 0], total: 1 });
+    const revealed = cast(apply(closed, [{ type: 'advance' }]), box, [['phone-cccc', 2]]);
+    expect(revealed).toMatchObject({ state: 'revealed', counts: [1, 0, 0], total: 1 });
+    expect(Object.fromEntries(box)).toEqual({ 'phone-aaaa': 0 });
+  });
+
+  it('counts votes on the projector only', () => {
+    const box: BallotBox = new Map();
+    const phoneSide: PollState = { ...initialPoll(PARAMS), side: 'phone', state: 'open' };
+    expect(castVote(phoneSide, box, 'phone-aaaa', 1)).toBe(phoneSide);
+    expect(box.size).toBe(0);
   });
 
   it('goes ready, open, closed, revealed and stays revealed', () => {
@@ -78,7 +122,10 @@ describe('counting the votes', () => {
 
 describe('what phones are shown', () => {
   it('shows the number of votes but not the counts until they are revealed, and never who voted', () => {
-    const open = apply(projector(), [{ type: 'advance' }, vote('phone-aaaa', 0), vote('phone-bbbb', 2)]);
+    const open = cast(apply(projector(), [{ type: 'advance' }]), new Map(), [
+      ['phone-aaaa', 0],
+      ['phone-bbbb', 2],
+    ]);
     expect(publicState(open)).toEqual({ state: 'open', total: 2 });
     const revealed = apply(open, [{ type: 'advance' }, { type: 'advance' }, { type: 'answer', value: 'cnn' }]);
     expect(publicState(revealed)).toEqual({ state: 'revealed', total: 2, counts: [1, 0, 1], answer: 'cnn' });
@@ -115,14 +162,15 @@ describe('the poll on the projector', () => {
   it('counts votes for its own poll only, and publishes each stage at once and the counts only once revealed', () => {
     const room = fakeRoom('presenter');
     const context = fakeContext(PARAMS, initialPoll(PARAMS), room);
-    const controller = pollController(context, { publishEvery: 0, lookup: () => undefined });
+    const controller = pollController(context, { publishEvery: 0, drawEvery: 0, lookup: () => undefined });
     expect(context.last().side).toBe('projector');
     expect(room.published).toEqual([{ key: 'poll:which-model', value: { state: 'ready', total: 0 } }]);
     controller.act!({ type: 'advance' });
     room.vote({ poll: 'which-model', option: 1, from: 'phone-aaaa' });
     room.vote({ poll: 'another-poll', option: 0, from: 'phone-bbbb' });
     room.vote({ poll: 'which-model', option: 9, from: 'phone-cccc' });
-    expect(context.last().votes).toEqual({ 'phone-aaaa': 1 });
+    expect(countsOf(context.last())).toEqual([0, 1, 0]);
+    expect(totalOf(context.last())).toBe(1);
     expect(room.published.at(-1)).toEqual({ key: 'poll:which-model', value: { state: 'open', total: 1 } });
     controller.act!({ type: 'advance' });
     controller.act!({ type: 'advance' });
@@ -142,6 +190,104 @@ describe('the poll on the projector', () => {
     expect(room.published.at(-1)!.value).toEqual({ state: 'open', total: 50 });
     controller.act!({ type: 'advance' });
     expect(room.published.at(-1)!.value).toEqual({ state: 'closed', total: 50 });
+  });
+
+  it('counts 30,000 phones and then 5,000 changed votes exactly, drawing once a frame rather than once a vote', () => {
+    vi.useFakeTimers();
+    const room = fakeRoom('presenter');
+    const context = fakeContext(PARAMS, initialPoll(PARAMS), room);
+    const controller = pollController(context, { publishEvery: 500, drawEvery: 250, lookup: () => undefined });
+    controller.act!({ type: 'advance' });
+    const opened = context.rendered.length;
+    // The latest option of each phone, kept apart from the poll's own counting, to recount at the end.
+    const latest: Record<string, number> = {};
+    const deliver = (k: number, option: number) => {
+      room.vote({ poll: 'which-model', from: phone(k), option });
+      latest[phone(k)] = option;
+    };
+    // 35 frames of 1,000 votes: phone k votes k mod 3, then phones 0 to 4,999 change to the next option.
+    for (let frame = 0; frame < 35; frame++) {
+      for (let k = frame * 1000; k < (frame + 1) * 1000; k++) {
+        if (k < 30_000) deliver(k, k % 3);
+        else deliver(k - 30_000, (k - 30_000 + 1) % 3);
+      }
+      // However many votes arrive in a frame, nothing is drawn before its timer fires, and it draws them once.
+      expect(context.rendered.length - opened).toBe(frame);
+      vi.advanceTimersByTime(250);
+      expect(context.rendered.length - opened).toBe(frame + 1);
+    }
+    // 1,667 phones moved from 0 to 1, 1,667 from 1 to 2 and 1,666 from 2 to 0.
+    expect(countsOf(context.last())).toEqual([9_999, 10_000, 10_001]);
+    expect(totalOf(context.last())).toBe(30_000);
+    expect(countsOf(context.last())).toEqual(tally(latest, 3));
+    // The state drawn, and sent to every mirror, does not grow with the hall: copying it costs the same at any size.
+    expect(JSON.stringify(context.last()).length).toBeLessThan(1_000);
+    vi.advanceTimersByTime(500);
+    expect(room.published.at(-1)!.value).toEqual({ state: 'open', total: 30_000 });
+  });
+
+  it('draws 1,000 votes that arrive in one tick at most once before the frame’s timer fires, then with the exact counts', () => {
+    vi.useFakeTimers();
+    const room = fakeRoom('presenter');
+    const context = fakeContext(PARAMS, initialPoll(PARAMS), room);
+    const controller = pollController(context, { publishEvery: 500, drawEvery: 250, lookup: () => undefined });
+    controller.act!({ type: 'advance' });
+    const before = context.rendered.length;
+    for (let k = 0; k < 1000; k++) room.vote({ poll: 'which-model', from: phone(k), option: k % 3 });
+    expect(context.rendered.length).toBeLessThanOrEqual(before + 1);
+    vi.advanceTimersByTime(250);
+    expect(countsOf(context.last())).toEqual([334, 333, 333]);
+    expect(totalOf(context.last())).toBe(1000);
+    expect(statusLine(context.last())).toBe('Voting is open: 1000 votes so far. Press V to close it.');
+    // Once the votes stop, nothing more is drawn.
+    const drawn = context.rendered.length;
+    vi.advanceTimersByTime(5000);
+    expect(context.rendered.length).toBe(drawn);
+  });
+
+  it('draws a new stage and an answer at once, with the votes that were waiting for their frame', () => {
+    vi.useFakeTimers();
+    const room = fakeRoom('presenter');
+    const context = fakeContext(PARAMS, initialPoll(PARAMS), room);
+    const controller = pollController(context, { publishEvery: 500, drawEvery: 250, lookup: () => 'cnn' });
+    controller.act!({ type: 'advance' });
+    expect(context.last().state).toBe('open');
+    const before = context.rendered.length;
+    for (let k = 0; k < 3; k++) room.vote({ poll: 'which-model', from: phone(k), option: k });
+    expect(context.rendered.length).toBe(before);
+    controller.act!({ type: 'advance' });
+    expect(context.rendered.length).toBe(before + 1);
+    expect(context.last()).toMatchObject({ state: 'closed', counts: [1, 1, 1], total: 3 });
+    expect(room.published.at(-1)!.value).toEqual({ state: 'closed', total: 3 });
+    // The frame's timer finds nothing left to draw.
+    vi.advanceTimersByTime(1000);
+    expect(context.rendered.length).toBe(before + 1);
+    // The reveal reads the answer from the experiment's figure; both are drawn without waiting for a timer.
+    controller.act!({ type: 'advance' });
+    expect(context.rendered.slice(before + 1).map((s) => [s.state, s.answer])).toEqual([
+      ['revealed', undefined],
+      ['revealed', 'cnn'],
+    ]);
+  });
+
+  it('ignores votes after the poll closes: no count, no drawing, nothing published', () => {
+    vi.useFakeTimers();
+    const room = fakeRoom('presenter');
+    const context = fakeContext(PARAMS, initialPoll(PARAMS), room);
+    const controller = pollController(context, { publishEvery: 500, drawEvery: 250, lookup: () => undefined });
+    controller.act!({ type: 'advance' });
+    room.vote({ poll: 'which-model', from: phone(0), option: 0 });
+    room.vote({ poll: 'which-model', from: phone(1), option: 1 });
+    controller.act!({ type: 'advance' });
+    const drawn = context.rendered.length;
+    const published = room.published.length;
+    for (let k = 0; k < 100; k++) room.vote({ poll: 'which-model', from: phone(k), option: 2 });
+    vi.advanceTimersByTime(1000);
+    expect(context.rendered.length).toBe(drawn);
+    expect(room.published.length).toBe(published);
+    expect(context.last()).toMatchObject({ state: 'closed', counts: [1, 1, 0], total: 2 });
+    controller.act!({ type: 'advance' });
+    expect(room.published.at(-1)!.value).toEqual({ state: 'revealed', total: 2, counts: [1, 1, 0] });
   });
 
   it('reads the answer from the experiment’s figure when the votes are revealed, and again on V or on coming back', () => {

@@ -2,7 +2,8 @@
  * A poll's controller, for the three places a poll runs:
  *
  * - the presenter's deck (room role "presenter"): it hears the phones'
- *   votes for this poll, keeps one per phone, moves the poll on with V, and
+ *   votes for this poll, keeps one per phone in its ballot box (model.ts
+ *   says why the box is not in the state), moves the poll on with V, and
  *   publishes what phones may see under `poll:<id>` (publicState: the stage
  *   and the number of votes, the counts only once revealed);
  * - a phone (role "follower"): it sends this phone's vote and draws the
@@ -14,9 +15,18 @@
  * (`answer-from`): then it is read from that figure's data- attribute when
  * the presenter reveals the votes, presses V again, or comes back to the
  * poll after the experiment.
+ *
+ * The projector draws a crowd's votes a few times a second, not once each:
+ * votes that arrive within DRAW_EVERY of each other are drawn together when
+ * its timer fires, so that a hall voting at once (or a script with many
+ * identities) cannot keep the projector's main thread busy drawing, nor
+ * flood the speaker view's mirrors, which get every state drawn. A new
+ * stage or answer, and anything on a phone, is drawn at once, with any
+ * votes that were waiting. Phones hear the counts less often still
+ * (PUBLISH_EVERY).
  */
 import type { Controller, ControllerContext } from '../../contract/demo.ts';
-import { pollKey, publicState, reduce, type PollAction, type PollSide, type PollState } from './model.ts';
+import { castVote, pollKey, publicState, reduce, type BallotBox, type PollAction, type PollSide, type PollState } from './model.ts';
 import type { PollParams } from './params.ts';
 
 /** What the controller needs from the page; tests give their own. */
@@ -25,10 +35,15 @@ export interface PollDependencies {
   lookup(demo: string, report: string): string | undefined;
   /** Milliseconds between two publications while only the number of votes changes: a crowd voting at once must not exceed the relay's rate. */
   publishEvery: number;
+  /** Milliseconds between two drawings while only votes arrive: votes in between are drawn together. 0 draws each at once. */
+  drawEvery: number;
 }
 
 /** Votes counted on the projector reach the phones at most twice a second (the relay passes 20 states a second). */
 const PUBLISH_EVERY = 500;
+
+/** Votes counted on the projector are drawn at most four times a second: enough for bars that grow, little for the main thread. */
+const DRAW_EVERY = 250;
 
 /**
  * The one place a controller reads the page: another demo's figure reports
@@ -49,12 +64,24 @@ export function pollController(
   const { room, params } = context;
   const lookup = dependencies.lookup ?? readReport;
   const every = dependencies.publishEvery ?? PUBLISH_EVERY;
+  const drawEvery = dependencies.drawEvery ?? DRAW_EVERY;
   const side: PollSide = context.print || !room ? 'alone' : room.role === 'presenter' ? 'projector' : 'phone';
   const key = pollKey(params.id);
   let state: PollState = { ...context.initial, side };
+  /** Projector: who voted what; the state carries only the counts. */
+  const box: BallotBox = new Map();
   let visible = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The drawing that waits for votes to gather, if one does. */
+  let frame: ReturnType<typeof setTimeout> | undefined;
   let published = '';
+
+  /** Draws the state now, and with it any votes that were waiting for their frame. */
+  const draw = () => {
+    clearTimeout(frame);
+    frame = undefined;
+    context.render(state);
+  };
 
   const publishNow = () => {
     clearTimeout(timer);
@@ -71,11 +98,13 @@ export function pollController(
     if (before.state !== state.state || before.answer !== state.answer || every <= 0) publishNow();
     else timer ??= setTimeout(publishNow, every);
   };
-  const set = (next: PollState) => {
+  /** Takes a new state: drawn at once, or, for a vote (`soon`), with the others that arrive before the frame's timer fires. */
+  const set = (next: PollState, soon = false) => {
     if (next === state) return;
     const before = state;
     state = next;
-    context.render(state);
+    if (!soon || drawEvery <= 0) draw();
+    else frame ??= setTimeout(draw, drawEvery);
     publish(before);
   };
   /** The right answer: read from its figure whenever asked, and the slide's own only when the presenter marks it. */
@@ -86,9 +115,7 @@ export function pollController(
 
   const stops: (() => void)[] = [];
   if (side === 'projector' && room) {
-    stops.push(
-      room.onVote((vote) => vote.poll === params.id && set(reduce(state, { type: 'vote', from: vote.from, option: vote.option }))),
-    );
+    stops.push(room.onVote((vote) => vote.poll === params.id && set(castVote(state, box, vote.from, vote.option), true)));
   } else if (side === 'phone' && room) {
     stops.push(room.onState(key, (value) => set(reduce(state, { type: 'published', value }))));
     // A refusal does not say which poll it was about: the poll on screen shows it.
@@ -96,7 +123,7 @@ export function pollController(
       room.onRefused((refused) => visible && refused.event === 'vote' && set(reduce(state, { type: 'refused', reason: refused.reason }))),
     );
   }
-  context.render(state);
+  draw();
   if (side === 'projector') publishNow();
 
   return {
@@ -125,16 +152,17 @@ export function pollController(
       visible = true;
       // Back on the poll after the experiment: its figure may have the answer now.
       if (params.answerFrom && (state.state === 'revealed' || side === 'alone')) findAnswer(false);
-      context.render(state);
+      draw();
     },
     hide() {
       visible = false;
     },
     print() {
-      context.render(state);
+      draw();
     },
     dispose() {
       clearTimeout(timer);
+      clearTimeout(frame);
       for (const stop of stops) stop();
     },
   };

@@ -1,6 +1,6 @@
 /** A poll on the projector while open (the count only), revealed with the answer marked, on a phone, and without a room. */
 import { defineSnapshots } from '../../contract/demo.ts';
-import { initialPoll, publicState, reduce, type PollAction, type PollState } from './model.ts';
+import { castVote, initialPoll, publicState, reduce, type PollAction, type PollState } from './model.ts';
 import type { PollParams } from './params.ts';
 import { createView } from './view.ts';
 
@@ -21,8 +21,12 @@ export default defineSnapshots<PollState>({
   view: createView,
   snapshots() {
     const projector: PollState = { ...initialPoll(PARAMS), side: 'projector' };
-    const votes: PollAction[] = [0, 1, 1, 2, 2, 2, 2, 1, 2].map((option, k) => ({ type: 'vote', from: `phone-${k}-abcdef`, option }));
-    const open = apply(projector, [{ type: 'advance' }, ...votes]);
+    // Nine phones vote, through a ballot box of their own, as the projector's controller counts them.
+    const box = new Map<string, number>();
+    const open = [0, 1, 1, 2, 2, 2, 2, 1, 2].reduce(
+      (s, option, k) => castVote(s, box, `phone-${k}-abcdef`, option),
+      apply(projector, [{ type: 'advance' }]),
+    );
     const revealed = apply(open, [{ type: 'advance' }, { type: 'advance' }, { type: 'answer', value: 'cnn' }]);
     const phone = apply({ ...initialPoll(PARAMS), side: 'phone' }, [
       { type: 'published', value: publicState(open) },
