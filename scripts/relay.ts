@@ -5,26 +5,38 @@
  * own relay next to the deck (scripts/serve.ts).
  *
  *   node scripts/relay.ts [--port N] [--host] [--origin https://deck.example.org ...] [--path /__room/]
+ *                         [--keys-file FILE] [--allow-host NAME ...] [--trust-proxy]
  *
- *   --port N       listen on port N (default 4322; 0 picks a free one)
- *   --host         listen on every network interface (otherwise on localhost only)
- *   --origin URL   also admit pages from this origin (repeat it, or list them in RELAY_ORIGINS, comma-separated);
- *                  pages served by the relay's own address are always admitted
- *   --path PATH    the Socket.IO path (default /__room/)
+ *   --port N          listen on port N (default 4322; 0 picks a free one)
+ *   --host            listen on every network interface (otherwise on localhost only)
+ *   --origin URL      also admit pages from this origin (repeat it, or list them in RELAY_ORIGINS, comma-separated);
+ *                     pages served by the relay's own address are always admitted
+ *   --path PATH       the Socket.IO path (default /__room/)
+ *   --keys-file FILE  the presenter keys it serves, one a line (# starts a comment): one room each
+ *   --allow-host NAME a name the relay is reached by, besides this machine's own names and addresses
+ *                     (repeat it, or list them in RELAY_HOSTS); pages on any other name are refused (DNS rebinding)
+ *   --trust-proxy     count connections by the address in X-Forwarded-For, which the proxy in front sets
  *
- * DECK_PRESENTER_KEY is the key of its default room (otherwise a new random
- * one at each start, printed once); REDIS_URL shares its rooms with other
- * relay processes behind one address. It answers `GET /` with what it is and
+ * Rooms open only for the keys it is given: DECK_PRESENTER_KEY (its default
+ * room, which a phone that names none joins), DECK_PRESENTER_KEYS
+ * (comma-separated) and --keys-file. Each key needs at least 96 bits of
+ * entropy (src/room/keys.ts); with none, it makes up one at each start and
+ * prints it once. RELAY_SECRET names rooms and signs phones' tokens; without
+ * it, a new one at each start, or with REDIS_URL the one every process shares
+ * through Redis. REDIS_URL shares its rooms with other relay processes behind
+ * one address. It answers `GET /` with what it is and
  * `GET /healthz` with its counts, as JSON, for a load balancer or a person.
  * Behind HTTPS, put it behind a TLS proxy: a deck served over https:// may
  * not open ws://.
  */
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
-import { MIN_KEY_LENGTH, ROOM_PATH } from '../src/room/protocol.ts';
+import { ROOM_PATH } from '../src/room/protocol.ts';
+import { hostAllowed, machineHosts } from '../src/room/hosts.ts';
+import { keyProblem, newKey } from '../src/room/keys.ts';
 import { createRelay, type Relay } from '../src/room/relay.ts';
 import { normalizeBase } from '../src/sw/isolation.ts';
 import { networkAddresses } from './serve.ts';
@@ -41,13 +53,22 @@ export interface RelayServerOptions {
   path: string;
   /** From DECK_PRESENTER_KEY; otherwise a new random key at each start. */
   presenterKey?: string;
+  /** The further keys it serves, from DECK_PRESENTER_KEYS and --keys-file. */
+  keys: string[];
+  /** From RELAY_SECRET. */
+  secret?: string;
+  /** Names it is reached by besides this machine's own (--allow-host, RELAY_HOSTS). */
+  hosts: string[];
+  /** Count connections by X-Forwarded-For (--trust-proxy). */
+  trustProxy: boolean;
   redisUrl?: string;
 }
 
 /** A mistake the person starting the relay can fix; the command prints its message alone. */
 export class RelayError extends Error {}
 
-const USAGE = 'Usage: node scripts/relay.ts [--port N] [--host] [--origin https://deck.example.org ...] [--path /__room/]';
+const USAGE =
+  'Usage: node scripts/relay.ts [--port N] [--host] [--origin https://deck.example.org ...] [--path /__room/] [--keys-file FILE] [--allow-host NAME ...] [--trust-proxy]';
 
 /** Reads the relay's options from the command line and the environment (DECK_PRESENTER_KEY, REDIS_URL, RELAY_ORIGINS). */
 export function parseRelayArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RelayServerOptions {
@@ -60,6 +81,9 @@ export function parseRelayArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         host: { type: 'boolean', default: false },
         origin: { type: 'string', multiple: true, default: [] },
         path: { type: 'string', default: `/${ROOM_PATH}` },
+        'keys-file': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true, default: [] },
+        'trust-proxy': { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
@@ -68,22 +92,53 @@ export function parseRelayArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535)
     throw new RelayError(`The port must be a number from 0 to 65535, not "${values.port}".\n${USAGE}`);
-  const listed = (env.RELAY_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
+  const listed = list(env.RELAY_ORIGINS);
   const origins = [...new Set([...values.origin, ...listed].map(originOf))];
   const key = env.DECK_PRESENTER_KEY;
-  if (key !== undefined && key.length < MIN_KEY_LENGTH)
-    throw new RelayError(`DECK_PRESENTER_KEY must be at least ${MIN_KEY_LENGTH} characters long, so that nobody in the room can guess it.`);
+  const keyError = key === undefined ? undefined : keyProblem(key);
+  if (keyError) throw new RelayError(keyError);
+  const keys = [...list(env.DECK_PRESENTER_KEYS), ...(values['keys-file'] === undefined ? [] : keysFile(values['keys-file']))];
+  keys.forEach((listed, index) => {
+    const problem = keyProblem(listed, `Key ${index + 1} of DECK_PRESENTER_KEYS and --keys-file`);
+    if (problem) throw new RelayError(problem);
+  });
+  const secret = env.RELAY_SECRET;
+  if (secret !== undefined && secret.length < 32)
+    throw new RelayError('RELAY_SECRET must be at least 32 characters long: make one with `openssl rand -base64 32`.');
   return {
     port,
     host: values.host,
     origins,
     path: normalizeBase(values.path),
     ...(key === undefined ? {} : { presenterKey: key }),
+    keys: [...new Set(keys)],
+    ...(secret === undefined ? {} : { secret }),
+    hosts: [...values['allow-host'], ...list(env.RELAY_HOSTS)].map((name) => name.toLowerCase()),
+    trustProxy: values['trust-proxy'] || env.RELAY_TRUST_PROXY === '1',
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
   };
+}
+
+/** A comma-separated list, trimmed, without empty items. */
+function list(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** The keys in a file, one a line; blank lines and lines that start with # are skipped. */
+function keysFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RelayError(`The keys file ${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** An origin as browsers send it in their Origin header; anything with a path or another scheme is a mistake worth saying. */
@@ -118,7 +173,8 @@ export interface RunningRelay {
 
 /** Starts the relay on its own HTTP server, and resolves once it listens and can admit connections. */
 export async function startRelayServer(options: RelayServerOptions): Promise<RunningRelay> {
-  const presenterKey = options.presenterKey ?? randomBytes(18).toString('base64url');
+  const presenterKey = options.presenterKey ?? newKey();
+  const hosts = machineHosts(undefined, options.hosts);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -136,6 +192,10 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Run
   const relay = createRelay(server, {
     path: options.path,
     presenterKey,
+    keys: options.keys,
+    ...(options.secret === undefined ? {} : { secret: options.secret }),
+    hosts: (host) => hostAllowed(host, hosts),
+    trustProxy: options.trustProxy,
     origins: options.origins,
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
@@ -188,6 +248,13 @@ export function relayBanner(
       `  Presenter: open the deck with ?presenter=${running.presenterKey} on the projector; keep it to yourself (set DECK_PRESENTER_KEY to keep a key across restarts)`,
     );
   else lines.push('  Presenter: open the deck with ?presenter=<DECK_PRESENTER_KEY> on the projector');
+  if (options.keys.length > 0) lines.push(`  Rooms:     ${options.keys.length + 1} (one per key given); any other key is refused`);
+  if (!options.secret)
+    lines.push(
+      options.redisUrl
+        ? '  Secret:    shared by every relay process through Redis (set RELAY_SECRET to choose it)'
+        : "  Secret:    new at this start, so rooms' ids and phones' tokens change at a restart (set RELAY_SECRET to keep them)",
+    );
   return lines;
 }
 

@@ -88,6 +88,8 @@ export function joinRoom(options: JoinOptions): () => void {
   const { url, path } = endpoint(setup.relay, options.base);
   /** This phone's identity and room as the relay last welcomed it; the address's own room (?follow=) comes first. */
   let identity: Kept = presenting ? {} : kept();
+  /** This page load, for the relay: a presenter window that reconnects takes its own lease back at once. */
+  const window = crypto.getRandomValues(new Uint8Array(12)).reduce((text, byte) => text + byte.toString(16).padStart(2, '0'), '');
   const socket: RoomSocket = io(url, {
     path,
     // Read at every connection, so that a reconnect sends the token and room of the latest welcome.
@@ -95,7 +97,7 @@ export function joinRoom(options: JoinOptions): () => void {
       const room = setup.room ?? identity.room;
       send(
         presenting
-          ? { role: 'presenter', key: setup.key }
+          ? { role: 'presenter', key: setup.key, window }
           : { role: 'follower', ...(room ? { room } : {}), ...(identity.token ? { token: identity.token } : {}) },
       );
     },
@@ -170,6 +172,25 @@ export function joinRoom(options: JoinOptions): () => void {
   const events = ['slidechanged', 'fragmentshown', 'fragmenthidden', 'overviewhidden'] as const;
   for (const name of events) deck.on(name, onMove);
 
+  /**
+   * What the relay broadcast between this socket joining the room and its
+   * welcome, which reads the room from the relay's store: applied after the
+   * welcome, so that a move made meanwhile is not undone by an older place.
+   */
+  let early: (() => void)[] | null = [];
+  socket.on('connect', () => (early = []));
+  const inOrder =
+    <A extends unknown[]>(handler: (...args: A) => void) =>
+    (...args: A) => {
+      if (early) early.push(() => handler(...args));
+      else handler(...args);
+    };
+
+  const replayEarly = () => {
+    const waiting = early ?? [];
+    early = null;
+    for (const apply of waiting) apply();
+  };
   socket.on('welcome', (welcome) => {
     if (!presenting && welcome.token) {
       identity = { token: welcome.token, room: welcome.room };
@@ -186,6 +207,7 @@ export function joinRoom(options: JoinOptions): () => void {
     if (welcome.role === 'presenter') {
       setMode('presenting');
       sendPlace();
+      replayEarly();
       return;
     }
     place = welcome.place;
@@ -194,19 +216,29 @@ export function joinRoom(options: JoinOptions): () => void {
     const follow = mode === 'connecting' || mode === 'following' || standby;
     setMode(follow || setup.follow ? 'following' : 'free');
     if (mode === 'following' && presenterHere && place) go(place);
+    replayEarly();
   });
-  socket.on('place', (next) => {
-    place = next;
-    root.dataset.roomSlide = next.slide;
-    ui.show({ mode, standby, presenterHere, followers });
-    if (mode === 'following') go(next);
-  });
-  socket.on('state', ({ key, value }) => link.receiveState(key, value));
-  socket.on('presenter', ({ present }) => {
-    presenterHere = present;
-    ui.show({ mode, standby, presenterHere, followers });
-    if (present && mode === 'following' && place) go(place);
-  });
+  socket.on(
+    'place',
+    inOrder((next) => {
+      place = next;
+      root.dataset.roomSlide = next.slide;
+      ui.show({ mode, standby, presenterHere, followers });
+      if (mode === 'following') go(next);
+    }),
+  );
+  socket.on(
+    'state',
+    inOrder(({ key, value }) => link.receiveState(key, value)),
+  );
+  socket.on(
+    'presenter',
+    inOrder(({ present }) => {
+      presenterHere = present;
+      ui.show({ mode, standby, presenterHere, followers });
+      if (present && mode === 'following' && place) go(place);
+    }),
+  );
   socket.on('room', (counts) => {
     followers = counts.followers;
     ui.show({ mode, standby, presenterHere, followers });

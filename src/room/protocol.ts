@@ -281,10 +281,16 @@ export function validate<E extends ClientEvent>(event: E, payload: unknown): Val
   };
 }
 
-/** The handshake of the presenter's deck: `io(url, { path, auth: { role: 'presenter', key } })`. */
+/**
+ * The handshake of the presenter's deck: `io(url, { path, auth: { role:
+ * 'presenter', key, window } })`, where `window` is random for each page
+ * load, so that a reconnecting window takes its own lease back at once (after
+ * a relay process died, say) while another window waits on standby.
+ */
 export const PresenterAuthSchema = z.object({
   role: z.literal('presenter'),
   key: z.string().check(z.minLength(MIN_KEY_LENGTH), z.maxLength(256)),
+  window: z.optional(matching(/^[A-Za-z0-9_-]{8,64}$/)),
 });
 /**
  * The handshake of a phone: the room it follows (none for the relay's
@@ -381,12 +387,5 @@ export interface ServerToClient {
   reply: (reply: PhoneReply) => void;
 }
 
-/** Everything a client may send, as Socket.IO's typed events. */
-export interface ClientToServer {
-  place: (place: Place) => void;
-  state: (state: StateUpdate) => void;
-  reply: (reply: Reply) => void;
-  'take-over': (payload: Record<string, never>) => void;
-  digit: (digit: Digit) => void;
-  vote: (vote: Vote) => void;
-}
+/** Everything a client may send, as Socket.IO's typed events: derived from MESSAGES, so the two cannot differ. */
+export type ClientToServer = { [E in ClientEvent]: (payload: z.input<(typeof MESSAGES)[E]['schema']>) => void };

@@ -174,7 +174,7 @@ afterAll(async () => {
 });
 
 /** A raw engine.io connection over websocket that opens the room's namespace as a phone, then sends whatever it is given. */
-function raw(url: string, id: number): Promise<WebSocket> {
+function raw(url: string): Promise<WebSocket> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${url.replace('http', 'ws')}/__room/?EIO=4&transport=websocket`);
     socket.on('error', () => {});
@@ -200,7 +200,7 @@ async function round(phones: Client[], raws: WebSocket[], url: string, index: nu
   let socket = raws[slot]!;
   if (socket.readyState !== WebSocket.OPEN) {
     socket.terminate();
-    socket = await raw(url, slot);
+    socket = await raw(url);
     raws[slot] = socket;
   }
   for (let i = 0; i < PER_ROUND; i++) {
@@ -214,10 +214,8 @@ async function round(phones: Client[], raws: WebSocket[], url: string, index: nu
 }
 
 async function flood(url: string, rounds: number): Promise<number> {
-  const phones = await Promise.all(
-    Array.from({ length: 6 }, (_, slot) => phone(url).then(({ socket }) => socket)),
-  );
-  const raws = await Promise.all(Array.from({ length: 6 }, (_, slot) => raw(url, slot)));
+  const phones = await Promise.all(Array.from({ length: 6 }, () => phone(url).then(({ socket }) => socket)));
+  const raws = await Promise.all(Array.from({ length: 6 }, () => raw(url)));
   let sent = 0;
   for (let i = 0; i < rounds; i++) sent += await round(phones, raws, url, i);
   // Some raw HTTP too: polling requests with no session, a bad one, or garbage.

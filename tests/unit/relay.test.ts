@@ -135,10 +135,7 @@ describe('who may say what', () => {
   it('refuses a page from a foreign origin, and admits the page from its own origin and the configured ones', async () => {
     const { url, port, relay } = await startRelay({ allowNoOrigin: false, origins: ['https://deck.example.org'] });
     const attempt = (origin?: string) =>
-      welcomed(
-        client(url, { role: 'follower' }, origin === undefined ? {} : { extraHeaders: { origin } }),
-        2000,
-      );
+      welcomed(client(url, { role: 'follower' }, origin === undefined ? {} : { extraHeaders: { origin } }), 2000);
     await expect(attempt('https://evil.example.com')).rejects.toThrow();
     await expect(attempt()).rejects.toThrow();
     await expect(attempt(`http://localhost:${port}`)).rejects.toThrow();
@@ -195,7 +192,8 @@ describe("phones' digits and votes", () => {
 
   it("refuses a phone's twenty-first digit, also when it reconnects with its token", async () => {
     let clock = 1_000_000;
-    const { url } = await startRelay({ now: () => clock });
+    // The presenter's lease runs on the same clock: ticks of a minute keep it while the clock jumps 60 s.
+    const { url } = await startRelay({ now: () => clock, limits: { tickMs: 60_000 } });
     const { socket: deck } = await presenter(url);
     const forwarded = collect(deck, 'digit');
     let current = await phone(url);
@@ -387,11 +385,7 @@ describe('the relay alone (scripts/relay.ts)', () => {
       expect(await home.text()).toMatch(/room relay/);
       const deck = await presenter(running.local.replace(/\/$/, ''), KEY, { extraHeaders: { origin: 'https://deck.example.org' } });
       expect(deck.welcome.role).toBe('presenter');
-      const foreign = client(
-        running.local,
-        { role: 'follower' },
-        { extraHeaders: { origin: 'https://other.example.org' } },
-      );
+      const foreign = client(running.local, { role: 'follower' }, { extraHeaders: { origin: 'https://other.example.org' } });
       await expect(welcomed(foreign)).rejects.toThrow();
       const health = (await (await fetch(new URL('healthz', running.local))).json()) as Record<string, unknown>;
       expect(health).toMatchObject({ presenters: 1, rejected: { origin: 1 } });
@@ -409,7 +403,10 @@ describe('the relay alone (scripts/relay.ts)', () => {
     expect(() => parseRelayArgs(['--origin', 'https://a.example.org/deck/'], {})).toThrow(
       /not an origin: write it as https:\/\/a\.example\.org/,
     );
-    expect(() => parseRelayArgs([], { DECK_PRESENTER_KEY: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => parseRelayArgs([], { DECK_PRESENTER_KEY: 'short' })).toThrow(/too easy to guess/);
+    expect(() => parseRelayArgs([], { DECK_PRESENTER_KEY: 'lecture-2025-key' })).toThrow(/too easy to guess/);
+    expect(() => parseRelayArgs([], { DECK_PRESENTER_KEY: 'a'.repeat(16) })).toThrow(/too easy to guess/);
+    expect(() => parseRelayArgs([], { DECK_PRESENTER_KEYS: `${KEY},aaaaaaaaaaaaaaaaaaaa` })).toThrow(/Key 2 of DECK_PRESENTER_KEYS/);
   });
 
   it('prints a key it made up, so that the presenter can know it, but never a key it was given', () => {
