@@ -155,7 +155,7 @@ export function welcomed(socket: Client, ms = 30_000): Promise<void> {
 async function connectPhones(url: string, count: number): Promise<Client[]> {
   const phones: Client[] = [];
   for (let start = 0; start < count; start += 50) {
-    const batch = Array.from({ length: Math.min(50) }, (_, i) => open(url, { role: 'follower' }));
+    const batch = Array.from({ length: Math.min(50, count - start) }, () => open(url, { role: 'follower' }));
     await Promise.all(batch.map((socket) => welcomed(socket)));
     phones.push(...batch);
   }
