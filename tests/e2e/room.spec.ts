@@ -6,7 +6,10 @@
  * carry over from one test to the next, and the server can be stopped and
  * started again.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
@@ -18,13 +21,18 @@ const contexts: BrowserContext[] = [];
 
 test.describe.configure({ timeout: 120_000 });
 
+/** Where each test's server keeps its key and secret, so that a restart keeps the room, as `npm start` does. */
+let stateDir = '';
+
 test.beforeEach(async () => {
-  server = await serve({ dir: 'dist', base: '/', port: 0, host: false, isolation: true, presenterKey: KEY });
+  stateDir = mkdtempSync(join(tmpdir(), 'room-spec-'));
+  server = await serve({ dir: 'dist', base: '/', port: 0, host: false, isolation: true, presenterKey: KEY, keyFile: join(stateDir, 'room.json') });
 });
 
 test.afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
   await server.close();
+  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const room = (page: Page) => page.locator('html').getAttribute('data-room');
@@ -148,7 +156,7 @@ test('when the server restarts, the phones come back by themselves on the presen
   const port = server.port;
   await server.close();
   for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'connecting');
-  server = await serve({ dir: 'dist', base: '/', port, host: false, isolation: true, presenterKey: KEY });
+  server = await serve({ dir: 'dist', base: '/', port, host: false, isolation: true, presenterKey: KEY, keyFile: join(stateDir, 'room.json') });
   const restarted = Date.now();
   // The presenter's deck restores the room by itself, and the phones are back within seconds.
   await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 10_000 });
@@ -189,4 +197,81 @@ test('the presenter’s key is nowhere in the build', () => {
   walk('dist');
   expect(files.length).toBeGreaterThan(10);
   for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(KEY);
+});
+
+/** A free port on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `npm start`'s server in a process of its own, keeping its key in `dir`; resolves once it listens. */
+function npmStart(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['scripts/serve.ts', '--port', String(port), '--dir', 'dist'], {
+    // No DECK_PRESENTER_KEY: the server makes a key and keeps it in `dir`, as npm start does.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DECK_PRESENTER_KEY')), DECK_STATE_DIR: dir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let printed = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      if (printed.includes('Presenter:')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`npm start's server exited (${code}) before it listened:\n${printed}`)));
+  });
+}
+
+test('after a kill -9 and a restart, every phone follows again, whether it opened the plain address or the QR code’s link', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'room-kill-'));
+  const port = await freePort();
+  let child = await npmStart(port, dir);
+  try {
+    // The key npm start made and kept, as the presenter reads it from the banner.
+    const { key } = JSON.parse(readFileSync(join(dir, 'room.json'), 'utf8')) as { key: string };
+    const local = `http://localhost:${port}/`;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    contexts.push(context);
+    const projector = await context.newPage();
+    await projector.goto(`${local}?presenter=${encodeURIComponent(key)}`);
+    await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 20_000 });
+    const open = async (path: string) => {
+      const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      contexts.push(phoneContext);
+      const page = await phoneContext.newPage();
+      await page.goto(`${local}${path}`);
+      await expect(page.locator('html')).toHaveAttribute('data-room', 'following', { timeout: 20_000 });
+      return page;
+    };
+    // One phone from the address the banner prints, one from the follow link the QR code carries.
+    const plain = await open('');
+    const remembered = await plain.evaluate(() => JSON.parse(localStorage.getItem('deck-room:identity') ?? '{}') as { room?: string });
+    expect(remembered.room).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const scanned = await open(`?follow=${remembered.room}`);
+    const phones = [plain, scanned];
+    await presenterGoesTo(projector, 'image-tensors');
+    for (const p of phones) await expectOn(p, 'image-tensors');
+
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'connecting');
+    child = await npmStart(port, dir);
+    await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 15_000 });
+    const back = Date.now();
+    for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'following', { timeout: 5_000 });
+    for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room-slide', 'image-tensors', { timeout: 5_000 });
+    expect(Date.now() - back).toBeLessThan(5_000);
+    await presenterGoesTo(projector, 'mnist');
+    for (const p of phones) await expectOn(p, 'mnist');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
