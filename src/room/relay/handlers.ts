@@ -50,7 +50,8 @@ export function messageHandlers(context: RelayContext, parts: { takeOver(conn: C
   };
   const bucketOf = (conn: Conn, event: ClientEvent) => {
     let bucket = conn.events.get(event);
-    if (!bucket) conn.events.set(event, (bucket = { tokens: MESSAGES[event].limit.burst, at: now() }));
+    if (!bucket)
+      conn.events.set(event, (bucket = { tokens: (event === 'digit' ? limits.phoneDigitRate : MESSAGES[event].limit).burst, at: now() }));
     return bucket;
   };
   /** Whether the room has an active presenter: the store's lease, or what this process last knew while the store is away. */
@@ -134,7 +135,7 @@ export function messageHandlers(context: RelayContext, parts: { takeOver(conn: C
           `That is ${limits.digitsPerPhone} digits from this phone, the most one phone may send in this lecture.`,
         );
       }
-      const rate = MESSAGES.digit.limit;
+      const rate = limits.phoneDigitRate;
       const pace = `${room.id}:digit:${conn.phone}`;
       const wait = Math.max(await context.store.take(pace, rate, false), take(bucketOf(conn, 'digit'), rate, now(), false));
       if (wait > 0) {

@@ -6,7 +6,7 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { ClientEvent, Place, RateLimit, ServerToClient } from '../protocol.ts';
-import { DIGITS_PER_PHONE } from '../protocol.ts';
+import { DIGITS_PER_PHONE, MESSAGES } from '../protocol.ts';
 import type { Bucket } from './limits.ts';
 import type { RoomStore } from './store.ts';
 
@@ -25,6 +25,8 @@ export interface RelayLimits {
   roomVotes: RateLimit;
   /** Digits one phone may send in one room for as long as the room lasts. */
   digitsPerPhone: number;
+  /** How often one phone may send a digit, on any of its connections (the protocol's one every three seconds). */
+  phoneDigitRate: RateLimit;
   /** Messages a phone's connection may have dropped before the relay closes it: no phone in an audience sends that many. */
   dropsPerConnection: number;
   /** Messages a connection may send before its welcome, kept to be handled after it. */
@@ -53,6 +55,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   roomDigits: { tokens: 50, everyMs: 1000, burst: 50 },
   roomVotes: { tokens: 250, everyMs: 1000, burst: 500 },
   digitsPerPhone: DIGITS_PER_PHONE,
+  phoneDigitRate: MESSAGES.digit.limit,
   dropsPerConnection: 500,
   pendingPerConnection: 32,
   connections: 10_000,
