@@ -29,10 +29,12 @@ describe('made-up presenters', () => {
       // Each of these, at 67a3f7a, opened a room of its own and could keep 32 states of 64 KiB in it as parsed objects.
       for (let i = 0; i < 40; i++) {
         const socket = client(relay.url, { role: 'presenter', key: randomBytes(24).toString('base64url') });
-        refusals.push(await welcomed(socket).then(
-          () => 'welcomed',
-          (error: Error) => error.message,
-        ));
+        refusals.push(
+          await welcomed(socket).then(
+            () => 'welcomed',
+            (error: Error) => error.message,
+          ),
+        );
         socket.disconnect();
       }
       expect(new Set(refusals)).toEqual(new Set(['This presenter key opens no room on this relay: use the link the relay printed.']));
@@ -154,7 +156,7 @@ describe('phones’ identities', () => {
     expect(relay.stats().rejected.identities).toBe(1);
   });
 
-  it("cap the votes a room passes on per second, whatever the number of phones, with a reason for each phone refused", async () => {
+  it('cap the votes a room passes on per second, whatever the number of phones, with a reason for each phone refused', async () => {
     const { url } = await startRelay({ limits: { roomVotes: { tokens: 5, everyMs: 60_000, burst: 5 } } });
     const { socket: deck } = await presenter(url);
     const votes = collect(deck, 'vote');
@@ -170,7 +172,7 @@ describe('phones’ identities', () => {
 });
 
 describe('DNS rebinding', () => {
-  it("refuses a page whose origin is its own Host when that Host does not name this machine", async () => {
+  it('refuses a page whose origin is its own Host when that Host does not name this machine', async () => {
     const names = new Set(['localhost', '127.0.0.1']);
     const { url, port, relay } = await startRelay({
       allowNoOrigin: false,

@@ -129,7 +129,11 @@ export async function phone(
   extra: { room?: string; token?: string } = {},
   options: Partial<ManagerOptions & SocketOptions> = {},
 ) {
-  const socket = client(url, { role: 'follower', ...(extra.room ? { room: extra.room } : {}), ...(extra.token ? { token: extra.token } : {}) }, options);
+  const socket = client(
+    url,
+    { role: 'follower', ...(extra.room ? { room: extra.room } : {}), ...(extra.token ? { token: extra.token } : {}) },
+    options,
+  );
   const welcome = await welcomed(socket);
   return { socket, token: welcome.token!, welcome };
 }
