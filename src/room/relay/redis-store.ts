@@ -43,7 +43,8 @@ if tokens >= 1 then
 else
   wait = math.max(1, math.ceil((1 - tokens) / rate * every - 1e-6))
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
+-- All 17 digits: tostring() keeps 14, and a bucket refilled in thirds would stop a hair short of a token.
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', at))
 redis.call('PEXPIRE', KEYS[1], ttl)
 return wait`;
 
