@@ -102,7 +102,7 @@ interface Measure {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 
-function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
@@ -152,7 +152,7 @@ export function welcomed(socket: Client, ms = 30_000): Promise<void> {
 }
 
 /** Connects phones in batches, as a hall's phones arrive over a minute rather than in one instant. */
-async function connectPhones(url: string, count: number): Promise<Client[]> {
+export async function connectPhones(url: string, count: number): Promise<Client[]> {
   const phones: Client[] = [];
   for (let start = 0; start < count; start += 50) {
     const batch = Array.from({ length: Math.min(50, count - start) }, () => open(url, { role: 'follower' }));

@@ -243,8 +243,25 @@ async function roomOnly(): Promise<void> {
   execSync('npx astro build', { stdio: 'inherit', env: { ...process.env, RELAY_URL: 'same-origin' } });
   const { wallBench } = await import('./room-wall.ts');
   results.wall = { date: new Date().toISOString(), result: await wallBench({ log }) };
-  writeFileSync('bench/room-results.json', `${JSON.stringify(results, null, 2)}\n`);
+  // The real projector again: 1,000 phones change their votes 30 times each, as fast as the relay lets them.
+  const { pollBench } = await import('./room-poll.ts');
+  results.poll = { date: new Date().toISOString(), result: await pollBench({ log }) };
+  // Figures from other runs (the bench across processes) stay beside these.
+  const previous = existsSync('bench/room-results.json') ? (JSON.parse(readFileSync('bench/room-results.json', 'utf8')) as object) : {};
+  writeFileSync('bench/room-results.json', `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   writeFileSync('BENCHMARKS.md', report(JSON.parse(readFileSync('bench/results.json', 'utf8'))));
+}
+
+/**
+ * `npm run bench -- --room --processes N [--phones 2000]`: 2,000 phones through nginx to N relay processes sharing Redis
+ * (bench/room-scale.ts). Its figures go into bench/room-results.json under `scale`, beside the others.
+ */
+async function roomScaleOnly(processes: number): Promise<void> {
+  const { roomScaleBench, roomScaleTable } = await import('./room-scale.ts');
+  const scale = await roomScaleBench({ processes, phones: Number(option('--phones') ?? 2000), log: (line) => console.log(line) });
+  const previous = existsSync('bench/room-results.json') ? (JSON.parse(readFileSync('bench/room-results.json', 'utf8')) as object) : {};
+  writeFileSync('bench/room-results.json', `${JSON.stringify({ ...previous, scale }, null, 2)}\n`);
+  console.log(`\n${roomScaleTable(scale).join('\n')}\n`);
 }
 
 /** `npm run bench -- --lighthouse`: Lighthouse on the deck from npm start, on a plain static host, and on the reader (bench/lighthouse.ts). */
@@ -265,7 +282,9 @@ async function main() {
     process.exit(0);
   }
   if (process.argv.includes('--room')) {
-    await roomOnly();
+    const processes = option('--processes');
+    if (processes === undefined) await roomOnly();
+    else await roomScaleOnly(Number(processes));
     process.exit(0);
   }
   if (process.argv.includes('--report')) {
@@ -410,6 +429,10 @@ function roomSection(): string {
   const runs = (room.fanOut?.runs ?? []) as any[];
   const d = room.digits?.result;
   const w = room.wall?.result;
+  const p = room.poll?.result;
+  const pollLine = p
+    ? `\nA hall voting (bench/room-poll.ts): the projector presents a poll and ${fmt(p.phones)} phones change their votes ${fmt(p.sent / p.phones)} times each, ${fmt(p.sent)} votes, as fast as the protocol's limit per phone allows, the room's cap lifted: ${fmt(p.forwarded)} forwarded in ${p.seconds} s (${fmt(p.perSecond)} a second), ${p.refused} refused; the projector's counts **${p.exact ? 'exact' : 'not exact'}** (${p.counts.join(', ')} against ${p.expected.join(', ')}); its longest main-thread task while the votes arrived: **${p.longestTaskMs} ms**, ${p.tasksOver50} over 50 ms (goal: none).\n`
+    : '';
   return `## The room
 
 Measured by \`npm run bench -- --room\` on ${String(room.fanOut?.machine?.date ?? room.digits?.machine?.date ?? '').slice(0, 10)} (${room.fanOut?.machine?.cpus ?? ''}; load average ${room.fanOut?.machine?.loadAverage ?? '–'}): simulated phones (socket.io-client in Node, WebSocket, on loopback) join one room of a relay running in its own process, and the presenter makes 30 moves, 200 ms apart. Goal: nothing lost, and p95 ≤ 100 ms at 1,000 phones.
@@ -417,7 +440,7 @@ Measured by \`npm run bench -- --room\` on ${String(room.fanOut?.machine?.date ?
 | phones | moves received | lost | p50 | p95 | p99 | relay heap per phone | relay CPU during the moves |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${runs.map((x) => `| ${fmt(x.phones)} | ${fmt(x.received)} / ${fmt(x.expected)} | ${x.lost} | ${x.p50} ms | ${x.p95} ms | ${x.p99} ms | ${x.heapPerPhoneKiB} KiB | ${x.cpuPercent} % |`).join('\n')}
-${d ? `\nThe relay alone: ${d.phones} phones each send one digit within 10 s to a presenter that answers at once: ${d.replied} of ${d.sent} answered, ${d.refused} refused; from send to answer p50 ${d.p50} ms, p95 ${d.p95} ms.\n` : ''}${w ? `\nThe real projector (bench/room-wall.ts): the deck in Chromium trains the live slide briefly on WebAssembly, then ${w.phones} phones each send one digit within 10 s to "Your digits": **${w.answered} of ${w.sent}** classified and answered, ${w.refused} refused; from send to answer p50 ${w.p50} ms, **p95 ${w.p95} ms** (goal: none lost, p95 ≤ 1 s); the projector's longest main-thread task while the wall filled: **${w.longestTaskMs} ms**, ${w.tasksOver50} task(s) over 50 ms (goal: none).\n` : ''}
+${d ? `\nThe relay alone: ${d.phones} phones each send one digit within 10 s to a presenter that answers at once: ${d.replied} of ${d.sent} answered, ${d.refused} refused; from send to answer p50 ${d.p50} ms, p95 ${d.p95} ms.\n` : ''}${pollLine}${w ? `\nThe real projector (bench/room-wall.ts): the deck in Chromium trains the live slide briefly on WebAssembly, then ${w.phones} phones each send one digit within 10 s to "Your digits": **${w.answered} of ${w.sent}** classified and answered, ${w.refused} refused; from send to answer p50 ${w.p50} ms, **p95 ${w.p95} ms** (goal: none lost, p95 ≤ 1 s); the projector's longest main-thread task while the wall filled: **${w.longestTaskMs} ms**, ${w.tasksOver50} task(s) over 50 ms (goal: none).\n` : ''}
 `;
 }
 

@@ -8,12 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
 import { serve, type RunningServer } from '../../scripts/serve.ts';
+import { freePort } from '../scale/services.ts';
 
 const KEY = 'room-test-presenter-key-7f3a9c2e41';
 let server: RunningServer;
@@ -26,7 +26,15 @@ let stateDir = '';
 
 test.beforeEach(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'room-spec-'));
-  server = await serve({ dir: 'dist', base: '/', port: 0, host: false, isolation: true, presenterKey: KEY, keyFile: join(stateDir, 'room.json') });
+  server = await serve({
+    dir: 'dist',
+    base: '/',
+    port: 0,
+    host: false,
+    isolation: true,
+    presenterKey: KEY,
+    keyFile: join(stateDir, 'room.json'),
+  });
 });
 
 test.afterEach(async () => {
@@ -156,7 +164,15 @@ test('when the server restarts, the phones come back by themselves on the presen
   const port = server.port;
   await server.close();
   for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'connecting');
-  server = await serve({ dir: 'dist', base: '/', port, host: false, isolation: true, presenterKey: KEY, keyFile: join(stateDir, 'room.json') });
+  server = await serve({
+    dir: 'dist',
+    base: '/',
+    port,
+    host: false,
+    isolation: true,
+    presenterKey: KEY,
+    keyFile: join(stateDir, 'room.json'),
+  });
   const restarted = Date.now();
   // The presenter's deck restores the room by itself, and the phones are back within seconds.
   await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 10_000 });
@@ -199,18 +215,6 @@ test('the presenter’s key is nowhere in the build', () => {
   for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(KEY);
 });
 
-/** A free port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** `npm start`'s server in a process of its own, keeping its key in `dir`; resolves once it listens. */
 function npmStart(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['scripts/serve.ts', '--port', String(port), '--dir', 'dist'], {
@@ -228,7 +232,9 @@ function npmStart(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-test('after a kill -9 and a restart, every phone follows again, whether it opened the plain address or the QR code’s link', async ({ browser }) => {
+test('after a kill -9 and a restart, every phone follows again, whether it opened the plain address or the QR code’s link', async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const dir = mkdtempSync(join(tmpdir(), 'room-kill-'));
   const port = await freePort();

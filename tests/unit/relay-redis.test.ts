@@ -2,13 +2,11 @@
  * Two relay processes sharing their rooms through a real Redis
  * (@socket.io/redis-adapter): a presenter on one, phones on the other, and
  * everything still works as with one process. Redis runs as a child of this
- * test on a free loopback port, stores nothing (no RDB, no AOF), and is
- * killed with the relays afterwards. Without redis-server the test fails and
+ * test on a free loopback port (tests/scale/services.ts), stores nothing (no
+ * RDB, no AOF), and is stopped with the relays afterwards. Without redis-server the test fails and
  * says how to install it: CI installs it (.ci/run).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Place } from '../../src/room/protocol.ts';
 import {
@@ -25,8 +23,8 @@ import {
   welcomed,
   type RelayProcess,
 } from './room-helpers.ts';
+import { startRedis, stopServices } from '../scale/services.ts';
 
-let redis: ChildProcess | undefined;
 let redisUrl = '';
 let a: RelayProcess;
 let b: RelayProcess;
@@ -36,40 +34,9 @@ const LIMITS = JSON.stringify({ tickMs: 100 });
 
 const place = (slide: string): Place => ({ slide, h: 1, v: 0, f: -1 });
 let keys = 0;
-/** A key of its own for each test, so that the two processes have no cache of its room to begin with. */
 /** The keys both relay processes are given, one room each: a test takes a room of its own. */
 const ROOM_KEYS = Array.from({ length: 12 }, () => randomBytes(24).toString('base64url'));
 const freshKey = () => ROOM_KEYS[keys++]!;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once Redis answers PING on the port. */
-async function pong(port: number, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const answered = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('error', () => resolve(false));
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolve(data.toString().startsWith('+PONG'));
-      });
-    });
-    if (answered) return;
-    await sleep(50);
-  }
-  throw new Error(`redis-server did not answer on port ${port} within ${ms} ms`);
-}
 
 async function startRelayProcess(url: string): Promise<RelayProcess> {
   const relay = await relayProcess({ REDIS_URL: url, RELAY_LIMITS: LIMITS, DECK_PRESENTER_KEYS: ROOM_KEYS.join(',') });
@@ -78,15 +45,7 @@ async function startRelayProcess(url: string): Promise<RelayProcess> {
 }
 
 beforeAll(async () => {
-  if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error(
-      'redis-server is not installed, and the relay needs it to share rooms between processes: apt-get install -y redis-server',
-    );
-  }
-  const port = await freePort();
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await pong(port);
-  redisUrl = `redis://127.0.0.1:${port}`;
+  redisUrl = (await startRedis()).url;
   [a, b] = await Promise.all([startRelayProcess(redisUrl), startRelayProcess(redisUrl)]);
 }, 20_000);
 
@@ -94,11 +53,7 @@ afterEach(cleanUp);
 
 afterAll(async () => {
   await Promise.all(started.map((relay) => relay.stop()));
-  if (redis && redis.exitCode === null) {
-    const exited = new Promise((resolve) => redis!.once('exit', resolve));
-    redis.kill();
-    await exited;
-  }
+  await stopServices();
 });
 
 describe('two relay processes sharing rooms through Redis', () => {
