@@ -200,25 +200,21 @@ export const Search = () => {
     if (!box || box.hidden) return;
     box.hidden = true;
     highlight();
+    // Give the keyboard back to the deck: reveal.js listens on the document, which has the focus once the field lets it go.
     input.blur();
-    // Give the keyboard back to the deck.
-    (deck.getRevealElement() as HTMLElement | null)?.focus({ preventScroll: true });
   };
 
   return {
     id: 'search',
     init(reveal: SearchDeck) {
+      // Its key, Ctrl+Shift+F, is plugins.ts's, which calls toggle() once this has loaded.
       deck = reveal;
-      deck.registerKeyboardShortcut('Ctrl + Shift + F', 'Search the slides and their notes');
-      document.addEventListener('keydown', (event) => {
-        if (event.key.toLowerCase() === 'f' && event.shiftKey && (event.ctrlKey || event.metaKey)) {
-          event.preventDefault();
-          if (box && !box.hidden) close();
-          else open();
-        }
-      });
     },
     open,
     close,
+    toggle() {
+      if (box && !box.hidden) close();
+      else open();
+    },
   };
 };
