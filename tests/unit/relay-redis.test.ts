@@ -18,7 +18,6 @@ import {
   pixels,
   presenter,
   relayProcess,
-  sleep,
   until,
   welcomed,
   type RelayProcess,
@@ -106,10 +105,12 @@ describe('two relay processes sharing rooms through Redis', () => {
     expect((await promoted).role).toBe('presenter');
     await replaced;
     const moves = collect(follower, 'place');
+    // The old window's move is refused, which is the barrier: it was handled, and passed on to nobody.
+    const oldRefused = next(first.socket, 'refused');
     first.socket.emit('place', place('old-window'));
     second.emit('place', place('new-window'));
+    expect((await oldRefused).reason).toMatch(/on standby/);
     await until(() => moves.length === 1);
-    await sleep(100);
     expect(moves).toEqual([place('new-window')]);
   });
 

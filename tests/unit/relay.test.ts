@@ -67,9 +67,13 @@ describe('following the presenter', () => {
     const refused = next(deck, 'refused');
     deck.emit('state', { key: 'one-too-many', value: 1 });
     expect((await refused).reason).toMatch(/at most 32 states/);
+    const watcher = await phone(url);
     deck.emit('state', { key: 's0', value: null });
     deck.emit('state', { key: 'one-more', value: 2 });
-    await sleep(100);
+    // A barrier: the relay handles a window's messages in order, so once the place after them arrives, they are kept.
+    const barrier = next(watcher.socket, 'place');
+    deck.emit('place', place('barrier'));
+    await barrier;
     const { welcome } = await phone(url);
     expect(Object.keys(welcome.states)).toHaveLength(32);
     expect(welcome.states).not.toHaveProperty('s0');
@@ -100,10 +104,12 @@ describe('who may say what', () => {
     (attacker.socket.emit as (event: string, ...args: unknown[]) => void)('take-over', {});
     (attacker.socket.emit as (event: string, ...args: unknown[]) => void)('digits', { pixels: pixels(), label: 1 });
     await until(() => relay.stats().dropped.unknown >= 5, 2000, 'five dropped messages');
-    await sleep(100);
-    expect(seen).toEqual({ place: [], state: [], reply: [] });
+    // A barrier: anything the relay had passed on to the victim would have reached it before the presenter's next move.
+    deck.emit('place', place('barrier'));
+    await until(() => seen.place.length > 0);
+    expect(seen).toEqual({ place: [place('barrier')], state: [], reply: [] });
     expect(forwarded).toEqual([]);
-    expect((await phone(url)).welcome.place).toBeUndefined();
+    expect((await phone(url)).welcome.place).toEqual(place('barrier'));
   });
 
   it('refuses a digit that is not in shape, with a reason, and passes nothing on', async () => {
@@ -253,7 +259,10 @@ describe("phones' digits and votes", () => {
     deck.emit('reply', { to: from, kind: 'probabilities', value: [0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0.1] });
     for (const reply of await Promise.all(replies))
       expect(reply).toEqual({ kind: 'probabilities', value: [0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0.1] });
-    await sleep(100);
+    // A barrier: a reply sent to the bystander would have reached it before the presenter's next move.
+    const barrier = next(bystander.socket, 'place');
+    deck.emit('place', place('barrier'));
+    await barrier;
     expect(seenByBystander).toEqual([]);
   });
 });
@@ -282,10 +291,12 @@ describe('presenter windows', () => {
     expect(relay.stats()).toMatchObject({ presenters: 1, standbys: 1 });
 
     const moves = collect(follower, 'place');
+    // The old window's move is refused, which is the barrier: it was handled, and passed on to nobody.
+    const oldRefused = next(first.socket, 'refused');
     first.socket.emit('place', place('from-old-window'));
     secondSocket.emit('place', place('from-new-window'));
+    expect((await oldRefused).reason).toMatch(/on standby/);
     await until(() => moves.length === 1);
-    await sleep(100);
     expect(moves).toEqual([place('from-new-window')]);
   });
 
@@ -330,9 +341,12 @@ describe('presenter windows', () => {
     const digit = next(two.socket, 'digit');
     inTwo.socket.emit('digit', { pixels: pixels(), label: 2 });
     await digit;
-    await sleep(100);
-    expect(seenInOne).toEqual([]);
-    expect(digitsInOne).toEqual([]);
+    // Barriers: the first room's own move and digit arrive, and nothing of the second room's came before them.
+    one.socket.emit('place', place('first-lecture'));
+    inOne.socket.emit('digit', { pixels: pixels(), label: 1 });
+    await until(() => seenInOne.length > 0 && digitsInOne.length > 0);
+    expect(seenInOne).toEqual([place('first-lecture')]);
+    expect(digitsInOne.map((digit) => digit.label)).toEqual([1]);
   });
 });
 
