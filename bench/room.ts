@@ -305,7 +305,7 @@ export async function roomBench(options: RoomBenchOptions = {}): Promise<RoomBen
   }
   const at = machine();
   const runs: FanOutResult[] = [];
-  for (const phones of options.sizes ?? [100, 500, 1000]) {
+  for (const phones of options.sizes ?? [100, 500, 1000, 2000]) {
     log(`${phones} phones follow ${options.moves ?? 30} moves…`);
     runs.push(await fanOut(phones, options.moves ?? 30, options.spacingMs ?? 200));
   }

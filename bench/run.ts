@@ -19,6 +19,7 @@ import { chromium, type Browser, type Page, type Worker as PlaywrightWorker } fr
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
 import { fullTraining } from './full-training.ts';
 import { PRESETS, trainRun } from './model-training.ts';
+import { roomScaleTable, type ScaleBench } from './room-scale.ts';
 
 const PORT = 4390;
 const ORIGIN = `http://localhost:${PORT}`;
@@ -430,6 +431,11 @@ function roomSection(): string {
   const d = room.digits?.result;
   const w = room.wall?.result;
   const p = room.poll?.result;
+  const scale = room.scale as ScaleBench | undefined;
+  const single = runs.find((x) => x.phones === scale?.result.phones);
+  const scaleLines = scale
+    ? `\n### Several relay processes\n\nMeasured by \`npm run bench -- --room --processes ${scale.result.processes}\` on ${String(scale.machine.date).slice(0, 10)}: ${fmt(scale.result.phones)} phones through nginx (deploy/) to ${scale.result.processes} relay processes sharing one redis-server, all on this machine, and 30 moves 200 ms apart. Goal: nothing lost, and p95 within twice one process's at the same number of phones${single ? ` (${single.p95} ms above, so ${2 * single.p95} ms)` : ''}.\n\n${roomScaleTable(scale).join('\n')}\n\nOn this machine's 2 cores, the phones' process (2,000 socket.io clients reading every move), nginx, Redis and both relays share two cores: the latency is mostly the clients' own reading, as the relays' CPU shows.\n`
+    : '';
   const pollLine = p
     ? `\nA hall voting (bench/room-poll.ts): the projector presents a poll and ${fmt(p.phones)} phones change their votes ${fmt(p.sent / p.phones)} times each, ${fmt(p.sent)} votes, as fast as the protocol's limit per phone allows, the room's cap lifted: ${fmt(p.forwarded)} forwarded in ${p.seconds} s (${fmt(p.perSecond)} a second), ${p.refused} refused; the projector's counts **${p.exact ? 'exact' : 'not exact'}** (${p.counts.join(', ')} against ${p.expected.join(', ')}); its longest main-thread task while the votes arrived: **${p.longestTaskMs} ms**, ${p.tasksOver50} over 50 ms (goal: none).\n`
     : '';
@@ -440,7 +446,7 @@ Measured by \`npm run bench -- --room\` on ${String(room.fanOut?.machine?.date ?
 | phones | moves received | lost | p50 | p95 | p99 | relay heap per phone | relay CPU during the moves |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${runs.map((x) => `| ${fmt(x.phones)} | ${fmt(x.received)} / ${fmt(x.expected)} | ${x.lost} | ${x.p50} ms | ${x.p95} ms | ${x.p99} ms | ${x.heapPerPhoneKiB} KiB | ${x.cpuPercent} % |`).join('\n')}
-${d ? `\nThe relay alone: ${d.phones} phones each send one digit within 10 s to a presenter that answers at once: ${d.replied} of ${d.sent} answered, ${d.refused} refused; from send to answer p50 ${d.p50} ms, p95 ${d.p95} ms.\n` : ''}${pollLine}${w ? `\nThe real projector (bench/room-wall.ts): the deck in Chromium trains the live slide briefly on WebAssembly, then ${w.phones} phones each send one digit within 10 s to "Your digits": **${w.answered} of ${w.sent}** classified and answered, ${w.refused} refused; from send to answer p50 ${w.p50} ms, **p95 ${w.p95} ms** (goal: none lost, p95 ≤ 1 s); the projector's longest main-thread task while the wall filled: **${w.longestTaskMs} ms**, ${w.tasksOver50} task(s) over 50 ms (goal: none).\n` : ''}
+${d ? `\nThe relay alone: ${d.phones} phones each send one digit within 10 s to a presenter that answers at once: ${d.replied} of ${d.sent} answered, ${d.refused} refused; from send to answer p50 ${d.p50} ms, p95 ${d.p95} ms.\n` : ''}${pollLine}${scaleLines}${w ? `\nThe real projector (bench/room-wall.ts): the deck in Chromium trains the live slide briefly on WebAssembly, then ${w.phones} phones each send one digit within 10 s to "Your digits": **${w.answered} of ${w.sent}** classified and answered, ${w.refused} refused; from send to answer p50 ${w.p50} ms, **p95 ${w.p95} ms** (goal: none lost, p95 ≤ 1 s); the projector's longest main-thread task while the wall filled: **${w.longestTaskMs} ms**, ${w.tasksOver50} task(s) over 50 ms (goal: none).\n` : ''}
 `;
 }
 
