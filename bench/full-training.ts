@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
-import { KERAS_PROGRAM } from '../src/train/config.ts';
-import { runTraining } from '../src/train/loop.ts';
-import { Trainer } from '../src/train/trainer.ts';
+import { KERAS_PROGRAM } from '../src/train/model/config.ts';
+import { runTraining } from '../src/train/model/loop.ts';
+import { Trainer } from '../src/train/model/trainer.ts';
 
 export const KERAS_REFERENCE = 0.9785;
 

@@ -1,5 +1,5 @@
 /**
- * Each preset run of src/train/spec.ts, trained in full under Node on
+ * Each preset run of src/train/model/spec.ts, trained in full under Node on
  * TensorFlow.js's WebAssembly backend with the deck's own trainer and loop,
  * reporting test accuracy and elapsed time after each epoch.
  *
@@ -15,11 +15,21 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
-import { KERAS_PROGRAM } from '../src/train/config.ts';
-import { runTraining } from '../src/train/loop.ts';
-import { ADAM, CNN_RUN, KERAS_RUN, LOGISTIC_RUN, MOMENTUM, RMSPROP, SGD, type OptimizerSpec, type RunSpec } from '../src/train/spec.ts';
-import { describeRun, parameterCount } from '../src/train/spec-check.ts';
-import { Trainer } from '../src/train/trainer.ts';
+import { KERAS_PROGRAM } from '../src/train/model/config.ts';
+import { runTraining } from '../src/train/model/loop.ts';
+import {
+  ADAM,
+  CNN_RUN,
+  KERAS_RUN,
+  LOGISTIC_RUN,
+  MOMENTUM,
+  RMSPROP,
+  SGD,
+  type OptimizerSpec,
+  type RunSpec,
+} from '../src/train/model/spec.ts';
+import { describeRun, parameterCount } from '../src/train/model/spec-check.ts';
+import { Trainer } from '../src/train/model/trainer.ts';
 
 /** The preset runs by the names this script takes. */
 export const PRESETS: Record<string, RunSpec> = { logistic: LOGISTIC_RUN, keras: KERAS_RUN, cnn: CNN_RUN };

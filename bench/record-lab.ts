@@ -1,6 +1,6 @@
 /**
  * Records the lab's demos for the printed deck, under Node, through the
- * same run controller the browser's worker uses (src/train/controller.ts):
+ * same run queue the browser's worker uses (src/train/worker/run-queue.ts):
  *
  *   comparison   logistic regression, the lecture's network and the convnet,
  *                full runs (about 4 minutes): src/demos/model-comparison/recorded.json
@@ -19,7 +19,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
 import { IMAGE_BYTES } from '../src/mnist/format.ts';
-import { RunController } from '../src/train/controller.ts';
+import { RunQueue } from '../src/train/worker/run-queue.ts';
 import type { FromWorker, RunRequest } from '../src/train/protocol.ts';
 import { MODELS } from '../src/demos/model-comparison/model.ts';
 import { RUNS, TEST_SIZE as OVERFIT_TEST, TRAIN_EVAL } from '../src/demos/overfitting/model.ts';
@@ -34,7 +34,7 @@ const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
 const messages: FromWorker[] = [];
 let waiting: { id: string; resolve: () => void } | undefined;
-const controller = new RunController({
+const queue = new RunQueue({
   tf,
   source: {
     async *shards(split) {
@@ -60,13 +60,13 @@ const controller = new RunController({
     if (waiting && m.type === 'state' && m.run === waiting.id && (m.state === 'done' || m.state === 'error')) waiting.resolve();
   },
 });
-controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
 
 async function train(request: RunRequest) {
   console.log(request.id);
   await new Promise<void>((resolve) => {
     waiting = { id: request.id, resolve };
-    controller.handle({ type: 'submit', run: request });
+    queue.handle({ type: 'submit', run: request });
   });
   const mine = messages.filter((m) => 'run' in m && m.run === request.id);
   const epochs = mine.filter((m): m is Extract<FromWorker, { type: 'epoch' }> => m.type === 'epoch');
@@ -79,7 +79,7 @@ async function train(request: RunRequest) {
 function inspect(run: string, input: Float32Array, top: number) {
   return new Promise<Extract<FromWorker, { type: 'inspection' }>>((resolve) => {
     const before = messages.length;
-    controller.handle({ type: 'inspect', run, id: 1, input, top });
+    queue.handle({ type: 'inspect', run, id: 1, input, top });
     const poll = setInterval(() => {
       const found = messages.slice(before).find((m): m is Extract<FromWorker, { type: 'inspection' }> => m.type === 'inspection');
       if (found) {

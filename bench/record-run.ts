@@ -12,10 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readVerifiedSources } from '../src/mnist/build.ts';
 import { IMAGE_BYTES } from '../src/mnist/format.ts';
-import { KERAS_PROGRAM } from '../src/train/config.ts';
-import { runTraining } from '../src/train/loop.ts';
-import { predictTest } from '../src/train/inference.ts';
-import { Trainer } from '../src/train/trainer.ts';
+import { KERAS_PROGRAM } from '../src/train/model/config.ts';
+import { runTraining } from '../src/train/model/loop.ts';
+import { predictTest } from '../src/train/model/inference.ts';
+import { Trainer } from '../src/train/model/trainer.ts';
 
 /** The live slide's grid of test digits (src/demos/mnist-training/index.ts). */
 const GRID = Array.from({ length: 24 }, (_, i) => i * 8 + 1);

@@ -14,7 +14,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Shuffles `values` in place (Fisher–Yates) with `random`, and returns them. */
-export function shuffleInPlace<T extends { length: number; [i: number]: number }>(values: T, random: () => number): T {
+export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(values: T, random: () => number): T {
   for (let i = values.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const v = values[i]!;

@@ -8,9 +8,9 @@
  * measure while it trains; every report names its run.
  */
 import type { Mark } from '../mnist/stamp.ts';
-import type { BackendName } from './config.ts';
-import type { BatchReport } from './loop.ts';
-import type { RunSpec } from './spec.ts';
+import type { BackendName } from './model/config.ts';
+import type { BatchReport } from './model/loop.ts';
+import type { RunSpec } from './model/spec.ts';
 
 /** A fault to inject, for testing the recovery paths (?fault=device-lost@20 or ?fault=nan@20). */
 export interface FaultSpec {

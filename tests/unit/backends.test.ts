@@ -15,7 +15,7 @@ import {
   isEmulatedRenderer,
   selectBackend,
   shortChoice,
-} from '../../src/train/backends.ts';
+} from '../../src/train/backends/backends.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 describe('choosing a backend', () => {

@@ -19,7 +19,7 @@ import {
   templates,
   topUnits,
   type DenseParameters,
-} from '../../src/train/interpret.ts';
+} from '../../src/train/model/interpret.ts';
 import { mulberry32 } from '../../src/lib/random.ts';
 import { wasmTf } from './tf-wasm.ts';
 

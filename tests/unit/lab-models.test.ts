@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { IMAGE_BYTES } from '../../src/mnist/format.ts';
 import { RULER_PIXELS } from '../../src/mnist/ruler.ts';
 import type { FromWorker, Inspection } from '../../src/train/protocol.ts';
-import { KERAS_RUN } from '../../src/train/spec.ts';
+import { KERAS_RUN } from '../../src/train/model/spec.ts';
 import { floorOf, spread } from '../../src/demos/shared/epoch-chart.ts';
 import { foldRun, foldStatus, newRun, newStatus, runFraction, runProgress } from '../../src/demos/shared/trained-run.ts';
 import * as cmp from '../../src/demos/model-comparison/model.ts';

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { change, decodeRuns, encodeRuns, MAX_RUNS, runsLink, specOf, thin, whatChanged } from '../../src/demos/mnist-training/runs.ts';
 import { beginRun, discardRun, initialState, update, type LiveState } from '../../src/demos/mnist-training/state.ts';
-import { KERAS_PROGRAM } from '../../src/train/config.ts';
-import { KERAS_RUN } from '../../src/train/spec.ts';
+import { KERAS_PROGRAM } from '../../src/train/model/config.ts';
+import { KERAS_RUN } from '../../src/train/model/spec.ts';
 
 const base = KERAS_RUN;
 

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { problemsWith, TRAINING_PARAMS } from '../../src/address.ts';
 import { PARAMS, readAddress, readmeTable } from '../../src/params.ts';
-import { configFromAddress, KERAS_PROGRAM } from '../../src/train/config.ts';
-import { KERAS_RUN } from '../../src/train/spec.ts';
+import { configFromAddress, KERAS_PROGRAM } from '../../src/train/model/config.ts';
+import { KERAS_RUN } from '../../src/train/model/spec.ts';
 
 describe('reading the address', () => {
   it('reads each documented parameter with its type', () => {

@@ -8,7 +8,7 @@
 import { EMPTY_ADDRESS } from '../../src/address.ts';
 import type { ControllerContext, RoomLink } from '../../src/contract/demo.ts';
 import type { Digit, ForwardedDigit, ForwardedVote, Refused, Vote } from '../../src/room/protocol.ts';
-import type { TrainingClient } from '../../src/train/client.ts';
+import type { TrainingClient } from '../../src/train/page/client.ts';
 import type { FromWorker, ToWorker } from '../../src/train/protocol.ts';
 
 /** Handlers a controller registered, by what they listen to. */

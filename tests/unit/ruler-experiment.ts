@@ -14,7 +14,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { IMAGE_BYTES, CLASSES } from '../../src/mnist/format.ts';
 import { markedTestSet, rulerTrainingSet, type LabelledImages } from '../../src/mnist/ruler.ts';
-import { flippedShare, perClassAccuracy, type DenseParameters } from '../../src/train/interpret.ts';
+import { flippedShare, perClassAccuracy, type DenseParameters } from '../../src/train/model/interpret.ts';
 import { mulberry32, shuffleInPlace } from '../../src/lib/random.ts';
 
 type TF = typeof tfc;

@@ -18,7 +18,7 @@ import {
   stampRuler,
   type LabelledImages,
 } from '../../src/mnist/ruler.ts';
-import { contributions, saliencyBatch } from '../../src/train/interpret.ts';
+import { contributions, saliencyBatch } from '../../src/train/model/interpret.ts';
 import { mulberry32 } from '../../src/lib/random.ts';
 import { rulerExperiment, type ExperimentResult } from './ruler-experiment.ts';
 import { wasmTf } from './tf-wasm.ts';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ADDRESS } from '../../src/address.ts';
 import { TrainingSession } from '../../src/demos/shared/session.ts';
-import type { TrainingClient } from '../../src/train/client.ts';
+import type { TrainingClient } from '../../src/train/page/client.ts';
 import type { FromWorker, ToWorker } from '../../src/train/protocol.ts';
 
 function fakeClient() {

@@ -17,10 +17,10 @@ import {
   prefersExplicitTranspose,
   type BackpropOptions,
   type Network,
-} from '../../src/train/backprop.ts';
-import { Rmsprop, type FusedUpdate } from '../../src/train/rmsprop.ts';
+} from '../../src/train/model/backprop.ts';
+import { Rmsprop, type FusedUpdate } from '../../src/train/model/rmsprop.ts';
 import { mulberry32 } from '../../src/lib/random.ts';
-import { KERAS_DENSE, LOGISTIC, SMALL_CNN, type Activation, type ModelSpec } from '../../src/train/spec.ts';
+import { KERAS_DENSE, LOGISTIC, SMALL_CNN, type Activation, type ModelSpec } from '../../src/train/model/spec.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof wasmTf>>;

@@ -6,11 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import { readVerifiedSources, type SourceData } from '../../src/mnist/build.ts';
-import { KERAS_PROGRAM, type TrainingConfig } from '../../src/train/config.ts';
-import { runTraining, type BatchReport, type EpochReport } from '../../src/train/loop.ts';
-import { CNN_RUN, KERAS_DENSE, LOGISTIC, SMALL_CNN, type ModelSpec } from '../../src/train/spec.ts';
-import { activations, layerWeights, predict, predictTest } from '../../src/train/inference.ts';
-import { Trainer, type Snapshot } from '../../src/train/trainer.ts';
+import { KERAS_PROGRAM, type TrainingConfig } from '../../src/train/model/config.ts';
+import { runTraining, type BatchReport, type EpochReport } from '../../src/train/model/loop.ts';
+import { CNN_RUN, KERAS_DENSE, LOGISTIC, SMALL_CNN, type ModelSpec } from '../../src/train/model/spec.ts';
+import { activations, layerWeights, predict, predictTest } from '../../src/train/model/inference.ts';
+import { Trainer, type Snapshot } from '../../src/train/model/trainer.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof wasmTf>>;

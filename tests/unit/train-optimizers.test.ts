@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as tfc from '@tensorflow/tfjs-core';
-import { createOptimizer, optimizerStateLength, type Optimizer } from '../../src/train/optimizers.ts';
-import { ADAM, KERAS_LEARNING_RATES, MOMENTUM, RMSPROP, SGD, type OptimizerSpec } from '../../src/train/spec.ts';
+import { createOptimizer, optimizerStateLength, type Optimizer } from '../../src/train/model/optimizers.ts';
+import { ADAM, KERAS_LEARNING_RATES, MOMENTUM, RMSPROP, SGD, type OptimizerSpec } from '../../src/train/model/spec.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof wasmTf>>;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/lib/format.ts';
-import { accuracyOf, confusionMatrix, smooth, Throughput } from '../../src/train/metrics.ts';
-import { toMnistInput } from '../../src/train/preprocess.ts';
+import { accuracyOf, confusionMatrix, smooth, Throughput } from '../../src/train/model/metrics.ts';
+import { toMnistInput } from '../../src/train/page/preprocess.ts';
 import { mulberry32 } from '../../src/lib/random.ts';
-import { EpochSampler } from '../../src/train/sampler.ts';
+import { EpochSampler } from '../../src/train/model/sampler.ts';
 
 describe('EpochSampler', () => {
   const drain = (sampler: EpochSampler, batch: number) => {

@@ -12,7 +12,7 @@ import {
   SGD,
   SMALL_CNN,
   type ModelSpec,
-} from '../../src/train/spec.ts';
+} from '../../src/train/model/spec.ts';
 import {
   describeModel,
   describeOptimizer,
@@ -22,7 +22,7 @@ import {
   validateModel,
   validateOptimizer,
   validateRun,
-} from '../../src/train/spec-check.ts';
+} from '../../src/train/model/spec-check.ts';
 
 const model = (...layers: unknown[]) => ({ layers }) as ModelSpec;
 

@@ -9,7 +9,7 @@
  */
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import type { FromWorker, Inspection } from '../../train/protocol.ts';
-import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
+import { KERAS_RUN, type RunSpec } from '../../train/model/spec.ts';
 import { percent } from '../../lib/format.ts';
 import { foldRun, foldStatus, newRun, newStatus, singleRunState, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 

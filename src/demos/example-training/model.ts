@@ -4,7 +4,7 @@
  * controller (index.ts) submits the run through a training session.
  */
 import type { FromWorker } from '../../train/protocol.ts';
-import { LOGISTIC_RUN, type RunSpec } from '../../train/spec.ts';
+import { LOGISTIC_RUN, type RunSpec } from '../../train/model/spec.ts';
 import { foldRun, foldStatus, newRun, newStatus, singleRunState, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 import type { Shortening } from '../shared/lab-wiring.ts';
 

@@ -3,21 +3,21 @@
  * then, run after run, what changes when one thing changes.
  *
  * The controller submits runs to the page's training worker (shared with
- * the other training demos, src/train/client.ts) and keeps the state its
+ * the other training demos, src/train/page/client.ts) and keeps the state its
  * reports make, which the view draws and the speaker view mirrors. Keys
  * while the slide is on screen: T starts, pauses and resumes (and, after a
  * run, trains the panel's next run beside it); R cancels the run on the
  * charts (new weights, new seed). Leaving the slide does not stop training.
  *
  * With no parameters the slide is exactly the Keras program. A link may
- * shorten it (train-size, test-size, epochs, backend: src/train/config.ts)
+ * shorten it (train-size, test-size, epochs, backend: src/train/model/config.ts)
  * or prepare a comparison (`?runs=keras~opt:sgd,lr:0.01`, runs.ts), whose
  * runs train one after another from the first T.
  */
 import type { Controller, ControllerContext, DemoModule } from '../../contract/demo.ts';
 import { problemsWith, TRAINING_PARAMS, type Address } from '../../address.ts';
-import { configFromAddress } from '../../train/config.ts';
-import type { RunSpec } from '../../train/spec.ts';
+import { configFromAddress } from '../../train/model/config.ts';
+import type { RunSpec } from '../../train/model/spec.ts';
 import { inputFromStrokes } from '../shared/draw-pad.ts';
 import type { LiveParams } from './params.ts';
 import { change, decodeRuns } from './runs.ts';

@@ -4,7 +4,7 @@
  * (state.ts), apart from it so that the reducer stays only a reducer.
  */
 import { count, formatDuration, number, percent } from '../../lib/format.ts';
-import { stepsPerEpoch } from '../../train/spec.ts';
+import { stepsPerEpoch } from '../../train/model/spec.ts';
 import { lastTestAccuracy, recentLoss, secondsLeft, type LiveState } from './state.ts';
 
 /** The progress line under the bar. */

@@ -17,8 +17,8 @@ import {
   type ModelSpec,
   type OptimizerSpec,
   type RunSpec,
-} from '../../train/spec.ts';
-import { describeModel, describeOptimizer } from '../../train/spec-check.ts';
+} from '../../train/model/spec.ts';
+import { describeModel, describeOptimizer } from '../../train/model/spec-check.ts';
 
 /** The panel's fields and the values each offers. */
 export const MODELS = {

@@ -1,7 +1,7 @@
 /** Idle; paused after two epochs with an earlier run and templates; done, with a drawing and its answer. */
 import { defineSnapshots } from '../../contract/demo.ts';
 import { mulberry32 } from '../../lib/random.ts';
-import { KERAS_PROGRAM } from '../../train/config.ts';
+import { KERAS_PROGRAM } from '../../train/model/config.ts';
 import type { FromWorker } from '../../train/protocol.ts';
 import { beginRun, initialState, update, type LiveState } from './state.ts';
 import { createView } from './view.ts';

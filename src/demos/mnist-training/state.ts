@@ -5,10 +5,10 @@
  * view draws this state and nothing else; its sentences are in
  * narration.ts. No DOM; unit-tested.
  */
-import type { BackendName, TrainingConfig } from '../../train/config.ts';
-import { smooth } from '../../train/metrics.ts';
+import type { BackendName, TrainingConfig } from '../../train/model/config.ts';
+import { smooth } from '../../train/model/metrics.ts';
 import { assertNever, type BackendChoice, type FromWorker, type TrainerState } from '../../train/protocol.ts';
-import { stepsOfRun, type RunSpec } from '../../train/spec.ts';
+import { stepsOfRun, type RunSpec } from '../../train/model/spec.ts';
 import { MAX_RUNS, thin, whatChanged, type PastRun, type SpecChange } from './runs.ts';
 
 export interface LiveState {

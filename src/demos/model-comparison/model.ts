@@ -5,7 +5,7 @@
  * controller (index.ts) sends the runs and feeds the reports in.
  */
 import type { FromWorker } from '../../train/protocol.ts';
-import { CNN_RUN, KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../train/spec.ts';
+import { CNN_RUN, KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../train/model/spec.ts';
 import { currentOf, foldSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
 import { percent } from '../../lib/format.ts';
 import { newRun, newStatus, type TrainedRun } from '../shared/trained-run.ts';

@@ -7,7 +7,7 @@
  * 60,000 the gap closes. Pure; the controller feeds the worker's reports in.
  */
 import type { FromWorker } from '../../train/protocol.ts';
-import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
+import { KERAS_RUN, type RunSpec } from '../../train/model/spec.ts';
 import { currentOf, foldSequence, type SequenceAction, type SequenceState } from '../shared/run-sequence.ts';
 import { percent } from '../../lib/format.ts';
 import { newRun, newStatus, type TrainedRun } from '../shared/trained-run.ts';

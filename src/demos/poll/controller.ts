@@ -26,6 +26,7 @@
  * (PUBLISH_EVERY).
  */
 import type { Controller, ControllerContext } from '../../contract/demo.ts';
+import { throttledPublisher } from '../shared/publisher.ts';
 import { castVote, pollKey, publicState, reduce, type BallotBox, type PollAction, type PollSide, type PollState } from './model.ts';
 import type { PollParams } from './params.ts';
 
@@ -71,10 +72,9 @@ export function pollController(
   /** Projector: who voted what; the state carries only the counts. */
   const box: BallotBox = new Map();
   let visible = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   /** The drawing that waits for votes to gather, if one does. */
   let frame: ReturnType<typeof setTimeout> | undefined;
-  let published = '';
+  const publisher = throttledPublisher(room, key, () => publicState(state), every);
 
   /** Draws the state now, and with it any votes that were waiting for their frame. */
   const draw = () => {
@@ -83,20 +83,11 @@ export function pollController(
     context.render(state);
   };
 
-  const publishNow = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    const value = publicState(state);
-    const json = JSON.stringify(value);
-    if (json === published) return;
-    published = json;
-    room?.publish(key, value);
-  };
   /** A new stage or answer goes out at once; a new count waits for the next publication. */
   const publish = (before: PollState) => {
     if (side !== 'projector') return;
-    if (before.state !== state.state || before.answer !== state.answer || every <= 0) publishNow();
-    else timer ??= setTimeout(publishNow, every);
+    if (before.state !== state.state || before.answer !== state.answer) publisher.now();
+    else publisher.soon();
   };
   /** Takes a new state: drawn at once, or, for a vote (`soon`), with the others that arrive before the frame's timer fires. */
   const set = (next: PollState, soon = false) => {
@@ -124,7 +115,7 @@ export function pollController(
     );
   }
   draw();
-  if (side === 'projector') publishNow();
+  if (side === 'projector') publisher.now();
 
   return {
     act(action) {
@@ -161,7 +152,7 @@ export function pollController(
       draw();
     },
     dispose() {
-      clearTimeout(timer);
+      publisher.dispose();
       clearTimeout(frame);
       for (const stop of stops) stop();
     },

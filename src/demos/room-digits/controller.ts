@@ -23,10 +23,11 @@
 import type { Controller, ControllerContext, RoomLink } from '../../contract/demo.ts';
 import type * as Protocol from '../../room/protocol.ts';
 import type { ForwardedDigit } from '../../room/protocol.ts';
-import type { TrainingClient } from '../../train/client.ts';
+import type { TrainingClient } from '../../train/page/client.ts';
 import type { RunRequest } from '../../train/protocol.ts';
 import { inputFromStrokes } from '../shared/draw-pad.ts';
 import { shorteningOf } from '../shared/lab-wiring.ts';
+import { throttledPublisher } from '../shared/publisher.ts';
 import { TrainingSession } from '../shared/session.ts';
 import { newRun } from '../shared/trained-run.ts';
 import {
@@ -130,23 +131,9 @@ function projectorController(
   const every = dependencies.publishEvery ?? PUBLISH_EVERY;
   const shortening = shorteningOf(context.address);
   let disposed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let published = '';
-
-  const publishNow = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (disposed) return;
-    const value = publicWall(session.state);
-    const json = JSON.stringify(value);
-    if (json === published) return;
-    published = json;
-    room.publish(WALL_KEY, value);
-  };
-  const publishSoon = () => {
-    if (every <= 0) publishNow();
-    else timer ??= setTimeout(publishNow, every);
-  };
+  /** Set once the wall has been published a first time, after the session's first drawing. */
+  let started = false;
+  const publisher = throttledPublisher(room, WALL_KEY, () => publicWall(session.state), every);
 
   const session: TrainingSession<RoomDigitsState> = new TrainingSession(
     context.address,
@@ -157,7 +144,7 @@ function projectorController(
       render: (s) => {
         context.render(s);
         // The session draws once before it is assigned; the first publication follows below.
-        if (published) publishSoon();
+        if (started) publisher.soon();
       },
       // A run finished: there are weights now, so the digits no network could read are asked again.
       after: (_, __, message) => {
@@ -169,7 +156,8 @@ function projectorController(
   // Every run is submitted by a session, so a run that finished before this slide was reached is remembered.
   const last = session.lastDone;
   session.set(last ? update(session.state, last) : { ...session.state, network: 'none' });
-  publishNow();
+  started = true;
+  publisher.now();
 
   /** Asks the newest network about one digit, then tells its phone. */
   const ask = async (id: number) => {
@@ -262,7 +250,7 @@ function projectorController(
     show: () => session.render(),
     dispose() {
       disposed = true;
-      clearTimeout(timer);
+      publisher.dispose();
       stop();
       session.dispose();
     },

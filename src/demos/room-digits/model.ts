@@ -17,10 +17,11 @@
  * does to the state.
  */
 import { IMAGE_BYTES } from '../../mnist/format.ts';
-import { mulberry32 } from '../../lib/random.ts';
+import { mulberry32, shuffleInPlace } from '../../lib/random.ts';
 import { percent } from '../../lib/format.ts';
 import type { FromWorker } from '../../train/protocol.ts';
-import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
+import { KERAS_RUN, type RunSpec } from '../../train/model/spec.ts';
+import { argmax } from '../../train/model/metrics.ts';
 import type { Shortening } from '../shared/lab-wiring.ts';
 import {
   foldRun,
@@ -28,6 +29,7 @@ import {
   newRun,
   newStatus,
   runProgress,
+  singleRunState,
   type RunState,
   type TrainedRun,
   type WorkerStatus,
@@ -254,17 +256,10 @@ function withEntry(s: RoomDigitsState, id: number, change: (entry: WallEntry) =>
   return { ...s, wall };
 }
 
-/** The index of the largest of ten probabilities. */
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
-}
-
 /** Records the network's answer for a digit; a network answered, so one is trained. */
 export function classify(s: RoomDigitsState, id: number, probabilities: ArrayLike<number>): RoomDigitsState {
   const p = Array.from(probabilities, (v) => Math.round(v * 1e4) / 1e4);
-  const next = withEntry(s, id, (e) => ({ ...e, guess: argmax(probabilities), probabilities: p, status: 'classified' }));
+  const next = withEntry(s, id, (e) => ({ ...e, guess: argmax(probabilities, 0, 10), probabilities: p, status: 'classified' }));
   return next.network === 'ready' ? next : { ...next, network: 'ready' };
 }
 
@@ -314,16 +309,6 @@ export function resultOf(entry: WallEntry): DigitResult {
 
 // Training with the room's digits -------------------------------------------
 
-function shuffle<T>(values: T[], random: () => number): T[] {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const v = values[i]!;
-    values[i] = values[j]!;
-    values[j] = v;
-  }
-  return values;
-}
-
 /**
  * Splits the room's digits in two halves, one to train on and one held out,
  * with a seed: each digit that has at least two examples lands in both
@@ -337,7 +322,7 @@ export function splitRoom<T extends { label: number }>(entries: readonly T[], se
   const heldOut: T[] = [];
   const rest: T[] = [];
   for (let label = 0; label < 10; label++) {
-    const group = shuffle(
+    const group = shuffleInPlace(
       entries.filter((e) => e.label === label),
       random,
     );
@@ -350,7 +335,7 @@ export function splitRoom<T extends { label: number }>(entries: readonly T[], se
     heldOut.push(...group.slice(half, 2 * half));
     rest.push(...group.slice(2 * half));
   }
-  for (const e of shuffle(rest, random)) (train.length <= heldOut.length ? train : heldOut).push(e);
+  for (const e of shuffleInPlace(rest, random)) (train.length <= heldOut.length ? train : heldOut).push(e);
   return { train, heldOut };
 }
 
@@ -432,22 +417,6 @@ export function update(s: RoomDigitsState, message: FromWorker): RoomDigitsState
     fineTune,
     ...(done ? { testAccuracy: message.testAccuracy, network: 'ready' as const } : {}),
   };
-}
-
-/** The state of the short run, as the run controls show it. */
-export function shortRunState(s: RoomDigitsState): 'idle' | 'training' | 'paused' | 'done' | 'error' {
-  if (s.status.error) return 'error';
-  switch (s.run.state) {
-    case 'waiting':
-    case 'idle':
-      return 'idle';
-    case 'done':
-      return 'done';
-    case 'paused':
-      return 'paused';
-    default:
-      return 'training';
-  }
 }
 
 // What the room sees ---------------------------------------------------------
@@ -554,7 +523,7 @@ export function wallOf(shared: PublicWall | undefined): WallEntry[] {
 /** What the projector's line says: the network, the runs, and the wall. */
 export function announcement(s: RoomDigitsState): string {
   if (s.status.error) return s.status.error.message;
-  const run = shortRunState(s);
+  const run = singleRunState(s.run, s.status);
   if (run === 'training' || run === 'paused') return `Training the lecture’s network briefly: ${runProgress(s.run)}.`;
   const f = s.fineTune;
   if (f.state === 'queued' || f.state === 'loading' || f.state === 'training')

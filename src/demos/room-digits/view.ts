@@ -25,13 +25,13 @@ import { button } from '../shared/controls.ts';
 import { paintDigit } from '../shared/digits.ts';
 import { createDrawPad } from '../shared/draw-pad.ts';
 import figureCss from '../shared/figure.css?url';
+import { singleRunState } from '../shared/trained-run.ts';
 import {
   aDigit,
   announcement,
   decodePixels,
   figures,
   fineTuneBlocked,
-  shortRunState,
   wallOf,
   type RoomDigitsAction,
   type RoomDigitsState,
@@ -186,7 +186,7 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
       }
 
       const projector = s.side === 'projector';
-      const run = shortRunState(s);
+      const run = singleRunState(s.run, s.status);
       const offerRun = projector && (s.network === 'none' || run === 'training' || run === 'paused');
       train.attr('hidden', offerRun ? null : '').text(run === 'training' ? 'Pause' : run === 'paused' ? 'Resume' : 'Train briefly');
       tune.attr('hidden', projector ? null : '').property('disabled', fineTuneBlocked(s) !== undefined);

@@ -2,12 +2,12 @@
  * The saliency picture both interpretability demos draw: the digit in light
  * grey, and over it in red each pixel's contribution to the answer, the
  * gradient of the answer's score times the pixel's ink (gradient × input,
- * `contributions` in src/train/interpret.ts), scaled to the largest. Blank
+ * `contributions` in src/train/model/interpret.ts), scaled to the largest. Blank
  * pixels contribute nothing, so the picture shows which strokes the answer
  * rests on, and not the noise that a dense network's untrained border
  * weights leave in the plain gradient.
  */
-import { contributions } from '../../train/interpret.ts';
+import { contributions } from '../../train/model/interpret.ts';
 import { IMAGE_BYTES, IMAGE_WIDTH } from '../../mnist/format.ts';
 
 /**

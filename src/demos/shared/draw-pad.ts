@@ -6,7 +6,7 @@
  */
 import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
-import { toMnistInput } from '../../train/preprocess.ts';
+import { toMnistInput } from '../../train/page/preprocess.ts';
 import drawPadCss from './draw-pad.css?url';
 
 void demoStyles(drawPadCss);

@@ -6,7 +6,7 @@
  */
 import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
-import { backendLabel } from '../../train/backends.ts';
+import { backendLabel } from '../../train/backends/backends.ts';
 import type { WorkerStatus } from './trained-run.ts';
 import runControlsCss from './run-controls.css?url';
 

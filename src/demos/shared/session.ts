@@ -14,7 +14,7 @@
  * to ask. The session ends with the demo: its runs are cancelled.
  */
 import type { Address } from '../../address.ts';
-import { trainingClient, type TrainingClient } from '../../train/client.ts';
+import { trainingClient, type TrainingClient } from '../../train/page/client.ts';
 import type { FromWorker, Inspection, RunRequest, TrainerState } from '../../train/protocol.ts';
 
 /** What a session needs from its demo. */

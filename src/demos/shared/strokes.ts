@@ -4,9 +4,9 @@
  * arithmetic. The pad (draw-pad.ts) paints on a canvas in the browser;
  * this lets Node draw the same digits (bench/record-room.ts records a wall
  * of hand-drawn digits for paper) and pass them through the same
- * preprocessing (src/train/preprocess.ts).
+ * preprocessing (src/train/page/preprocess.ts).
  */
-import { toMnistInput } from '../../train/preprocess.ts';
+import { toMnistInput } from '../../train/page/preprocess.ts';
 
 /** Pad pixels per side. */
 export const PAD_SIZE = 280;

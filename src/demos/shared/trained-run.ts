@@ -6,10 +6,10 @@
  * notices and errors. Pure data and pure functions: no DOM, nothing changed
  * in place, unit-tested under Node.
  */
-import type { BackendName } from '../../train/config.ts';
+import type { BackendName } from '../../train/model/config.ts';
 import { formatDuration, number } from '../../lib/format.ts';
 import type { FromWorker, MarkedEvaluation, TrainerState } from '../../train/protocol.ts';
-import { stepsOfRun, type RunSpec } from '../../train/spec.ts';
+import { stepsOfRun, type RunSpec } from '../../train/model/spec.ts';
 
 export type RunState = TrainerState | 'waiting';
 

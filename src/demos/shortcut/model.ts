@@ -14,8 +14,8 @@
 import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { RULER as RULER_MARK, RULER_RATE, rulerShare, stampRuler } from '../../mnist/ruler.ts';
 import type { FromWorker, Inspection, StampSpec } from '../../train/protocol.ts';
-import { KERAS_RUN, type RunSpec } from '../../train/spec.ts';
-import { contributions } from '../../train/interpret.ts';
+import { KERAS_RUN, type RunSpec } from '../../train/model/spec.ts';
+import { contributions } from '../../train/model/interpret.ts';
 import { percent } from '../../lib/format.ts';
 import { foldRun, foldStatus, newRun, newStatus, singleRunState, type TrainedRun, type WorkerStatus } from '../shared/trained-run.ts';
 

@@ -4,7 +4,7 @@
  * run without it beside the one with, labelled as recorded. Loaded only when
  * printing.
  */
-import { contributions } from '../../train/interpret.ts';
+import { contributions } from '../../train/model/interpret.ts';
 import { rulerShare } from '../../mnist/ruler.ts';
 import { newRun, type TrainedRun } from '../shared/trained-run.ts';
 import record from './recorded.json';

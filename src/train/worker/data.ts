@@ -6,7 +6,7 @@
  * the verified loader (src/mnist/loader.ts), the tests a source over the
  * real files.
  */
-import { IMAGE_BYTES } from '../mnist/format.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
 
 /** Where shards come from: an async sequence of verified shards of one split. */
 export interface ShardSource {

@@ -1,5 +1,5 @@
 /**
- * The training worker's run controller, under Node on the WebAssembly
+ * The training worker's run queue, under Node on the WebAssembly
  * backend, fed the real MNIST through a stand-in for the verified loader:
  * the queue of runs and their states, the measured choice of backend, pause,
  * cancel, recovery from a NaN loss, the ruler's figures, and data errors.
@@ -9,10 +9,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { readVerifiedSources, type SourceData } from '../../src/mnist/build.ts';
 import { IMAGE_BYTES } from '../../src/mnist/format.ts';
 import { RULER } from '../../src/mnist/ruler.ts';
-import { RunController, type ControllerEnv } from '../../src/train/controller.ts';
-import type { ShardSource } from '../../src/train/data.ts';
+import { RunQueue, type RunQueueEnv } from '../../src/train/worker/run-queue.ts';
+import type { ShardSource } from '../../src/train/worker/data.ts';
 import { assertNever, type FromWorker, type RunRequest, type ToWorker } from '../../src/train/protocol.ts';
-import { KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../src/train/spec.ts';
+import { KERAS_RUN, LOGISTIC_RUN, type RunSpec } from '../../src/train/model/spec.ts';
 import { wasmTf } from './tf-wasm.ts';
 
 let tf: Awaited<ReturnType<typeof wasmTf>>;
@@ -49,11 +49,11 @@ function source(options: { failAt?: number } = {}): ShardSource & { opened: numb
   return s;
 }
 
-/** A controller whose reports are collected; `until` waits for one that matches. */
-function harness(overrides: Partial<ControllerEnv> = {}) {
+/** A queue whose reports are collected; `until` waits for one that matches. */
+function harness(overrides: Partial<RunQueueEnv> = {}) {
   const messages: FromWorker[] = [];
   const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const controller = new RunController({
+  const queue = new RunQueue({
     tf,
     source: source(),
     post: (m) => {
@@ -74,7 +74,7 @@ function harness(overrides: Partial<ControllerEnv> = {}) {
     });
   const states = (run: string) =>
     messages.filter((m): m is Extract<FromWorker, { type: 'state' }> => m.type === 'state' && m.run === run).map((m) => m.state);
-  return { controller, messages, until, states };
+  return { queue, messages, until, states };
 }
 
 const run = (id: string, spec: Partial<RunSpec> = {}, extra: Partial<RunRequest> = {}): RunRequest => ({
@@ -88,12 +88,12 @@ const isDone =
   (m: FromWorker): m is Extract<FromWorker, { type: 'done' }> =>
     m.type === 'done' && m.run === id;
 
-describe('the run controller', () => {
+describe('the run queue', () => {
   it('trains queued runs one after another, each through loading, training and done, with batches and an epoch report', async () => {
-    const { controller, messages, until, states } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({ type: 'submit', run: run('a') });
-    controller.handle({ type: 'submit', run: run('b', { model: LOGISTIC_RUN.model }) });
+    const { queue, messages, until, states } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    queue.handle({ type: 'submit', run: run('a') });
+    queue.handle({ type: 'submit', run: run('b', { model: LOGISTIC_RUN.model }) });
     expect(states('b')).toEqual(['queued']);
     const b = await until(isDone('b'));
     expect(states('a')).toEqual(['queued', 'loading', 'training', 'done']);
@@ -112,13 +112,13 @@ describe('the run controller', () => {
   });
 
   it('chooses its backend by timing a few steps of the run when no order is forced, passing over an emulated GPU with its reason', async () => {
-    const { controller, until } = harness({
+    const { queue, until } = harness({
       gpu: async () => ({
         webgl: { name: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)', emulated: true },
       }),
     });
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: 'auto' });
-    controller.handle({ type: 'submit', run: run('auto') });
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: 'auto' });
+    queue.handle({ type: 'submit', run: run('auto') });
     const backend = await until((m): m is Extract<FromWorker, { type: 'backend' }> => m.type === 'backend');
     expect(backend.backend).toBe('wasm');
     expect(backend.choice.how).toBe('measured');
@@ -138,9 +138,9 @@ describe('the run controller', () => {
       [1, 'this browser shares no memory between threads'],
       [2, undefined],
     ] as const) {
-      const { controller, until } = harness({ threads: threads(actual) });
-      controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-      controller.handle({ type: 'submit', run: run(`t${actual}`, { trainSize: 128 }) });
+      const { queue, until } = harness({ threads: threads(actual) });
+      queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+      queue.handle({ type: 'submit', run: run(`t${actual}`, { trainSize: 128 }) });
       const backend = await until((m): m is Extract<FromWorker, { type: 'backend' }> => m.type === 'backend');
       expect(backend).toMatchObject({ backend: 'wasm', threads: actual });
       expect(backend.oneThread).toBe(expected);
@@ -149,30 +149,30 @@ describe('the run controller', () => {
   });
 
   it('pauses and resumes a run between steps, and a cancelled run stops and frees its tensors', async () => {
-    const { controller, messages, until, states } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    const { queue, messages, until, states } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
     const before = tf.memory().numTensors;
-    controller.handle({ type: 'submit', run: run('p', { trainSize: 2560 }) });
+    queue.handle({ type: 'submit', run: run('p', { trainSize: 2560 }) });
     await until((m): m is FromWorker => m.type === 'batches' && m.run === 'p');
-    controller.handle({ type: 'pause', run: 'p' });
+    queue.handle({ type: 'pause', run: 'p' });
     const steps = () => messages.filter((m) => m.type === 'batches' && m.run === 'p').length;
     const paused = steps();
     await new Promise((r) => setTimeout(r, 400));
     expect(steps()).toBeLessThanOrEqual(paused + 1);
-    controller.handle({ type: 'resume', run: 'p' });
+    queue.handle({ type: 'resume', run: 'p' });
     await until(
       (m): m is FromWorker => m.type === 'batches' && m.run === 'p' && (m as { batches: { step: number }[] }).batches.at(-1)!.step >= 12,
     );
-    controller.handle({ type: 'cancel', run: 'p' });
+    queue.handle({ type: 'cancel', run: 'p' });
     expect(states('p')).toEqual(['queued', 'loading', 'training', 'paused', 'training', 'idle']);
     await new Promise((r) => setTimeout(r, 300));
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('goes on with the next backend from the last good weights when the loss becomes NaN', async () => {
-    const { controller, messages, until } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm', 'cpu'], fault: { kind: 'nan', atStep: 2 } });
-    controller.handle({ type: 'submit', run: run('nan') });
+    const { queue, messages, until } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm', 'cpu'], fault: { kind: 'nan', atStep: 2 } });
+    queue.handle({ type: 'submit', run: run('nan') });
     const done = await until(isDone('nan'));
     expect(messages.find((m) => m.type === 'notice')).toMatchObject({
       message: expect.stringMatching(
@@ -184,9 +184,9 @@ describe('the run controller', () => {
   });
 
   it('reports training accuracy and, for a run with a ruler, the accuracy and flipped share on wrongly marked test images', async () => {
-    const { controller, until } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({
+    const { queue, until } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    queue.handle({
       type: 'submit',
       run: run(
         'ruler',
@@ -204,22 +204,22 @@ describe('the run controller', () => {
   });
 
   it('names a failed download and trains when started again', async () => {
-    const { controller, until } = harness({ source: source({ failAt: 1 }) });
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({ type: 'submit', run: run('flaky', { trainSize: 2000 }) });
+    const { queue, until } = harness({ source: source({ failAt: 1 }) });
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    queue.handle({ type: 'submit', run: run('flaky', { trainSize: 2000 }) });
     const error = await until((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
     expect(error).toMatchObject({ run: 'flaky', retry: 'start', message: 'The server answered 503 for the MNIST shard train-01.' });
-    controller.handle({ type: 'submit', run: run('flaky', { trainSize: 2000 }) });
+    queue.handle({ type: 'submit', run: run('flaky', { trainSize: 2000 }) });
     await until(isDone('flaky'));
   });
 
   it('answers a drawing with probabilities and, for a one-hidden-layer network, its path: activations, templates and saliency', async () => {
-    const { controller, until } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({ type: 'submit', run: run('d', { model: { layers: [{ type: 'dense', units: 32, activation: 'relu' }] } }) });
+    const { queue, until } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    queue.handle({ type: 'submit', run: run('d', { model: { layers: [{ type: 'dense', units: 32, activation: 'relu' }] } }) });
     await until(isDone('d'));
     const input = Float32Array.from(data.test.images.subarray(0, IMAGE_BYTES), (v) => v / 255);
-    controller.handle({ type: 'inspect', run: 'd', id: 7, input, top: 4 });
+    queue.handle({ type: 'inspect', run: 'd', id: 7, input, top: 4 });
     const { inspection } = await until((m): m is Extract<FromWorker, { type: 'inspection' }> => m.type === 'inspection' && m.id === 7);
     expect(inspection.hidden).toHaveLength(32);
     expect(inspection.top).toHaveLength(4);
@@ -235,9 +235,9 @@ describe('the run controller', () => {
   });
 
   it('fine-tunes the newest finished run on MNIST plus extra examples, and reports the held-out accuracy before and after', async () => {
-    const { controller, messages, until } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({ type: 'submit', run: run('base', { trainSize: 1280 }) });
+    const { queue, messages, until } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    queue.handle({ type: 'submit', run: run('base', { trainSize: 1280 }) });
     const base = await until(isDone('base'));
     // 200 test images stand in for the room's digits: half to train on, half held out.
     const take = (from: number, n: number) => ({
@@ -246,7 +246,7 @@ describe('the run controller', () => {
     });
     const extra = take(0, 100);
     const heldOut = take(100, 100);
-    controller.handle({ type: 'submit', run: run('tuned', { trainSize: 640, epochs: 2 }, { from: '', extra, heldOut }) });
+    queue.handle({ type: 'submit', run: run('tuned', { trainSize: 640, epochs: 2 }, { from: '', extra, heldOut }) });
     const tuned = await until(isDone('tuned'));
     // Started from the trained weights: the held-out digits are already mostly right before the first step.
     expect(tuned.heldOutBefore).toBeGreaterThan(0.6);
@@ -260,12 +260,12 @@ describe('the run controller', () => {
   });
 
   it('says clearly when there is no trained network to fine-tune from, or the extra examples are not MNIST-shaped', async () => {
-    const { controller, until } = harness();
-    controller.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
-    controller.handle({ type: 'submit', run: run('orphan', {}, { from: '' }) });
+    const { queue, until } = harness();
+    queue.handle({ type: 'init', manifestUrl: '', wasmPaths: {}, backends: ['wasm'] });
+    queue.handle({ type: 'submit', run: run('orphan', {}, { from: '' }) });
     const error = await until((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error' && m.run === 'orphan');
     expect(error.message).toBe('There is no trained network to start from yet: train the live slide first, then try again.');
-    controller.handle({
+    queue.handle({
       type: 'submit',
       run: run('bad', {}, { extra: { labels: Uint8Array.of(3, 11), images: new Uint8Array(2 * IMAGE_BYTES) } }),
     });

@@ -11,15 +11,15 @@
  * (reports.ts), and a digit's path (inspection.ts). What an experiment
  * needs (the ruler's mark) arrives in the run request.
  */
+import { predict } from '../model/inference.ts';
+import type { Trainer } from '../model/trainer.ts';
+import { assertNever, type FromWorker, type RunRequest, type ToWorker } from '../protocol.ts';
 import { BackendManager, type BackendEnv } from './backend-manager.ts';
 import { DataStore, Stopped, type ShardSource } from './data.ts';
-import { predict } from './inference.ts';
 import { inspect } from './inspection.ts';
-import { assertNever, type FromWorker, type RunRequest, type ToWorker } from './protocol.ts';
-import type { Trainer } from './trainer.ts';
 import { TrainingRun, type RunContext, type StockLoop } from './training-run.ts';
 
-export interface ControllerEnv extends Omit<BackendEnv, 'now' | 'post'> {
+export interface RunQueueEnv extends Omit<BackendEnv, 'now' | 'post'> {
   post(message: FromWorker, transfer?: Transferable[]): void;
   source: ShardSource;
   /** The stock tf.layers loop, for the benchmark (loaded only when asked). */
@@ -27,8 +27,8 @@ export interface ControllerEnv extends Omit<BackendEnv, 'now' | 'post'> {
   now?: () => number;
 }
 
-export class RunController {
-  readonly #env: ControllerEnv;
+export class RunQueue {
+  readonly #env: RunQueueEnv;
   readonly #backends: BackendManager;
   readonly #context: RunContext;
   readonly #runs = new Map<string, TrainingRun>();
@@ -37,7 +37,7 @@ export class RunController {
   /** The newest finished run, whose weights answer questions about a drawing. */
   #kept: TrainingRun | undefined;
 
-  constructor(env: ControllerEnv) {
+  constructor(env: RunQueueEnv) {
     this.#env = env;
     const now = env.now ?? (() => performance.now());
     this.#backends = new BackendManager({ ...env, now, post: (m) => env.post(m) });

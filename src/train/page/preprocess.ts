@@ -6,7 +6,7 @@
  * the centre (LeCun, Cortes and Burges). A drawing gets the same treatment,
  * so the network sees what it was trained on.
  */
-import { IMAGE_HEIGHT, IMAGE_WIDTH } from '../mnist/format.ts';
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from '../../mnist/format.ts';
 
 /**
  * @param ink Row-major ink amounts in [0, 1] (1 = full ink), `width` × `height`.

@@ -5,13 +5,13 @@
  * regression) drawn as 28 × 28 templates. Functions of a trainer and the
  * test set; the run queue decides when to send them.
  */
-import { IMAGE_BYTES } from '../mnist/format.ts';
-import type { LabelledImages } from '../mnist/stamp.ts';
-import { kernelColumns, layerWeights, predictTest } from './inference.ts';
-import { classTemplates, templates } from './interpret.ts';
-import { argmax } from './metrics.ts';
-import type { FromWorker } from './protocol.ts';
-import type { Trainer } from './trainer.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
+import type { LabelledImages } from '../../mnist/stamp.ts';
+import { kernelColumns, layerWeights, predictTest } from '../model/inference.ts';
+import { classTemplates, templates } from '../model/interpret.ts';
+import { argmax } from '../model/metrics.ts';
+import type { Trainer } from '../model/trainer.ts';
+import type { FromWorker } from '../protocol.ts';
 
 type Grid = Omit<Extract<FromWorker, { type: 'test-predictions' }>, 'type' | 'run'>;
 type Templates = Omit<Extract<FromWorker, { type: 'templates' }>, 'type' | 'run'>;

@@ -9,13 +9,13 @@
  * The full path is drawn for networks of one dense hidden layer (the
  * lecture's); for any other, the answer holds the probabilities alone.
  */
-import { IMAGE_BYTES } from '../mnist/format.ts';
-import { activations, kernelColumns, predict } from './inference.ts';
-import { saliency, templates, topUnits, type DenseParameters } from './interpret.ts';
-import { argmax } from './metrics.ts';
-import type { Inspection } from './protocol.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
+import { activations, kernelColumns, predict } from '../model/inference.ts';
+import { saliency, templates, topUnits, type DenseParameters } from '../model/interpret.ts';
+import { argmax } from '../model/metrics.ts';
+import type { Trainer } from '../model/trainer.ts';
+import type { Inspection } from '../protocol.ts';
 import { flatten } from './reports.ts';
-import type { Trainer } from './trainer.ts';
 
 /** Inspects one input of 784 values in [0, 1], with the `top` most active hidden units. */
 export async function inspect(trainer: Trainer, input: Float32Array, top: number): Promise<Inspection> {

@@ -6,9 +6,9 @@
  * either, side by side in one browser.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
-import type { TrainingConfig } from './config.ts';
-import type { BatchReport } from './loop.ts';
+import { CLASSES, IMAGE_BYTES } from '../../mnist/format.ts';
+import type { TrainingConfig } from '../model/config.ts';
+import type { BatchReport } from '../model/loop.ts';
 
 export async function trainStock(
   tf: typeof tfc,

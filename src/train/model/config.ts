@@ -4,7 +4,7 @@
  * a quick demo or a test (train-size, test-size, epochs, backend, loop: their
  * table is src/params.ts, which checked them).
  */
-import type { Given } from '../params.ts';
+import type { Given } from '../../params.ts';
 import { KERAS_RUN, type RunSpec } from './spec.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;

@@ -5,13 +5,13 @@
  * trained with (whether it learned the mark instead of the digit). Each
  * reads predictions a thousand images at a time.
  */
-import { IMAGE_BYTES } from '../mnist/format.ts';
-import type { LabelledImages } from '../mnist/stamp.ts';
-import { predict } from './inference.ts';
-import { flippedShare, perClassAccuracy } from './interpret.ts';
-import { argmax } from './metrics.ts';
-import type { MarkedEvaluation } from './protocol.ts';
-import type { Trainer } from './trainer.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
+import type { LabelledImages } from '../../mnist/stamp.ts';
+import { predict } from '../model/inference.ts';
+import { flippedShare, perClassAccuracy } from '../model/interpret.ts';
+import { argmax } from '../model/metrics.ts';
+import type { Trainer } from '../model/trainer.ts';
+import type { MarkedEvaluation } from '../protocol.ts';
 
 /** Images per forward pass while evaluating. */
 const CHUNK = 1000;

@@ -7,7 +7,7 @@
  * verified, mixed in at random, and `next` answers `null` while the pool
  * holds less than a batch and more data is still to come.
  */
-import { mulberry32, shuffleInPlace } from '../lib/random.ts';
+import { mulberry32, shuffleInPlace } from '../../lib/random.ts';
 
 export interface SamplerState {
   epoch: number;

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { FusedUpdate, RmspropSettings } from './rmsprop.ts';
+import type { FusedUpdate, RmspropSettings } from '../model/rmsprop.ts';
 
 class RmspropProgram implements WebGPUProgram {
   readonly variableNames: string[];

@@ -6,7 +6,7 @@
  * the trainer's own parameter tensors and brings back only its answer.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { IMAGE_BYTES } from '../mnist/format.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
 import { forward, forwardLayers } from './backprop.ts';
 import type { Trainer } from './trainer.ts';
 

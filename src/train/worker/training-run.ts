@@ -1,5 +1,5 @@
 /**
- * One run of the queue (controller.ts), from its request to its last
+ * One run of the queue (run-queue.ts), from its request to its last
  * report: it waits for its data and the backend, trains with the deck's
  * loop (or the stock one, for the benchmark), pauses and resumes between
  * steps, moves to the next backend from its last good weights when one
@@ -7,19 +7,19 @@
  * evaluations.ts and reports.ts; the queue decides what runs when.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { IMAGE_BYTES } from '../mnist/format.ts';
-import { markedTestSet, stampedTrainingSet } from '../mnist/stamp.ts';
+import { IMAGE_BYTES } from '../../mnist/format.ts';
+import { markedTestSet, stampedTrainingSet } from '../../mnist/stamp.ts';
+import type { TrainingConfig } from '../model/config.ts';
+import { checkExamples } from '../model/device-data.ts';
+import { runTraining, TrainingFault, type BatchReport, type EpochReport } from '../model/loop.ts';
+import { Throughput } from '../model/metrics.ts';
+import type { FusedUpdate } from '../model/rmsprop.ts';
+import { Trainer, type Snapshot } from '../model/trainer.ts';
+import type { FaultSpec, FromWorker, MarkedEvaluation, RunRequest, TrainerState } from '../protocol.ts';
 import type { BackendManager } from './backend-manager.ts';
-import type { TrainingConfig } from './config.ts';
 import { Stopped, type DataStore, type Labelled } from './data.ts';
-import { checkExamples } from './device-data.ts';
 import { accuracyOnFirst, markedEvaluation, toInputs } from './evaluations.ts';
-import { runTraining, TrainingFault, type BatchReport, type EpochReport } from './loop.ts';
-import { Throughput } from './metrics.ts';
-import type { FaultSpec, FromWorker, MarkedEvaluation, RunRequest, TrainerState } from './protocol.ts';
-import type { FusedUpdate } from './rmsprop.ts';
 import { gridReport, templatesReport } from './reports.ts';
-import { Trainer, type Snapshot } from './trainer.ts';
 
 type TF = typeof tfc;
 

@@ -4,7 +4,7 @@
  * (the live slide's settings and links are checked with these before a run
  * is sent), and the few words that name a run in a legend.
  */
-import { CLASSES } from '../mnist/format.ts';
+import { CLASSES } from '../../mnist/format.ts';
 import { ACTIVATIONS, INPUT_SHAPE, type Activation, type LayerSpec, type ModelSpec, type OptimizerSpec, type RunSpec } from './spec.ts';
 
 /** A layer with the shapes it reads and writes, per example (height, width, channels, or units). */

@@ -7,7 +7,7 @@
  * device.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
+import { CLASSES, IMAGE_BYTES } from '../../mnist/format.ts';
 
 type TF = typeof tfc;
 

@@ -11,8 +11,8 @@
  * gets a reason, and the figures are shown on the slide.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { BackendName } from './config.ts';
-import type { BackendChoice } from './protocol.ts';
+import type { BackendName } from '../model/config.ts';
+import type { BackendChoice } from '../protocol.ts';
 
 const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 

@@ -12,10 +12,10 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { mnistManifestUrl } from '../mnist/url.ts';
-import type { Given } from '../params.ts';
-import { backendOrder } from './config.ts';
-import type { FaultSpec, FromWorker, ToWorker } from './protocol.ts';
+import { mnistManifestUrl } from '../../mnist/url.ts';
+import type { Given } from '../../params.ts';
+import { backendOrder } from '../model/config.ts';
+import type { FaultSpec, FromWorker, ToWorker } from '../protocol.ts';
 
 export interface TrainingClient {
   send(message: ToWorker, transfer?: Transferable[]): void;
@@ -52,7 +52,7 @@ export function trainingClient(given: Given): TrainingClient {
     for (const listener of listeners) listener(message);
   };
   const start = (): Worker => {
-    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'training' });
+    const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'training' });
     w.onmessage = (event: MessageEvent<FromWorker>) => broadcast(event.data);
     w.onerror = (event) =>
       broadcast({

@@ -7,13 +7,13 @@
  * its state and tells the page what happened.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { backendLabel, chooseBackend, selectBackend, type GpuInfo, type StartOptions } from './backends.ts';
-import { BACKENDS, type BackendName, type TrainingConfig } from './config.ts';
+import { backendLabel, chooseBackend, selectBackend, type GpuInfo, type StartOptions } from '../backends/backends.ts';
+import { BACKENDS, type BackendName, type TrainingConfig } from '../model/config.ts';
+import { TrainingFault } from '../model/loop.ts';
+import type { FusedUpdate } from '../model/rmsprop.ts';
+import { Trainer, type Snapshot } from '../model/trainer.ts';
+import type { BackendChoice, FaultSpec, FromWorker } from '../protocol.ts';
 import type { Labelled } from './data.ts';
-import { TrainingFault } from './loop.ts';
-import type { BackendChoice, FaultSpec, FromWorker } from './protocol.ts';
-import type { FusedUpdate } from './rmsprop.ts';
-import { Trainer, type Snapshot } from './trainer.ts';
 
 type TF = typeof tfc;
 

@@ -12,7 +12,7 @@
  * Nothing here needs TensorFlow.js: the page imports it without the worker's
  * weight.
  */
-import { IMAGE_HEIGHT, IMAGE_WIDTH } from '../mnist/format.ts';
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from '../../mnist/format.ts';
 
 /** The element-wise functions a hidden layer may apply. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
@@ -157,7 +157,7 @@ export const LOGISTIC_RUN: RunSpec = deepFreeze({ ...KERAS_RUN, model: LOGISTIC 
  * constant 0.002 in batches of 128, the third epoch's test accuracy came out
  * anywhere from 0.9843 to 0.9901 depending on the order the batches came in;
  * this recipe gave 0.9874, 0.9908 and 0.9902 after each epoch through the
- * worker's run controller, in under three minutes on one core
+ * worker's run queue, in under three minutes on one core
  * (bench/changes.md).
  */
 export const CNN_RUN: RunSpec = deepFreeze({

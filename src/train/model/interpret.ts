@@ -25,8 +25,8 @@
  * need no TensorFlow.js at all. No DOM.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { CLASSES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from '../mnist/format.ts';
-import { mulberry32 } from '../lib/random.ts';
+import { CLASSES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from '../../mnist/format.ts';
+import { mulberry32 } from '../../lib/random.ts';
 
 type TF = typeof tfc;
 

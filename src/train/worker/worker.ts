@@ -1,7 +1,7 @@
 /**
  * The training worker: TensorFlow.js, the data and the training loops, off
  * the page's main thread so that slides and charts stay smooth. It is a thin
- * dispatch: messages (protocol.ts) go to the run controller (controller.ts),
+ * dispatch: messages (protocol.ts) go to the run queue (run-queue.ts),
  * which is DOM-free and tested under Node; its reports come back as messages.
  *
  * This file is the only place that imports TensorFlow.js's backends; a demo
@@ -13,11 +13,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { MnistLoader } from '../mnist/loader.ts';
-import { gpuInfo } from './backends.ts';
-import { RunController } from './controller.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
-import { webgpuRmspropUpdate } from './rmsprop-webgpu.ts';
+import { MnistLoader } from '../../mnist/loader.ts';
+import { gpuInfo } from '../backends/backends.ts';
+import { webgpuRmspropUpdate } from '../backends/rmsprop-webgpu.ts';
+import type { FromWorker, ToWorker } from '../protocol.ts';
+import { RunQueue } from './run-queue.ts';
 
 const scope = globalThis as unknown as {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -25,7 +25,7 @@ const scope = globalThis as unknown as {
 };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-let controller: RunController | undefined;
+let queue: RunQueue | undefined;
 
 /**
  * TensorFlow.js 4.22's wasm backend sizes its thread pool when the module
@@ -51,7 +51,7 @@ scope.onmessage = (event) => {
       // TensorFlow.js picks its threaded build only in a cross-origin-isolated page; then use every core.
       const cores = Math.max(1, Math.min(4, message.threads ?? globalThis.navigator?.hardwareConcurrency ?? 1));
       askForThreads(cores);
-      controller = new RunController({
+      queue = new RunQueue({
         tf,
         post,
         source: new MnistLoader({ manifestUrl: message.manifestUrl, onProgress: (p) => post({ type: 'data', ...p }) }),
@@ -74,11 +74,11 @@ scope.onmessage = (event) => {
         },
         stock: async (...args) => (await import('./stock.ts')).trainStock(...args),
       });
-      controller.handle({ ...message, threads: cores });
+      queue.handle({ ...message, threads: cores });
       return;
     }
-    if (!controller) throw new Error('the training worker received a message before it was set up; reload the page');
-    controller.handle(message);
+    if (!queue) throw new Error('the training worker received a message before it was set up; reload the page');
+    queue.handle(message);
   } catch (error) {
     post({ type: 'error', message: (error as Error).message ?? String(error), retry: 'reload' });
   }

@@ -23,7 +23,7 @@
  * registered gradients.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { CLASSES, IMAGE_BYTES } from '../mnist/format.ts';
+import { CLASSES, IMAGE_BYTES } from '../../mnist/format.ts';
 import type { TrainingConfig } from './config.ts';
 import { DeviceData } from './device-data.ts';
 import { confusionMatrix } from './metrics.ts';
