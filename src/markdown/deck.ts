@@ -6,18 +6,12 @@
  * in, so this is tested directly with fixtures in tests/unit/deck.test.ts.
  */
 import { slug } from 'github-slugger';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { SlideError, type SlideProblem } from './errors.ts';
+import { parseFile, type SourceFile } from './parse-file.ts';
 import { createRenderer, SlideRenderError, type PollReference, type RenderOptions } from './render.ts';
-import { parseFrontmatter, type SlideFileData } from './schema.ts';
-import { extractFrontmatter, splitSlides, SlideSyntaxError } from './split.ts';
+import type { SlideFileData } from './schema.ts';
 
-/** A slide source as read from disk. */
-export interface SourceFile {
-  /** Path from the project root, e.g. `slides/02-context.md`; also decides the order. */
-  path: string;
-  source: string;
-}
+export { parseFile, type SourceFile } from './parse-file.ts';
 
 /** One slide, ready to become a `<section>`. */
 export interface Slide {
@@ -62,52 +56,60 @@ export function compareFiles(a: { path: string }, b: { path: string }): number {
 /**
  * Builds the deck from slide sources.
  *
- * @throws {SlideError} for a mistake in the slides: its message is
- *   `file:line: what is wrong and what to do`, and it has no stack trace.
+ * Every file and every slide is read to the end, so that the build reports
+ * all the mistakes in the slides at once, each at its file and line (in the
+ * order of the files, and in a file by line); the checks of the whole deck
+ * (polls, former ids) run once the slides themselves are right.
+ *
+ * @throws {SlideError} for the mistakes in the slides: its message is one
+ *   `file:line: what is wrong and what to do` per mistake, and it has no stack trace.
  */
 export async function buildDeck(files: SourceFile[], options: RenderOptions): Promise<Part[]> {
   const render = createRenderer(options);
   const parts: Part[] = [];
+  const problems: SlideProblem[] = [];
   const seen = new Map<string, string>();
   const polls: (PollReference & { file: string; at: number })[] = [];
   const embedded = new Set<string>();
   const formerly: { old: string; id: string; where: string }[] = [];
 
   for (const file of [...files].sort(compareFiles)) {
-    const { data, stacks } = parseFile(file);
-    if (data.draft) continue;
-    const part: Part = { ...data, id: fileId(file.path), file: file.path, stacks: [] };
+    const parsed = readFile(file, problems);
+    if (!parsed || parsed.data.draft) continue;
+    const part: Part = { ...parsed.data, id: fileId(file.path), file: file.path, stacks: [] };
+    const found: SlideProblem[] = [];
 
-    for (const stack of stacks) {
+    for (const stack of parsed.stacks) {
       const slides: Slide[] = [];
       for (const raw of stack.slides) {
         const where = `${file.path}:${raw.line}`;
-        const body = await render(raw.body).catch(located(file.path, raw.line));
-        const notes = raw.notes ? await render(raw.notes, 'notes').catch(located(file.path, raw.notesLine ?? raw.line)) : undefined;
-        const at = (message: string) => new SlideError({ file: file.path, line: raw.line, message });
+        const fail = (message: string) => found.push({ file: file.path, line: raw.line, message });
+        const body = await render(raw.body).catch(located(file.path, raw.line, found));
+        const notes = raw.notes ? await render(raw.notes, 'notes').catch(located(file.path, raw.notesLine ?? raw.line, found)) : undefined;
+        if (!body || (raw.notes && !notes)) continue;
         if (!body.title) {
-          throw at('this slide has no title; start it with a heading such as "## What a tensor is", or give one with ::slide{title="…"}');
+          fail('this slide has no title; start it with a heading such as "## What a tensor is", or give one with ::slide{title="…"}');
+          continue;
         }
         const { id: explicitId, ...attributes } = body.attributes;
         const id = explicitId ?? slug(body.title).replace(/^[^a-z]+/, '');
         if (!SLIDE_ID.test(id)) {
-          throw at(
+          fail(
             `the slide id "${id}" is not usable in a link; ids are lower-case letters, digits and dashes and start with a letter. Set one with ::slide{#my-id}`,
           );
+          continue;
         }
         const previous = seen.get(id);
         if (previous) {
-          throw at(
-            `the slide id "${id}" is already used by the slide at ${previous}; give one of them its own id with ::slide{#another-id}`,
-          );
+          fail(`the slide id "${id}" is already used by the slide at ${previous}; give one of them its own id with ::slide{#another-id}`);
+          continue;
         }
         seen.set(id, where);
         for (const name of body.demos) embedded.add(name);
         for (const poll of body.polls) polls.push({ ...poll, file: file.path, at: raw.line + (poll.line ?? 1) - 1 });
         for (const old of body.formerly) {
-          if (!SLIDE_ID.test(old))
-            throw at(`formerly="${body.formerly.join(' ')}": "${old}" is not a slide id (lower-case letters, digits and dashes)`);
-          formerly.push({ old, id, where });
+          if (SLIDE_ID.test(old)) formerly.push({ old, id, where });
+          else fail(`formerly="${body.formerly.join(' ')}": "${old}" is not a slide id (lower-case letters, digits and dashes)`);
         }
         slides.push({
           id,
@@ -123,15 +125,29 @@ export async function buildDeck(files: SourceFile[], options: RenderOptions): Pr
       }
       part.stacks.push({ slides });
     }
+    // Problems in one file by line: a slide's notes come after its body, the next slide after both.
+    problems.push(...found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     if (part.stacks.length === 0)
-      throw new SlideError({ file: file.path, message: 'the file has no slides; write at least one, or set "draft: true"' });
+      problems.push({ file: file.path, message: 'the file has no slides; write at least one, or set "draft: true"' });
     parts.push(part);
   }
+  if (problems.length > 0) throw new SlideError(problems);
   if (parts.length === 0)
     throw new SlideError({ file: 'slides/', message: 'there are no slides; add a Markdown file such as slides/01-title.md' });
   checkPolls(polls, embedded);
   checkFormerly(formerly, seen);
   return parts;
+}
+
+/** Reads a file's frontmatter and slides, or records its mistakes and returns undefined. */
+function readFile(file: SourceFile, problems: SlideProblem[]): ReturnType<typeof parseFile> | undefined {
+  try {
+    return parseFile(file);
+  } catch (error) {
+    if (!(error instanceof SlideError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }
 
 /**
@@ -196,58 +212,15 @@ function checkFormerly(formerly: readonly { old: string; id: string; where: stri
 }
 
 /**
- * Reads the frontmatter and splits the body.
- *
- * @throws {SlideError} naming the file and the line: of the YAML mistake, of
- *   the wrong field, or of the separator or fence that is wrong.
+ * Records the mistakes of one slide (or its notes) that failed to render, at
+ * their lines in the file; the renderer's lines count from `firstLine`.
  */
-export function parseFile(file: SourceFile) {
-  try {
-    const { yaml, body, bodyLine } = extractFrontmatter(file.source);
-    const data = parseFrontmatterYaml(yaml, file.path);
-    return { data, stacks: splitSlides(body, bodyLine) };
-  } catch (error) {
-    if (error instanceof SlideSyntaxError) throw new SlideError({ file: file.path, line: error.line, message: error.message });
-    throw error;
-  }
-}
-
-/** The YAML starts on the file's second line, after the opening `---`. */
-const YAML_FIRST_LINE = 2;
-
-function parseFrontmatterYaml(yaml: string, path: string): SlideFileData {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(yaml, { lineCounter });
-  const [yamlError] = document.errors;
-  if (yamlError) {
-    const line = (yamlError.linePos?.[0].line ?? 1) + YAML_FIRST_LINE - 1;
-    // yaml's own "at line 2, column 12" counts from the frontmatter, not the file: leave it out.
-    const reason = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new SlideError({ file: path, line, message: `the frontmatter is not valid YAML: ${reason}; write one "field: value" a line` });
-  }
-  const raw: unknown = yaml.trim() === '' ? {} : document.toJS();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SlideError({
-      file: path,
-      line: YAML_FIRST_LINE,
-      message: `the frontmatter must be fields such as "title: Context", not ${Array.isArray(raw) ? 'a list' : raw === null ? 'nothing' : `a ${typeof raw}`}`,
-    });
-  }
-  const lineOf = (field: string): number | undefined => {
-    if (!isMap(document.contents)) return undefined;
-    const pair = document.contents.items.find((item) => isScalar(item.key) && String(item.key.value) === field.split('.')[0]);
-    const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line + YAML_FIRST_LINE - 1;
-  };
-  return parseFrontmatter(raw as Record<string, unknown>, path, lineOf);
-}
-
-/** Turns an error from rendering one slide (or its notes) into one that names the file and the line. */
-function located(path: string, firstLine: number) {
-  return (error: unknown): never => {
+function located(path: string, firstLine: number, problems: SlideProblem[]) {
+  return (error: unknown): undefined => {
     if (error instanceof SlideRenderError) {
-      const line = error.line === undefined ? firstLine : firstLine + error.line - 1;
-      throw new SlideError(error.messages.map((message) => ({ file: path, line, message })));
+      for (const { line, message } of error.problems)
+        problems.push({ file: path, line: line === undefined ? firstLine : firstLine + line - 1, message });
+      return undefined;
     }
     // Not the author's mistake but a bug in src/: say which slide triggered it,
     // and keep the original error, whose stack Astro prints as the cause.

@@ -19,6 +19,9 @@
  */
 import type { DemoSpec } from './demo-params.ts';
 
+/** The demo every `::poll` is rendered as (src/demos/poll/). */
+export const POLL_DEMO = 'poll';
+
 /** A poll's id: as the room's protocol accepts it (src/room/protocol.ts, POLL_ID), so that votes can name it. */
 export const POLL_ID = /^[a-z][a-z0-9-]{0,63}$/;
 /** An option's value: short and plain, because a demo's data- attribute must be able to equal it. */

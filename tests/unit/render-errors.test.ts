@@ -304,3 +304,39 @@ describe('polls', () => {
     );
   });
 });
+
+describe('several mistakes', () => {
+  it('reports every mistake of a file, of different kinds and on different slides, each at its line, in one error', async () => {
+    const error = await failure('three-mistakes');
+    expect(error.problems.map((problem) => `${problem.file}:${problem.line}`)).toEqual([
+      'slides/three-mistakes.md:7',
+      'slides/three-mistakes.md:9',
+      'slides/three-mistakes.md:21',
+    ]);
+    expect(error.message).toBe(
+      [
+        'slides/three-mistakes.md:7: ::demo{name="gradient-descent-1d"}: field "presett" is not a known parameter (known: preset, curve)',
+        'slides/three-mistakes.md:9: <img src> would load https://example.com/ruler.jpg from another origin; save the file under public/ (or draw it in slides/figures/) and refer to it by path, or link to it with <a href>',
+        'slides/three-mistakes.md:21: KaTeX cannot render this math: Unexpected end of input in a macro argument, expected \'}\' in $…$ "\\frac{1}{n"; correct the TeX (what KaTeX supports: https://katex.org/docs/supported.html)',
+      ].join('\n'),
+    );
+  });
+
+  it('fails once for the whole deck, with the mistakes of every file in the order of the files', async () => {
+    const error = await buildDeck(
+      [
+        { path: 'slides/02-second.md', source: '---\ntitle: Two\n---\n\n## Two\n\n::figurine{src="x"}' },
+        { path: 'slides/01-first.md', source: '---\ntitle: One\nminuts: 5\n---\n\n## One' },
+      ],
+      { demos, readFigure: () => undefined },
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(error).toBeInstanceOf(SlideError);
+    expect((error as SlideError).problems.map((problem) => `${problem.file}:${problem.line}`)).toEqual([
+      'slides/01-first.md:3',
+      'slides/02-second.md:7',
+    ]);
+  });
+});
