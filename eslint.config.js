@@ -45,10 +45,5 @@ export default tseslint.config(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
-  {
-    // The benchmark's report is written from its own untyped results.json.
-    files: ['bench/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
   prettier,
 );

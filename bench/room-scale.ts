@@ -139,7 +139,8 @@ export async function roomScaleBench(options: RoomScaleOptions = {}): Promise<Sc
     // One loopback address plays the whole hall: the limits per address, meant for one address among a hall's, are lifted.
     const limits = { connectionsPerAddress: 100_000, newPhonesPerAddress: { tokens: 100_000, everyMs: 1000, burst: 100_000 } };
     for (let i = 0; i < processes; i++) relays.push(await relayProcess({ REDIS_URL: redis.url, RELAY_LIMITS: JSON.stringify(limits) }));
-    const nginx = await startNginx({ relays: relays.map((relay) => relay.port) });
+    // The whole hall comes from this one loopback address: nginx's cap per address is lifted, as the relays' are.
+    const nginx = await startNginx({ relays: relays.map((relay) => relay.port), connectionsPerAddress: 100_000 });
     log(`${phoneCount} phones through nginx (${nginx.url}) to ${processes} relay processes sharing Redis follow ${moves} moves…`);
     const pids = relays.map((relay) => relay.child.pid!);
     const before = pids.map(procSample);

@@ -28,7 +28,8 @@
  * The helpers to open and await sockets are bench/room.ts's.
  */
 import { MESSAGES, type ForwardedVote, type Refused, type RoomCounts, type Welcome } from '../src/room/protocol.ts';
-import { generator, open, round1, sleep, welcomed, type Client } from './room.ts';
+import { mulberry32 } from '../src/lib/random.ts';
+import { open, round1, sleep, welcomed, type Client } from './room.ts';
 
 export interface VoteBenchOptions {
   /** The relay's address, e.g. http://127.0.0.1:4321 (Socket.IO at /__room/). */
@@ -166,7 +167,7 @@ export async function voteBench(options: VoteBenchOptions): Promise<VoteBenchRes
     // The polls take turns: each phone may send `burst` votes at once, then one every `everyMs / tokens`; 10 % slower, for the network's jitter.
     const { tokens, everyMs, burst } = MESSAGES.vote.limit;
     const spacing = (everyMs / tokens) * 1.1;
-    const random = generator(11);
+    const random = mulberry32(11);
     let sent = 0;
     const droppedBefore = dropped;
     const began = performance.now();

@@ -25,6 +25,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io as connectTo, type Socket } from 'socket.io-client';
 import type { ClientToServer, Place, ServerToClient } from '../src/room/protocol.ts';
+import { mulberry32 } from '../src/lib/random.ts';
 import { createRelay } from '../src/room/relay.ts';
 
 export type Client = Socket<ServerToClient, ClientToServer>;
@@ -219,18 +220,6 @@ async function fanOut(phoneCount: number, moves: number, spacingMs: number): Pro
   };
 }
 
-/** mulberry32, so that the phones' moments are the same at every run. */
-export function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function digits(phoneCount: number, windowMs: number): Promise<DigitResult> {
   const relay = await relayChild();
   const deck = open(relay.url, { role: 'presenter', key: KEY });
@@ -240,7 +229,8 @@ async function digits(phoneCount: number, windowMs: number): Promise<DigitResult
     deck.emit('reply', { to: digit.from, kind: 'probabilities', value: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] }),
   );
   const phones = await connectPhones(relay.url, phoneCount);
-  const random = generator(7);
+  // mulberry32, so that the phones' moments are the same at every run.
+  const random = mulberry32(7);
   const pixels = Array.from({ length: 784 }, (_, i) => (i % 13) / 12);
   const times: number[] = [];
   let replied = 0;

@@ -15,6 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { mulberry32 } from '../../src/lib/random.ts';
 import type { Place } from '../../src/room/protocol.ts';
 import type { RelayStats } from '../../src/room/relay.ts';
 import { cleanUp, next, phone, pixels, presenter, relayProcess, sleep, type Client, type RelayProcess } from './room-helpers.ts';
@@ -35,18 +36,7 @@ const PER_ROUND = 30;
 const HEAP_GROWTH_LIMIT = 8 * 1024 * 1024;
 
 /** mulberry32: a small seeded generator, so that a failing flood can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = generator(SEED);
+const random = mulberry32(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const integer = (max: number) => Math.floor(random() * max);
 
