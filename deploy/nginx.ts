@@ -36,6 +36,8 @@ export interface NginxOptions {
   /** Passive health checks: failed connections before a relay is left out (default 1), and for how long (default 5 s). */
   maxFails?: number;
   failTimeoutSeconds?: number;
+  /** Connections from one address across every relay behind this nginx (default 2,000, as each relay allows). */
+  connectionsPerAddress?: number;
 }
 
 /** An address nginx can take as it is: a host name or IPv4 address, or an IPv6 one in brackets, and a port. */
@@ -66,6 +68,7 @@ export function renderNginxConfig(options: NginxOptions): string {
     LISTEN: listen,
     SERVER_NAME: serverName,
     ROOM_PATH: path,
+    CONNECTIONS_PER_ADDRESS: String(Math.max(1, Math.floor(options.connectionsPerAddress ?? 2000))),
     RELAYS: relays.map((relay) => `        server ${relay} ${health};`).join('\n'),
   };
   return readFileSync(NGINX_TEMPLATE, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (_match, name: string) => {

@@ -7,6 +7,7 @@
  */
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../deploy/nginx.ts';
 import { freePort, startNginx, stopServices, type NginxService } from './services.ts';
@@ -113,5 +114,45 @@ describe("deploy/nginx.conf.template in front of the room's relays", () => {
     const before = seen.length;
     expect((await get('/something-else')).status).toBe(404);
     expect(seen.length).toBe(before);
+  });
+});
+
+describe('nginx’s cap on connections per address', () => {
+  it('refuses a third WebSocket from one address with 429 while two are held open, across every relay behind it', async () => {
+    // A relay that holds every WebSocket open, as a phone's stays open for the lecture.
+    const held: Duplex[] = [];
+    const holder = createServer((_req, res) => res.writeHead(404).end());
+    holder.on('upgrade', (_req, socket) => {
+      held.push(socket);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const capped = await startNginx({ relays: [(holder.address() as AddressInfo).port], connectionsPerAddress: 2 });
+    const open = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${capped.url}/__room/?EIO=4&transport=websocket`, {
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          },
+        });
+        req.once('upgrade', (res) => resolve(res.statusCode ?? 0));
+        req.once('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject);
+        req.end();
+      });
+    try {
+      expect([await open(), await open()]).toEqual([101, 101]);
+      expect(await open()).toBe(429);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await capped.stop();
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 });
