@@ -206,6 +206,16 @@ window.addEventListener('pagehide', (event) => {
   if (!event.persisted) lifecycle.dispose();
 });
 
+// Slides reveal.js hides from the screen (aria-hidden) are out of reach of the keyboard too: their links and buttons
+// would otherwise sit in the tab order, unseen. The scroll view (phones) shows every slide, so hides none.
+const hideUnseen = () => {
+  const scroll = deck.isScrollView();
+  for (const section of document.querySelectorAll<HTMLElement>('.reveal .slides section'))
+    section.inert = !scroll && !print && section.getAttribute('aria-hidden') === 'true';
+};
+deck.on('ready', hideUnseen);
+deck.on('slidechanged', hideUnseen);
+
 // reveal.js does not update the address in the scroll view; do it, so that a
 // reader on a phone can reload, bookmark or share the slide they are on.
 deck.on('slidechanged', () => {

@@ -20,6 +20,7 @@ import type { RevealApi } from 'reveal.js';
 import { io, type Socket } from 'socket.io-client';
 import { roomPath } from '../room/paths.ts';
 import type { ClientToServer, Place, ServerToClient } from '../room/protocol.ts';
+import { createAnnouncer } from './announcer.ts';
 import type { DeckRoomLink, RoomSetup } from './room-link.ts';
 
 type RoomSocket = Socket<ServerToClient, ClientToServer>;
@@ -112,6 +113,8 @@ export function joinRoom(options: JoinOptions): () => void {
   });
 
   let mode: RoomMode = 'connecting';
+  /** A phone's screen reader hears where the lecture moves (announcer.ts); the presenter's own moves are reveal.js's to say. */
+  const announcer = presenting ? undefined : createAnnouncer();
   /** Standby: a presenter window while another one presents. */
   let standby = false;
   let presenterHere = false;
@@ -130,6 +133,7 @@ export function joinRoom(options: JoinOptions): () => void {
   function setMode(next: RoomMode): void {
     mode = next;
     root.dataset.room = next;
+    announcer?.following(next === 'following');
     ui.show({ mode, standby, presenterHere, followers });
   }
 
@@ -137,6 +141,7 @@ export function joinRoom(options: JoinOptions): () => void {
   function go(to: Place): void {
     const section = document.getElementById(to.slide);
     if (!section) return;
+    announcer?.moved(section);
     moving = { slide: to.slide, until: performance.now() + 1500 };
     if (deck.isScrollView()) options.scrollToSlide(to.slide);
     else {
@@ -277,6 +282,7 @@ export function joinRoom(options: JoinOptions): () => void {
   return () => {
     for (const name of events) deck.off(name, onMove);
     clearTimeout(retry);
+    announcer?.remove();
     socket.close();
     ui.remove();
     root.dataset.room = 'off';
@@ -313,15 +319,16 @@ function indicator(backToLive: () => void, takeOver: () => void) {
       else if (s.standby) {
         words = ['Another presenter window is active.', 'Another presenter is active.'];
         action = takeOver;
-        button.textContent = 'Take over';
+        if (button.textContent !== 'Take over') button.textContent = 'Take over';
       } else if (!s.presenterHere) words = ['Waiting for the presenter', 'Waiting'];
       else if (s.mode === 'free') {
         words = ['Browsing on your own', ''];
         action = backToLive;
-        button.textContent = 'Back to live';
+        if (button.textContent !== 'Back to live') button.textContent = 'Back to live';
       } else words = ['Live: following the lecture', 'Live'];
-      long.textContent = words[0];
-      short.textContent = words[1];
+      // A status region: writing the same words again would have some screen readers say them again.
+      if (long.textContent !== words[0]) long.textContent = words[0];
+      if (short.textContent !== words[1]) short.textContent = words[1];
       short.hidden = words[1] === '';
       button.hidden = action === undefined;
     },

@@ -112,6 +112,67 @@ test('phones follow the presenter’s slide, a phone that joins late lands on th
   }
 });
 
+test('a screen reader on a following phone hears each move once, the new slide’s title, and keeps its place unless it was on the slide left', async ({
+  browser,
+}) => {
+  const projector = await presenter(browser);
+  const p = await phone(browser);
+  await expect(p.locator('html')).toHaveAttribute('data-room', 'following');
+  // reveal.js's own region, which reads a whole slide at every change, keeps quiet while the phone follows.
+  await expect(p.locator('.reveal .aria-status')).toHaveAttribute('aria-live', 'off');
+  // Every text the phone's announcer is given, in order.
+  await p.evaluate(() => {
+    const region = document.querySelector('[data-room-announcer]')!;
+    const said: string[] = [];
+    (window as unknown as { said: string[] }).said = said;
+    new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  const said = () => p.evaluate(() => (window as unknown as { said: string[] }).said);
+  const title = async (id: string) => (await p.locator(`section#${id} :is(h1, h2, h3)`).first().textContent())!.replace(/\s+/g, ' ').trim();
+
+  await presenterGoesTo(projector, 'why-deep');
+  await expectOn(p, 'why-deep');
+  const region = p.locator('[data-room-announcer]');
+  await expect(region).toMatchAriaSnapshot(`- status: "Now on: ${await title('why-deep')}"`);
+  // The reader is on the slide: focus goes with the lecture to the next one's heading.
+  await p
+    .locator('section#why-deep :is(h1, h2, h3)')
+    .first()
+    .evaluate((heading: HTMLElement) => {
+      heading.tabIndex = -1;
+      heading.focus();
+    });
+  await presenterGoesTo(projector, 'sgd-one-parameter');
+  await expectOn(p, 'sgd-one-parameter');
+  await expect(region).toMatchAriaSnapshot(`- status: "Now on: ${await title('sgd-one-parameter')}"`);
+  await expect(p.locator('section#sgd-one-parameter :is(h1, h2, h3)').first()).toBeFocused();
+  // Fragments on the same slide are not moves to announce.
+  await projector.keyboard.press('ArrowRight');
+  await expect(p.locator('html')).toHaveAttribute('data-room-slide', 'sgd-one-parameter');
+  expect(await said()).toEqual([`Now on: ${await title('why-deep')}`, `Now on: ${await title('sgd-one-parameter')}`]);
+  // A reader who browses on their own hears reveal.js again; the indicator's controls are buttons with names.
+  await p.locator('section#why-deep').scrollIntoViewIfNeeded();
+  await expect(p.locator('html')).toHaveAttribute('data-room', 'free', { timeout: 10_000 });
+  await expect(p.locator('.reveal .aria-status')).toHaveAttribute('aria-live', 'polite');
+  await expect(p.getByRole('button', { name: 'Back to live' })).toBeVisible();
+  // On the projector, the slides reveal.js hides are out of the keyboard's reach.
+  const unreachable = await projector.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.reveal .slides section[aria-hidden="true"]')].map((section) => section.inert),
+  );
+  expect(unreachable.length).toBeGreaterThan(10);
+  expect(unreachable.every(Boolean)).toBe(true);
+  expect(
+    await projector
+      .locator('.reveal .slides section.present')
+      .first()
+      .evaluate((section: HTMLElement) => section.inert),
+  ).toBe(false);
+});
+
 test('a phone can browse on its own, says so, and comes back to the live slide with one tap', async ({ browser }) => {
   const projector = await presenter(browser);
   const reader = await phone(browser);
