@@ -13,6 +13,7 @@
 import { chromium } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
 import { serve } from '../scripts/serve.ts';
+import { longTasks, recordLongTasks } from './long-tasks.ts';
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
 import { MESSAGES } from '../src/room/protocol.ts';
 
@@ -76,14 +77,7 @@ export async function pollBench(
     log(`${phones} phones connected; each changes its vote ${changes} times`);
     let refused = 0;
     for (const s of sockets) s.on('refused', () => refused++);
-    await page.evaluate(() => {
-      const w = window as unknown as { tasks: number[] };
-      w.tasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.tasks.push(e.duration))).observe({
-        type: 'longtask',
-        buffered: false,
-      });
-    });
+    await page.evaluate(recordLongTasks);
     const before = server.relay!.stats().forwarded;
     const last = new Array<number>(phones).fill(-1);
     const started = performance.now();
@@ -109,7 +103,7 @@ export async function pollBench(
     await page.keyboard.press('v');
     await page.waitForSelector(`${figure}[data-state="revealed"]`, { timeout: 10_000 });
     const counts = JSON.parse((await page.getAttribute(figure, 'data-votes')) ?? '[]') as number[];
-    const tasks = await page.evaluate(() => (window as unknown as { tasks: number[] }).tasks);
+    const tasks = await longTasks(page);
     return {
       phones,
       sent,

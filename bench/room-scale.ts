@@ -22,12 +22,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Place } from '../src/room/protocol.ts';
 import { KEY, relayProcess, type RelayProcess } from '../tests/unit/room-helpers.ts';
 import { nginxVersion, startNginx, startRedis, stopServices } from '../tests/scale/services.ts';
-import { connectPhones, open, quantile, round1, sleep, welcomed, type Client, type FanOutResult, type Machine } from './room.ts';
+import { connectPhones, machine, open, quantile, round1, sleep, welcomed, type Client, type FanOutResult, type Machine } from './room.ts';
 
 export interface RoomScaleOptions {
   /** Relay processes behind nginx (default 2). */
@@ -122,13 +121,8 @@ export async function roomScaleBench(options: RoomScaleOptions = {}): Promise<Sc
   const phoneCount = options.phones ?? 2000;
   const moves = options.moves ?? 30;
   const spacingMs = options.spacingMs ?? 200;
-  const machine = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
-    loadAverage: loadavg()
-      .map((load) => load.toFixed(2))
-      .join(', '),
+  const recorded = {
+    ...machine(),
     nginx: nginxVersion(),
     redis: execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim(),
   };
@@ -162,7 +156,7 @@ export async function roomScaleBench(options: RoomScaleOptions = {}): Promise<Sc
     const after = pids.map(procSample);
     const expected = phoneCount * moves;
     return {
-      machine,
+      machine: recorded,
       result: {
         processes,
         phones: phoneCount,

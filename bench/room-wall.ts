@@ -18,6 +18,7 @@ import { chromium } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
 import { serve } from '../scripts/serve.ts';
+import { longTasks, recordLongTasks } from './long-tasks.ts';
 
 const KEY = 'bench-room-wall-presenter-key-0001';
 
@@ -58,14 +59,7 @@ export async function wallBench(options: { phones?: number; windowMs?: number; l
     await page.evaluate(() => (location.hash = '#/your-digits'));
     await page.waitForSelector('figure[data-demo="room-digits"][data-side="projector"]', { timeout: 30_000 });
     log('the projector has trained and shows the wall');
-    await page.evaluate(() => {
-      const w = window as unknown as { tasks: number[] };
-      w.tasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.tasks.push(e.duration))).observe({
-        type: 'longtask',
-        buffered: false,
-      });
-    });
+    await page.evaluate(recordLongTasks);
     const origin = new URL(server.local).origin;
     const sentAt = new Map<number, number>();
     const latencies: number[] = [];
@@ -104,7 +98,7 @@ export async function wallBench(options: { phones?: number; windowMs?: number; l
     );
     const deadline = performance.now() + 20_000;
     while (latencies.length + refused < phones && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const tasks = await page.evaluate(() => (window as unknown as { tasks: number[] }).tasks);
+    const tasks = await longTasks(page);
     latencies.sort((a, b) => a - b);
     const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN);
     return {

@@ -276,17 +276,21 @@ async function digits(phoneCount: number, windowMs: number): Promise<DigitResult
   };
 }
 
-/** Runs the fan-out (or, with `digits`, the digits benchmark) and returns its figures. */
-export async function roomBench(options: RoomBenchOptions = {}): Promise<RoomBenchResults> {
-  const log = options.log ?? (() => {});
-  const machine = (): Machine => ({
+/** The machine a bench ran on, and how busy it was, recorded with its figures. */
+export function machine(): Machine {
+  return {
     date: new Date().toISOString(),
     node: process.version,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     loadAverage: loadavg()
       .map((load) => load.toFixed(2))
       .join(', '),
-  });
+  };
+}
+
+/** Runs the fan-out (or, with `digits`, the digits benchmark) and returns its figures. */
+export async function roomBench(options: RoomBenchOptions = {}): Promise<RoomBenchResults> {
+  const log = options.log ?? (() => {});
   if (options.digits) {
     const phones = options.digitPhones ?? 300;
     log(`${phones} phones each send one digit within ${(options.digitWindowMs ?? 10_000) / 1000} s…`);

@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page, type Worker as PlaywrightWorker } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
+import { longTasks, recordLongTasks } from './long-tasks.ts';
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
 import { benchmarksReport, fmt } from './report.ts';
 import {
@@ -157,21 +158,14 @@ async function throughput(browser: Browser, backend: Backend | 'auto', loop: Loo
 
 async function responsiveness(browser: Browser, backend: Backend): Promise<Responsiveness> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.addInitScript(() => {
-    const w = window as unknown as { tasks: number[] };
-    w.tasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.tasks.push(e.duration))).observe({
-      type: 'longtask',
-      buffered: false,
-    });
-  });
+  await page.addInitScript(recordLongTasks);
   await page.goto(`${ORIGIN}/?backend=${backend}&train-size=60000&epochs=1#/live-training`);
   await ready(page);
   await page.keyboard.press('t');
   await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.state === 'training', demo, { timeout: 90_000 });
   await page.evaluate(() => ((window as unknown as { tasks: number[] }).tasks.length = 0));
   await page.waitForTimeout(30_000);
-  const tasks = await page.evaluate(() => (window as unknown as { tasks: number[] }).tasks);
+  const tasks = await longTasks(page);
   const used = await attr(page, 'data-backend');
   await page.close();
   return { seconds: 30, longest: Math.max(0, ...tasks), over50: tasks.filter((t) => t > 50).length, backend: used };
