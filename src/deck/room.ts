@@ -142,6 +142,9 @@ export function joinRoom(options: JoinOptions): () => void {
     const section = document.getElementById(to.slide);
     if (!section) return;
     announcer?.moved(section);
+    // A step on the slide already shown moves nothing in the scroll view: no scroll to wait for, and the reader's own
+    // move just after it is theirs, not taken for the end of the lecture's.
+    if (deck.isScrollView() && deck.getCurrentSlide() === section) return;
     moving = { slide: to.slide, until: performance.now() + 1500 };
     if (deck.isScrollView()) options.scrollToSlide(to.slide);
     else {
