@@ -352,10 +352,17 @@ export class MnistLoader {
 
 /** Decompresses gzip bytes with the platform's DecompressionStream, refusing more than `limit` bytes. */
 async function gunzip(compressed: Uint8Array, limit: number, signal?: AbortSignal): Promise<Uint8Array> {
-  const stream = new Blob([compressed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  // The bytes are written straight into the decompressor, not read from a Blob's stream: in a Firefox worker that
+  // stream sometimes never delivered, and the live slide waited at "Loading the training images" for good.
+  const gzip = new DecompressionStream('gzip');
+  const writer = gzip.writable.getWriter();
+  void writer
+    .write(compressed as Uint8Array<ArrayBuffer>)
+    .then(() => writer.close())
+    .catch(() => {});
   const out = new Uint8Array(limit);
   let length = 0;
-  const reader = stream.getReader();
+  const reader = gzip.readable.getReader();
   try {
     for (;;) {
       signal?.throwIfAborted();

@@ -121,13 +121,15 @@ export async function within<T>(ms: number, work: Promise<T>): Promise<{ value: 
 
 /** Switches to `name` and proves it computes; returns why it cannot, or undefined when it can. */
 async function startOnce(tf: typeof tfc, name: BackendName, limit: number): Promise<string | undefined> {
-  // WebGPU first: its package registers no backend where the browser has none, and "not in this build" would mislead.
-  if (name === 'webgpu') {
-    const reason = await webgpuUnavailable();
-    if (reason) return `${LABEL[name]}: ${reason}`;
-  }
-  if (!tf.findBackendFactory(name)) return `${LABEL[name]} is not available in this build`;
   const attempt = (async () => {
+    // WebGPU first: its package registers no backend where the browser has none, and "not in this build" would mislead.
+    // Inside the time limit: an adapter request that never answers (a browser with navigator.gpu and no GPU) must
+    // not leave the slide choosing for ever.
+    if (name === 'webgpu') {
+      const reason = await webgpuUnavailable();
+      if (reason) return `${LABEL[name]}: ${reason}`;
+    }
+    if (!tf.findBackendFactory(name)) return `${LABEL[name]} is not available in this build`;
     // setBackend waits for the backend's own start; tf.ready() is not awaited, as it would wait for a stalled one too.
     if (!(await tf.setBackend(name))) return `${LABEL[name]} could not start`;
     // A tiny computation proves that the backend really works.
