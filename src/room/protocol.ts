@@ -40,6 +40,10 @@ export const MAX_JSON_DEPTH = 32;
 export const DIGIT_PIXELS = 784;
 /** How many digits one phone may send in one room, for as long as the room lasts. */
 export const DIGITS_PER_PHONE = 20;
+/** How many questions one phone may ask in one room, for as long as the room lasts. */
+export const QUESTIONS_PER_PHONE = 5;
+/** The longest question a phone may send, in UTF-16 units as it typed it: the relay normalises it and holds it to QUESTION_MAX_CHARS (src/room/text.ts) after. */
+export const MAX_QUESTION_UNITS = 2000;
 
 /** A slide's id, as the deck gives every slide (its deep link is `#/<id>`). */
 export const SLIDE_ID = /^[a-z][a-z0-9-]{0,79}$/;
@@ -47,6 +51,8 @@ export const SLIDE_ID = /^[a-z][a-z0-9-]{0,79}$/;
 export const STATE_KEY = /^[a-z][a-z0-9:-]{0,63}$/;
 /** A poll's id. */
 export const POLL_ID = /^[a-z][a-z0-9-]{0,63}$/;
+/** A question's id, which the presenter's deck gives each question it keeps and shows the phones in its state. */
+export const QUESTION_ID = /^q[a-z0-9]{1,12}$/;
 /** A reply's kind (`probabilities`, `refusal`). */
 export const REPLY_KIND = /^[a-z][a-z-]{0,31}$/;
 /** A phone's anonymous id in a room, which the relay derives from the token it issued the phone (src/room/identity.ts). */
@@ -165,7 +171,7 @@ const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
 export const PlaceSchema = z.strictObject({ slide: matching(SLIDE_ID), h: int(0, 999), v: int(0, 999), f: int(-1, 999) });
 /** A demo's public state, or null to forget it. */
 export const StateSchema = z.strictObject({ key: matching(STATE_KEY), value: jsonValue(MAX_STATE_BYTES) });
-/** An answer for one phone, addressed by the anonymous id its digit or vote came `from`. */
+/** An answer for one phone, addressed by the anonymous id that its digit, vote or question came `from`. */
 export const ReplySchema = z.strictObject({
   to: matching(PHONE_ID),
   kind: matching(REPLY_KIND),
@@ -180,6 +186,19 @@ export const DigitSchema = z.strictObject({
 });
 /** A vote in a poll: the option's index. */
 export const VoteSchema = z.strictObject({ poll: matching(POLL_ID), option: int(0, 15) });
+/**
+ * An anonymous question, as the person typed it, and the slide it was asked
+ * on. The relay normalises the text (src/room/text.ts) and passes it on only
+ * if it is then neither empty nor longer than QUESTION_MAX_CHARS.
+ */
+export const AskSchema = z.strictObject({
+  text: z.string().check(z.maxLength(MAX_QUESTION_UNITS)),
+  slide: matching(SLIDE_ID),
+});
+/** An upvote of a question the presenter's deck shows the phones (`up: true`), or taking it back (`up: false`). */
+export const UpvoteSchema = z.strictObject({ question: matching(QUESTION_ID), up: z.boolean() });
+/** "I'm lost" on a slide (`lost: true`), or following again (`lost: false`). */
+export const LostSchema = z.strictObject({ slide: matching(SLIDE_ID), lost: z.boolean() });
 
 /** How often a sender may send an event: `tokens` every `everyMs`, and at most `burst` at once (a token bucket). */
 export interface RateLimit {
@@ -235,6 +254,29 @@ export const MESSAGES = {
   digit: { from: 'follower', schema: DigitSchema, maxBytes: 24 * 1024, limit: { tokens: 1, everyMs: 3000, burst: 1 } },
   /** Phone → relay: a vote in a poll, passed on to the room's active presenter as `vote` with the phone's anonymous id. */
   vote: { from: 'follower', schema: VoteSchema, maxBytes: 256, limit: { tokens: 4, everyMs: 1000, burst: 4 } },
+  /**
+   * Phone → relay: an anonymous question, passed on to the room's active
+   * presenter as `question` with the phone's anonymous id once the relay has
+   * normalised it; the presenter's deck keeps the questions and decides what
+   * the phones see of them. One a minute per phone, on any of its
+   * connections and processes (the limit here is that pace, which the relay
+   * keeps per phone), QUESTIONS_PER_PHONE per phone for as long as the room
+   * lasts, and a cap per room. An empty or too long question is refused
+   * without counting against the phone's questions.
+   */
+  ask: { from: 'follower', schema: AskSchema, maxBytes: 8 * 1024, limit: { tokens: 1, everyMs: 60_000, burst: 1 } },
+  /**
+   * Phone → relay: an upvote of a question, or taking it back, passed on to
+   * the room's active presenter as `upvote` with the phone's anonymous id;
+   * the deck counts one upvote per phone and question. A cap per room.
+   */
+  upvote: { from: 'follower', schema: UpvoteSchema, maxBytes: 256, limit: { tokens: 4, everyMs: 1000, burst: 8 } },
+  /**
+   * Phone → relay: "I'm lost" on a slide, or following again, passed on to
+   * the room's active presenter as `lost` with the phone's anonymous id; the
+   * deck counts the phones that are lost. A cap per room.
+   */
+  lost: { from: 'follower', schema: LostSchema, maxBytes: 256, limit: { tokens: 2, everyMs: 1000, burst: 4 } },
 } as const satisfies Record<string, MessageSpec>;
 
 /** An event a client may send. */
@@ -252,6 +294,9 @@ export type StateUpdate = { key: string; value: unknown };
 export type Reply = { to: string; kind: string; value: unknown };
 export type Digit = z.output<typeof DigitSchema>;
 export type Vote = z.output<typeof VoteSchema>;
+export type Ask = z.output<typeof AskSchema>;
+export type Upvote = z.output<typeof UpvoteSchema>;
+export type Lost = z.output<typeof LostSchema>;
 
 /** Whether a name is one of the events a client may send. */
 export function isClientEvent(name: unknown): name is ClientEvent {
@@ -315,7 +360,7 @@ export interface Welcome {
   role: Role;
   /** The room's id, which phones may be told (never the key). */
   room: string;
-  /** A phone's anonymous id: the `from` the presenter sees with its digits and votes, and addresses its replies to. */
+  /** A phone's anonymous id: the `from` the presenter sees with its digits, votes, questions, upvotes and signals, and addresses its replies to. */
   phone?: string;
   /** A phone's token: its identity, issued and signed by the relay, to be kept and sent in every later handshake. */
   token?: string;
@@ -366,6 +411,23 @@ export interface ForwardedVote extends Vote {
   from: string;
 }
 
+/** Relay → the active presenter: a phone's question, normalised (src/room/text.ts), and the slide it was asked on. */
+export interface ForwardedQuestion {
+  from: string;
+  text: string;
+  slide: string;
+}
+
+/** Relay → the active presenter: a phone's upvote of a question, or its taking it back. */
+export interface ForwardedUpvote extends Upvote {
+  from: string;
+}
+
+/** Relay → the active presenter: a phone that is lost on a slide, or follows again. */
+export interface ForwardedLost extends Lost {
+  from: string;
+}
+
 /** Relay → one phone: the presenter's reply to it. */
 export interface PhoneReply {
   kind: string;
@@ -384,6 +446,9 @@ export interface ServerToClient {
   refused: (refused: Refused) => void;
   digit: (digit: ForwardedDigit) => void;
   vote: (vote: ForwardedVote) => void;
+  question: (question: ForwardedQuestion) => void;
+  upvote: (upvote: ForwardedUpvote) => void;
+  lost: (lost: ForwardedLost) => void;
   reply: (reply: PhoneReply) => void;
 }
 

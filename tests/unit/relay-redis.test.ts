@@ -93,6 +93,27 @@ describe('two relay processes sharing rooms through Redis', () => {
     expect(await reply).toEqual({ kind: 'probabilities', value: [0.5, 0.5] });
   });
 
+  it('holds a phone to one question a minute when it comes back on the other process with its token', async () => {
+    const key = freshKey();
+    const { socket: deck, welcome } = await presenter(a.url, key);
+    const first = await phone(a.url, { room: welcome.room });
+    const question = next(deck, 'question');
+    first.socket.emit('ask', { text: 'Why  ReLU?', slide: 'activations' });
+    expect(await question).toEqual({ from: first.welcome.phone, text: 'Why ReLU?', slide: 'activations' });
+    first.socket.disconnect();
+    // A new connection on a process that never saw the phone: only the limit kept in Redis can refuse it.
+    const back = await phone(b.url, { room: welcome.room, token: first.token });
+    expect(back.welcome.phone).toBe(first.welcome.phone);
+    const refused = next(back.socket, 'refused');
+    back.socket.emit('ask', { text: 'And why not tanh?', slide: 'activations' });
+    expect(await refused).toEqual({ event: 'ask', reason: expect.stringMatching(/^One question a minute: wait \d+ s and ask again\.$/) });
+    // Another phone on that process asks at once: the limit is the phone's, not the process's.
+    const other = await phone(b.url, { room: welcome.room });
+    const otherQuestion = next(deck, 'question');
+    other.socket.emit('ask', { text: 'And why not tanh?', slide: 'activations' });
+    expect(await otherQuestion).toEqual({ from: other.welcome.phone, text: 'And why not tanh?', slide: 'activations' });
+  });
+
   it('puts a second presenter window on the other process on standby, and its take-over replaces the first', async () => {
     const key = freshKey();
     const first = await presenter(a.url, key);

@@ -1,11 +1,12 @@
 /**
  * The room's protocol (src/room/protocol.ts): the table's schemas let
- * through what the deck and the phones send and nothing else, the sizes are
+ * through what the deck and the phones send (questions, upvotes and "I'm
+ * lost" among it) and nothing else, the sizes are
  * measured as the wire carries them, and a room's id names its presenter's
  * key without giving it away.
  */
 import { describe, expect, it } from 'vitest';
-import { MESSAGES, measureJson, PHONE_ID, roomPath, validate } from '../../src/room/protocol.ts';
+import { MESSAGES, measureJson, PHONE_ID, QUESTION_ID, QUESTIONS_PER_PHONE, roomPath, validate } from '../../src/room/protocol.ts';
 import { issuePhoneToken, phoneIdFor, readPhoneToken, roomIdFor } from '../../src/room/identity.ts';
 
 const pixels = () => Array.from({ length: 784 }, (_, i) => (i % 7) / 6);
@@ -91,9 +92,69 @@ describe("the room's messages", () => {
       'take-over': 'presenter',
       digit: 'follower',
       vote: 'follower',
+      ask: 'follower',
+      upvote: 'follower',
+      lost: 'follower',
     });
     for (const spec of Object.values(MESSAGES)) expect(spec.limit.burst).toBeGreaterThanOrEqual(1);
     expect(MESSAGES.digit.limit).toEqual({ tokens: 1, everyMs: 3000, burst: 1 });
+    expect(MESSAGES.ask.limit).toEqual({ tokens: 1, everyMs: 60_000, burst: 1 });
+    expect(QUESTIONS_PER_PHONE).toBe(5);
+  });
+
+  it('accepts a question of up to 2000 UTF-16 units on a slide, and refuses a longer one, a bad slide, a number or a `from` of its own', () => {
+    expect(validate('ask', { text: 'Why does the loss go up?', slide: 'gradient-descent' })).toEqual({
+      ok: true,
+      value: { text: 'Why does the loss go up?', slide: 'gradient-descent' },
+    });
+    // The schema takes the text raw: the relay normalises it and holds it to 280 characters after.
+    expect(validate('ask', { text: '', slide: 'intro' }).ok).toBe(true);
+    expect(validate('ask', { text: ' \u202e<b>x</b>\n', slide: 'intro' }).ok).toBe(true);
+    expect(validate('ask', { text: 'x'.repeat(2000), slide: 'intro' }).ok).toBe(true);
+    expect(validate('ask', { text: '\u{1F600}'.repeat(1000), slide: 'intro' }).ok).toBe(true);
+    expect(validate('ask', { text: 'x'.repeat(2001), slide: 'intro' })).toMatchObject({ ok: false, oversize: false });
+    for (const payload of [
+      { text: 'hello', slide: 'Intro' },
+      { text: 'hello', slide: '<script>' },
+      { text: 'hello' },
+      { slide: 'intro' },
+      { text: 42, slide: 'intro' },
+      { text: ['hello'], slide: 'intro' },
+      { text: 'hello', slide: 'intro', from: 'AbCdEfGh12345678' },
+      'hello',
+      null,
+    ])
+      expect(validate('ask', payload).ok, JSON.stringify(payload)).toBe(false);
+    // Far past its 8 KiB, a question is dropped before its schema is tried.
+    expect(validate('ask', { text: 'x'.repeat(9000), slide: 'intro' })).toMatchObject({ ok: false, oversize: true });
+  });
+
+  it('accepts an upvote of a question id and "I\'m lost" on a slide, both either way, and refuses other shapes', () => {
+    expect(QUESTION_ID.test('q1')).toBe(true);
+    expect(validate('upvote', { question: 'q7k2', up: true })).toEqual({ ok: true, value: { question: 'q7k2', up: true } });
+    expect(validate('upvote', { question: 'qabcdefghijkl', up: false }).ok).toBe(true);
+    for (const payload of [
+      { question: 'q', up: true },
+      { question: 'Q1', up: true },
+      { question: 'x1', up: true },
+      { question: 'qabcdefghijklm', up: true },
+      { question: 'q-1', up: true },
+      { question: 'q1', up: 'yes' },
+      { question: 'q1', up: 1 },
+      { question: 'q1' },
+      { question: 'q1', up: true, from: 'AbCdEfGh12345678' },
+    ])
+      expect(validate('upvote', payload).ok, JSON.stringify(payload)).toBe(false);
+    expect(validate('lost', { slide: 'backprop', lost: true })).toEqual({ ok: true, value: { slide: 'backprop', lost: true } });
+    expect(validate('lost', { slide: 'backprop', lost: false }).ok).toBe(true);
+    for (const payload of [
+      { slide: 'backprop' },
+      { slide: 'Backprop', lost: true },
+      { slide: 'backprop', lost: 'true' },
+      { slide: 'backprop', lost: true, from: 'AbCdEfGh12345678' },
+      { lost: true },
+    ])
+      expect(validate('lost', payload).ok, JSON.stringify(payload)).toBe(false);
   });
 
   it('measures JSON as the wire carries it, in UTF-8 with quotes and commas', () => {

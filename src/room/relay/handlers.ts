@@ -8,10 +8,15 @@
  * The presenter's place and states go to the store first and to the phones
  * after, so that a phone joining meanwhile reads them there or hears them;
  * when the store is away they still go to the phones, and are written once
- * it is back. Digits and votes are checked against limits the store keeps,
- * so that they hold whichever process a phone reaches.
+ * it is back. What phones send (digits, votes, questions, upvotes, "I'm
+ * lost") is checked against limits the store keeps, so that they hold
+ * whichever process a phone reaches, and goes to the active presenter alone:
+ * the presenter's deck keeps the questions and decides what phones see of
+ * them, the relay only normalises a question's text, so that the projector
+ * never shows an invisible or reversed character.
  */
-import { isClientEvent, MAX_STATES, MESSAGES, validate, type ClientEvent, type Payload } from '../protocol.ts';
+import { isClientEvent, MAX_STATES, MESSAGES, validate, type ClientEvent, type Payload, type RateLimit } from '../protocol.ts';
+import { normaliseText, questionProblem } from '../text.ts';
 import { formatBytes, seconds, take } from './limits.ts';
 import {
   followersOf,
@@ -48,11 +53,33 @@ export function messageHandlers(context: RelayContext, parts: { takeOver(conn: C
     counters.refused++;
     conn.socket.emit('refused', { event, reason });
   };
+  /**
+   * The events whose pace is kept per phone, on any of its connections and
+   * processes, rather than per connection: their handlers check it in the
+   * store (with `pace`), after the checks that should not cost the phone its
+   * turn, such as the presenter being away.
+   */
+  const phoneRates: { readonly [E in ClientEvent]?: RateLimit } = { digit: limits.phoneDigitRate, ask: limits.phoneQuestionRate };
+  const rateOf = (event: ClientEvent) => phoneRates[event] ?? MESSAGES[event].limit;
   const bucketOf = (conn: Conn, event: ClientEvent) => {
     let bucket = conn.events.get(event);
-    if (!bucket)
-      conn.events.set(event, (bucket = { tokens: (event === 'digit' ? limits.phoneDigitRate : MESSAGES[event].limit).burst, at: now() }));
+    if (!bucket) conn.events.set(event, (bucket = { tokens: rateOf(event).burst, at: now() }));
     return bucket;
+  };
+  /**
+   * How long a phone must wait before it may send an event paced per phone
+   * (0: it may now), by the store's bucket for the phone and its
+   * connection's own; with `consume`, the turn is taken from both.
+   */
+  const pace = async (conn: Conn, event: ClientEvent, consume: boolean) => {
+    const rate = rateOf(event);
+    const inStore = await context.store.take(`${conn.room.id}:${event}:${conn.phone}`, rate, consume);
+    return Math.max(inStore, take(bucketOf(conn, event), rate, now(), consume));
+  };
+  /** How often a phone may ask, as it is told: "a minute" by default, "every 5 seconds" where a test or a bench sets its own rate. */
+  const questionPace = () => {
+    const ms = limits.phoneQuestionRate.everyMs / limits.phoneQuestionRate.tokens;
+    return ms === 60_000 ? 'a minute' : `every ${ms / 1000} seconds`;
   };
   /** Whether the room has an active presenter: the store's lease, or what this process last knew while the store is away. */
   const presenterHere = (room: LocalRoom) =>
@@ -135,23 +162,20 @@ export function messageHandlers(context: RelayContext, parts: { takeOver(conn: C
           `That is ${limits.digitsPerPhone} digits from this phone, the most one phone may send in this lecture.`,
         );
       }
-      const rate = limits.phoneDigitRate;
-      const pace = `${room.id}:digit:${conn.phone}`;
-      const wait = Math.max(await context.store.take(pace, rate, false), take(bucketOf(conn, 'digit'), rate, now(), false));
+      const wait = await pace(conn, 'digit', false);
       if (wait > 0) {
         drop(conn, 'limited');
         return refuse(
           conn,
           'digit',
-          `One digit every ${rate.everyMs / 1000 / rate.tokens} seconds: wait ${seconds(wait)} and send it again.`,
+          `One digit every ${limits.phoneDigitRate.everyMs / 1000 / limits.phoneDigitRate.tokens} seconds: wait ${seconds(wait)} and send it again.`,
         );
       }
       if ((await context.store.take(`${room.id}:digits`, limits.roomDigits)) > 0) {
         drop(conn, 'limited');
         return refuse(conn, 'digit', 'Too many digits are arriving at once: wait a second and send it again.');
       }
-      await context.store.take(pace, rate);
-      take(bucketOf(conn, 'digit'), rate, now());
+      await pace(conn, 'digit', true);
       await context.store.quota(quota, limits.digitsPerPhone);
       io.to(presenterOf(room.id)).emit('digit', { from: conn.phone!, pixels: value.pixels, label: value.label });
       counters.forwarded++;
@@ -168,6 +192,84 @@ export function messageHandlers(context: RelayContext, parts: { takeOver(conn: C
       io.to(presenterOf(room.id)).emit('vote', { from: conn.phone!, poll, option });
       counters.forwarded++;
     },
+
+    /**
+     * A question passes if the presenter is there, its text is neither empty
+     * nor too long once normalised, the phone has questions left, and neither
+     * the phone nor the room is asking too fast. A question refused for its
+     * text costs the phone nothing: it may mend it and ask at once.
+     */
+    async ask(conn, { text: raw, slide }) {
+      const { room } = conn;
+      if (!(await presenterHere(room)))
+        return refuse(conn, 'ask', "The presenter's deck is not connected, so your question was not received; ask again in a moment.");
+      const text = normaliseText(raw);
+      const problem = questionProblem(text);
+      if (problem) {
+        drop(conn, 'invalid');
+        return refuse(conn, 'ask', problem);
+      }
+      const quota = `${room.id}:questions:${conn.phone}`;
+      const spent = `That is ${limits.questionsPerPhone} questions from this phone, the most one phone may ask in this lecture.`;
+      if (!(await context.store.quota(quota, limits.questionsPerPhone, false))) {
+        drop(conn, 'limited');
+        return refuse(conn, 'ask', spent);
+      }
+      const tooSoon = (wait: number) => {
+        drop(conn, 'limited');
+        refuse(conn, 'ask', `One question ${questionPace()}: wait ${seconds(wait)} and ask again.`);
+      };
+      const wait = await pace(conn, 'ask', false);
+      if (wait > 0) return tooSoon(wait);
+      if ((await context.store.take(`${room.id}:questions`, limits.roomQuestions)) > 0) {
+        drop(conn, 'limited');
+        return refuse(conn, 'ask', 'Too many questions are arriving at once: wait a second and ask again.');
+      }
+      // The phone's turn and its quota are taken for real now, and checked again: its other tab may have asked meanwhile.
+      const raced = await pace(conn, 'ask', true);
+      if (raced > 0) return tooSoon(raced);
+      if (!(await context.store.quota(quota, limits.questionsPerPhone))) {
+        drop(conn, 'limited');
+        return refuse(conn, 'ask', spent);
+      }
+      io.to(presenterOf(room.id)).emit('question', { from: conn.phone!, text, slide });
+      counters.forwarded++;
+    },
+
+    async upvote(conn, { question, up }) {
+      const { room } = conn;
+      if (!(await presenterHere(room)))
+        return refuse(conn, 'upvote', "The presenter's deck is not connected, so your upvote was not counted; try again in a moment.");
+      if ((await context.store.take(`${room.id}:upvotes`, limits.roomUpvotes)) > 0) {
+        drop(conn, 'limited');
+        return refuse(conn, 'upvote', 'Too many upvotes are arriving at once: wait a second and try again.');
+      }
+      io.to(presenterOf(room.id)).emit('upvote', { from: conn.phone!, question, up });
+      counters.forwarded++;
+    },
+
+    async lost(conn, { slide, lost }) {
+      const { room } = conn;
+      if (!(await presenterHere(room)))
+        return refuse(
+          conn,
+          'lost',
+          `The presenter's deck is not connected, so it cannot see that you ${lost ? 'are lost' : 'follow again'}; try again in a moment.`,
+        );
+      if ((await context.store.take(`${room.id}:lost`, limits.roomLost)) > 0) {
+        drop(conn, 'limited');
+        return refuse(conn, 'lost', 'Too many phones are signalling at once: wait a second and try again.');
+      }
+      io.to(presenterOf(room.id)).emit('lost', { from: conn.phone!, slide, lost });
+      counters.forwarded++;
+    },
+  };
+
+  /** What a phone is told when one of its connections sends an event faster than the protocol's table allows. */
+  const tooFast: { readonly [E in ClientEvent]?: string } = {
+    vote: `At most ${MESSAGES.vote.limit.tokens} votes a second: wait a moment and vote again.`,
+    upvote: `At most ${MESSAGES.upvote.limit.tokens} upvotes a second: wait a moment and try again.`,
+    lost: `At most ${MESSAGES.lost.limit.tokens} "I'm lost" signals a second: wait a moment and try again.`,
   };
 
   /** Checks one message: who may send it, how often, its size and shape; then hands it to its handler. */
@@ -183,13 +285,12 @@ export function messageHandlers(context: RelayContext, parts: { takeOver(conn: C
     }
     if (conn.kind === 'window' && !isActive(conn) && event !== 'take-over')
       return refuse(conn, event, 'This window is on standby: another presenter window holds the room. Take over to present from here.');
-    if (event !== 'digit') {
+    // An event paced per phone is paced by its handler; any other, per connection here.
+    if (!phoneRates[event]) {
       const wait = take(bucketOf(conn, event), MESSAGES[event].limit, now());
       if (wait > 0) {
         drop(conn, 'limited');
-        if (event === 'vote')
-          return refuse(conn, event, `At most ${MESSAGES.vote.limit.tokens} votes a second: wait a moment and vote again.`);
-        return refuse(conn, event, `Too many ${event} messages: wait ${seconds(wait)} and send it again.`);
+        return refuse(conn, event, tooFast[event] ?? `Too many ${event} messages: wait ${seconds(wait)} and send it again.`);
       }
     }
     try {

@@ -6,7 +6,7 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { ClientEvent, Place, RateLimit, ServerToClient } from '../protocol.ts';
-import { DIGITS_PER_PHONE, MESSAGES } from '../protocol.ts';
+import { DIGITS_PER_PHONE, MESSAGES, QUESTIONS_PER_PHONE } from '../protocol.ts';
 import type { Bucket } from './limits.ts';
 import type { RoomStore } from './store.ts';
 
@@ -27,6 +27,16 @@ export interface RelayLimits {
   digitsPerPhone: number;
   /** How often one phone may send a digit, on any of its connections (the protocol's one every three seconds). */
   phoneDigitRate: RateLimit;
+  /** Questions one phone may ask in one room for as long as the room lasts. */
+  questionsPerPhone: number;
+  /** How often one phone may ask a question, on any of its connections (the protocol's one a minute). */
+  phoneQuestionRate: RateLimit;
+  /** Questions passed on in one room from all its phones together: a hall of people typing at once fits, a script does not fill the presenter's list. */
+  roomQuestions: RateLimit;
+  /** Upvotes passed on in one room from all its phones together, so that the projector stays responsive. */
+  roomUpvotes: RateLimit;
+  /** "I'm lost" signals passed on in one room from all its phones together, so that the projector stays responsive. */
+  roomLost: RateLimit;
   /** Messages a phone's connection may have dropped before the relay closes it: no phone in an audience sends that many. */
   dropsPerConnection: number;
   /** Messages a connection may send before its welcome, kept to be handled after it. */
@@ -56,6 +66,11 @@ export const DEFAULT_LIMITS: RelayLimits = {
   roomVotes: { tokens: 250, everyMs: 1000, burst: 500 },
   digitsPerPhone: DIGITS_PER_PHONE,
   phoneDigitRate: MESSAGES.digit.limit,
+  questionsPerPhone: QUESTIONS_PER_PHONE,
+  phoneQuestionRate: MESSAGES.ask.limit,
+  roomQuestions: { tokens: 50, everyMs: 1000, burst: 100 },
+  roomUpvotes: { tokens: 250, everyMs: 1000, burst: 500 },
+  roomLost: { tokens: 250, everyMs: 1000, burst: 500 },
   dropsPerConnection: 500,
   pendingPerConnection: 32,
   connections: 10_000,
@@ -115,7 +130,7 @@ export interface RelayStats {
   standbys: number;
   /** Messages received from clients. */
   received: number;
-  /** Messages passed on: places, states, replies, digits and votes. */
+  /** Messages passed on: places, states, replies, digits, votes, questions, upvotes and "I'm lost" signals. */
   forwarded: number;
   /** Messages answered with `refused`. */
   refused: number;
