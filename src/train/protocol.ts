@@ -14,7 +14,7 @@ import type { RunSpec } from './model/spec.ts';
 
 /** A fault to inject, for testing the recovery paths (?fault=device-lost@20 or ?fault=nan@20). */
 export interface FaultSpec {
-  kind: 'device-lost' | 'nan';
+  kind: 'device-lost' | 'nan' | 'hang';
   atStep: number;
 }
 
@@ -127,6 +127,16 @@ export interface MarkedEvaluation {
   /** Accuracy per true digit on the marked images (NaN for the marked classes themselves). */
   perClass: number[];
 }
+
+/**
+ * The worker's heartbeat, every HEARTBEAT_MS whatever it does: a worker
+ * whose thread is blocked (a WebAssembly start that deadlocks) falls
+ * silent, and the page starts another (src/train/page/client.ts).
+ */
+export interface Heartbeat {
+  type: 'alive';
+}
+export const HEARTBEAT_MS = 1000;
 
 export type FromWorker =
   | {

@@ -183,6 +183,18 @@ test('a NaN loss is reported and training goes on with the next backend from the
   expect(Number(await demo(page).getAttribute('data-loss'))).toBeLessThan(3);
 });
 
+test('a training worker whose thread blocks is replaced, says so, and the run trains to done', async ({ page }) => {
+  // hang@0 blocks the worker's thread as the run arrives, as Firefox's threaded WebAssembly start sometimes deadlocks.
+  await openLive(page, `${SHORT}&backend=wasm&fault=hang@0`);
+  await page.keyboard.press('t');
+  await expect(demo(page).locator('.live-notice')).toContainText(
+    /The training worker stopped answering as its backend started, so a new one took over and trains again from the start\./,
+    { timeout: 30_000 },
+  );
+  await expect(demo(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  expect(Number(await demo(page).getAttribute('data-test-accuracy'))).toBeGreaterThan(0.3);
+});
+
 test('a data error shows its message and a retry button', async ({ page }) => {
   let fail = true;
   await page.route('**/mnist/train-00.*.bin', (route) => (fail ? route.fulfill({ status: 503, body: 'busy' }) : route.continue()));

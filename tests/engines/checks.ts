@@ -250,7 +250,14 @@ export function describeEngine(engine: string, plan: EnginePlan): void {
             expect(done, 'the live slide failed').not.toHaveProperty('error');
             expect(done.backend).toBe('wasm');
             const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-            expect(Number(done.threads)).toBe(plan.sharedMemory ? Math.min(4, cores) : 1);
+            // A worker whose threaded WebAssembly start deadlocked (Firefox, now and then) is replaced; after three such
+            // starts the page trains on one thread, and says so. Anything else must use every core it may.
+            const notices = await page.evaluate(() =>
+              [...document.querySelectorAll('figure[data-demo="mnist-training"] .live-notice')].map((n) => n.textContent).join(' '),
+            );
+            const fellBack = /a new one took over.*with WebAssembly on one thread\./.test(notices);
+            if (fellBack) console.info(`${page.name}: the threaded WebAssembly start deadlocked three times; trained on one thread`);
+            expect(Number(done.threads)).toBe(plan.sharedMemory && !fellBack ? Math.min(4, cores) : 1);
             expect(Number(done.testAccuracy)).toBeGreaterThan(0.3);
             if (!plan.sharedMemory && cores > 1) {
               // One thread is fine, provided the slide says why.

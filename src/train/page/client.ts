@@ -15,7 +15,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { mnistManifestUrl } from '../../mnist/url.ts';
 import type { Given } from '../../params.ts';
 import { backendOrder } from '../model/config.ts';
-import type { FaultSpec, FromWorker, ToWorker } from '../protocol.ts';
+import type { FaultSpec, FromWorker, Heartbeat, ToWorker } from '../protocol.ts';
 
 export interface TrainingClient {
   send(message: ToWorker, transfer?: Transferable[]): void;
@@ -29,17 +29,33 @@ export interface TrainingClient {
 
 /** `?fault=nan@20` as the worker takes it. */
 export function faultFromAddress(text: string | undefined): FaultSpec | undefined {
-  const match = /^(device-lost|nan)@(\d+)$/.exec(text ?? '');
+  const match = /^(device-lost|nan|hang)@(\d+)$/.exec(text ?? '');
   return match ? { kind: match[1] as FaultSpec['kind'], atStep: Number(match[2]) } : undefined;
 }
 
 let shared: TrainingClient | undefined;
+
+/** A worker silent this long, while the page is on screen, is taken for blocked and replaced. */
+export const SILENCE_MS = 6000;
+/** Replacements after which the next worker runs WebAssembly on one thread, the start that does not deadlock. */
+const THREADED_TRIES = 3;
+
+/** The messages that make a run what it is: replayed, in order, to a worker that replaces a blocked one. */
+type RunMessage = Extract<ToWorker, { type: 'submit' | 'pause' | 'resume' }>;
+const runOf = (message: RunMessage) => (message.type === 'submit' ? message.run.id : message.run);
 
 /**
  * The page's training worker. The client exists from the first demo that
  * may train; the worker, and with it TensorFlow.js and its WebAssembly, only
  * from the first message sent, that is when someone asks for training: an
  * audience scrolling past a training slide on a phone downloads none of it.
+ *
+ * The worker beats every second (protocol.ts, Heartbeat). One that falls
+ * silent for SILENCE_MS while the page is visible has a blocked thread (in
+ * Firefox, TensorFlow.js's threaded WebAssembly sometimes deadlocks as it
+ * starts, one start in four or five on a 2-core machine): it is terminated, a
+ * new one gets the runs that had not ended, and the slides say so. After
+ * THREADED_TRIES such replacements, WebAssembly gets one thread.
  */
 export function trainingClient(given: Given): TrainingClient {
   if (shared) return shared;
@@ -47,13 +63,23 @@ export function trainingClient(given: Given): TrainingClient {
   let backend: Extract<FromWorker, { type: 'backend' }> | undefined;
   let counter = 0;
   let worker: Worker | undefined;
+  let replaced = 0;
+  let heard = 0;
+  let watch: ReturnType<typeof setInterval> | undefined;
+  /** What the runs that have not ended were told, in order. */
+  let log: RunMessage[] = [];
+  const forget = (run: string) => (log = log.filter((message) => runOf(message) !== run));
   const broadcast = (message: FromWorker) => {
     if (message.type === 'backend') backend = message;
+    if ((message.type === 'done' || message.type === 'error') && message.run) forget(message.run);
     for (const listener of listeners) listener(message);
   };
   const start = (): Worker => {
     const w = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'training' });
-    w.onmessage = (event: MessageEvent<FromWorker>) => broadcast(event.data);
+    w.onmessage = (event: MessageEvent<FromWorker | Heartbeat>) => {
+      heard = performance.now();
+      if (event.data.type !== 'alive') broadcast(event.data);
+    };
     w.onerror = (event) =>
       broadcast({
         type: 'error',
@@ -61,6 +87,8 @@ export function trainingClient(given: Given): TrainingClient {
         retry: 'reload',
       });
     const absolute = (url: string) => new URL(url, location.href).href;
+    const threads = replaced >= THREADED_TRIES ? 1 : given.threads;
+    const fault = replaced === 0 ? faultFromAddress(given.fault) : undefined;
     w.postMessage({
       type: 'init',
       manifestUrl: mnistManifestUrl().href,
@@ -70,18 +98,44 @@ export function trainingClient(given: Given): TrainingClient {
         'tfjs-backend-wasm-threaded-simd.wasm': absolute(wasmThreaded),
       },
       backends: backendOrder(given.backend),
-      ...(given.threads ? { threads: given.threads } : {}),
-      fault: faultFromAddress(given.fault),
+      ...(threads ? { threads } : {}),
+      fault,
     } satisfies ToWorker);
-    addEventListener('pagehide', (event) => {
-      if (!event.persisted) w.terminate();
-    });
+    heard = performance.now();
+    watch ??= setInterval(check, 1000);
     return w;
   };
+  /** Replaces a worker that has been silent too long. */
+  const check = () => {
+    if (!worker || document.hidden || performance.now() - heard < SILENCE_MS) return;
+    worker.terminate();
+    replaced++;
+    const starting = backend === undefined;
+    backend = undefined;
+    worker = start();
+    for (const message of log) worker.postMessage(message);
+    broadcast({
+      type: 'notice',
+      message:
+        `The training worker stopped answering${starting ? ' as its backend started' : ''}, so a new one took over` +
+        (log.length > 0 ? ' and trains again from the start' : '') +
+        (replaced >= THREADED_TRIES ? ', with WebAssembly on one thread.' : '.'),
+    });
+  };
+  // A hidden page's timers slow down: its silence then says nothing, and the watch starts afresh when it is back.
+  document.addEventListener('visibilitychange', () => (heard = performance.now()));
+  addEventListener('pagehide', (event) => {
+    if (event.persisted) return;
+    clearInterval(watch);
+    watch = undefined;
+    worker?.terminate();
+  });
   shared = {
     send(message, transfer = []) {
       // Cancelling a run that never started needs no worker.
       if (!worker && message.type === 'cancel') return;
+      if (message.type === 'cancel') forget(message.run);
+      else if (message.type === 'submit' || message.type === 'pause' || message.type === 'resume') log.push(message);
       worker ??= start();
       worker.postMessage(message, transfer);
     },

@@ -16,16 +16,29 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { MnistLoader } from '../../mnist/loader.ts';
 import { gpuInfo } from '../backends/backends.ts';
 import { webgpuRmspropUpdate } from '../backends/rmsprop-webgpu.ts';
-import type { FromWorker, ToWorker } from '../protocol.ts';
+import { HEARTBEAT_MS, type FromWorker, type Heartbeat, type ToWorker } from '../protocol.ts';
 import { RunQueue } from './run-queue.ts';
 
 const scope = globalThis as unknown as {
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  postMessage(message: FromWorker | Heartbeat, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
 let queue: RunQueue | undefined;
+/** `?fault=hang@0`: the thread blocks as the first run arrives, for the test of the page's watchdog. */
+let hang = false;
+
+// The heartbeat: a blocked thread stops it, and the page notices (src/train/page/client.ts).
+setInterval(() => scope.postMessage({ type: 'alive' }), HEARTBEAT_MS);
+
+/** Blocks this thread, as a deadlocked WebAssembly start does, until the page gives up on the worker. */
+function block(): void {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    // Nothing: the thread answers nothing, not even its heartbeat.
+  }
+}
 
 /**
  * TensorFlow.js 4.22's wasm backend sizes its thread pool when the module
@@ -47,6 +60,7 @@ scope.onmessage = (event) => {
   const message = event.data;
   try {
     if (message.type === 'init') {
+      hang = message.fault?.kind === 'hang';
       setWasmPaths(message.wasmPaths);
       // TensorFlow.js picks its threaded build only in a cross-origin-isolated page; then use every core.
       const cores = Math.max(1, Math.min(4, message.threads ?? globalThis.navigator?.hardwareConcurrency ?? 1));
@@ -74,10 +88,11 @@ scope.onmessage = (event) => {
         },
         stock: async (...args) => (await import('./stock.ts')).trainStock(...args),
       });
-      queue.handle({ ...message, threads: cores });
+      queue.handle({ ...message, threads: cores, fault: hang ? undefined : message.fault });
       return;
     }
     if (!queue) throw new Error('the training worker received a message before it was set up; reload the page');
+    if (hang && message.type === 'submit') block();
     queue.handle(message);
   } catch (error) {
     post({ type: 'error', message: (error as Error).message ?? String(error), retry: 'reload' });
