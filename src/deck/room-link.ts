@@ -7,7 +7,20 @@
  * painted; until then, what demos publish or send waits here.
  */
 import type { RoomLink } from '../contract/demo.ts';
-import type { Digit, ForwardedDigit, ForwardedVote, Refused, Vote } from '../room/protocol.ts';
+import type {
+  Ask,
+  Digit,
+  ForwardedDigit,
+  ForwardedLost,
+  ForwardedQuestion,
+  ForwardedUpvote,
+  ForwardedVote,
+  Lost,
+  Place,
+  Refused,
+  Upvote,
+  Vote,
+} from '../room/protocol.ts';
 
 /** The sessionStorage key that keeps the presenter's key in the presenter's own window (and its speaker view). */
 const KEY_STORE = 'deck-room:presenter-key';
@@ -79,7 +92,30 @@ export function roomSetup(doc: Document, search: string, options: { print: boole
 
 /** What the connection (room.ts) gives the link: how to send, once connected. */
 export interface RoomTransport {
-  emit(event: 'state' | 'reply' | 'digit' | 'vote', payload: unknown): void;
+  emit(event: 'state' | 'reply' | PhoneEvent, payload: unknown): void;
+}
+
+/** What a phone sends the presenter's deck, through the relay. */
+interface PhoneMessages {
+  digit: Digit;
+  vote: Vote;
+  ask: Ask;
+  upvote: Upvote;
+  lost: Lost;
+}
+type PhoneEvent = keyof PhoneMessages;
+
+/** What the presenter's deck hears of the room's own features (questions, "I'm lost"), each with the phone's anonymous id. */
+export interface RoomHeard {
+  question: ForwardedQuestion;
+  upvote: ForwardedUpvote;
+  lost: ForwardedLost;
+}
+
+/** What either side hears of the room as a whole: where the presenter is, and how many phones follow. */
+export interface RoomNews {
+  place: Place;
+  followers: number;
 }
 
 type Handler<T> = (value: T) => void;
@@ -98,7 +134,9 @@ export class DeckRoomLink implements RoomLink {
   readonly role: 'presenter' | 'follower';
   #transport: RoomTransport | undefined;
   readonly #published = new Map<string, unknown>();
-  readonly #queue: { event: 'digit' | 'vote'; payload: Digit | Vote }[] = [];
+  readonly #queue: { event: PhoneEvent; payload: unknown }[] = [];
+  readonly #heard = new Map<keyof RoomHeard, Set<Handler<never>>>();
+  readonly #news = new Map<keyof RoomNews, Set<Handler<never>>>();
   readonly #digits = new Set<Handler<ForwardedDigit>>();
   readonly #votes = new Set<Handler<ForwardedVote>>();
   readonly #states = new Map<string, Set<Handler<unknown>>>();
@@ -127,6 +165,8 @@ export class DeckRoomLink implements RoomLink {
     if (value === null) this.#published.delete(key);
     else this.#published.set(key, value);
     this.#transport?.emit('state', { key, value });
+    // The presenter's own figures that show what phones see (the questions slide) hear it too.
+    this.receiveState(key, value);
   }
 
   reply(to: string, kind: string, value: unknown): void {
@@ -193,11 +233,42 @@ export class DeckRoomLink implements RoomLink {
     this.#refusals.forEach((h) => h(refused));
   }
 
-  #send(event: 'digit' | 'vote', payload: Digit | Vote): void {
+  /** Follower: sends one of the room's own messages (a question, an upvote, "I'm lost") to the presenter's deck. */
+  send<E extends 'ask' | 'upvote' | 'lost'>(event: E, payload: PhoneMessages[E]): void {
+    this.#send(event, payload);
+  }
+
+  /** Presenter: hears the room's own messages of one kind. Returns the function that stops listening. */
+  on<E extends keyof RoomHeard>(event: E, handler: Handler<RoomHeard[E]>): () => void {
+    return listen(setOf(this.#heard, event) as Set<Handler<RoomHeard[E]>>, handler);
+  }
+
+  /** The relay passed on one of the room's own messages (presenter). */
+  receive<E extends keyof RoomHeard>(event: E, value: RoomHeard[E]): void {
+    (this.#heard.get(event) as Set<Handler<RoomHeard[E]>> | undefined)?.forEach((h) => h(value));
+  }
+
+  /** Either side: hears where the presenter is and how many follow. */
+  onNews<E extends keyof RoomNews>(event: E, handler: Handler<RoomNews[E]>): () => void {
+    return listen(setOf(this.#news, event) as Set<Handler<RoomNews[E]>>, handler);
+  }
+
+  /** The connection heard news of the room. */
+  tell<E extends keyof RoomNews>(event: E, value: RoomNews[E]): void {
+    (this.#news.get(event) as Set<Handler<RoomNews[E]>> | undefined)?.forEach((h) => h(value));
+  }
+
+  #send<E extends PhoneEvent>(event: E, payload: PhoneMessages[E]): void {
     if (this.role !== 'follower') return;
     if (this.#transport) this.#transport.emit(event, payload);
     else if (this.#queue.length < QUEUE) this.#queue.push({ event, payload });
   }
+}
+
+function setOf<K>(map: Map<K, Set<Handler<never>>>, key: K): Set<Handler<never>> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
 }
 
 function listen<T>(set: Set<Handler<T>>, handler: Handler<T>): () => void {

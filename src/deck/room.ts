@@ -21,6 +21,7 @@ import { io, type Socket } from 'socket.io-client';
 import { roomPath } from '../room/paths.ts';
 import type { ClientToServer, Place, ServerToClient } from '../room/protocol.ts';
 import { createAnnouncer } from './announcer.ts';
+import { roomQuestions } from './questions.ts';
 import type { DeckRoomLink, RoomSetup } from './room-link.ts';
 
 type RoomSocket = Socket<ServerToClient, ClientToServer>;
@@ -129,6 +130,7 @@ export function joinRoom(options: JoinOptions): () => void {
     },
     () => socket.emit('take-over', {}),
   );
+  const stopQuestions = roomQuestions(link, deck, ui.actions);
 
   function setMode(next: RoomMode): void {
     mode = next;
@@ -207,6 +209,7 @@ export function joinRoom(options: JoinOptions): () => void {
     standby = welcome.role === 'standby';
     presenterHere = welcome.presenter;
     followers = welcome.followers ?? 0;
+    if (welcome.role === 'presenter') link.tell('followers', followers);
     for (const [key, value] of Object.entries(welcome.states)) link.receiveState(key, value);
     if (welcome.room) options.showFollowLink(welcome.room);
     // The link's messages were shaped by the demos' own types; the relay checks them against the protocol.
@@ -219,7 +222,10 @@ export function joinRoom(options: JoinOptions): () => void {
       return;
     }
     place = welcome.place;
-    if (place) root.dataset.roomSlide = place.slide;
+    if (place) {
+      root.dataset.roomSlide = place.slide;
+      link.tell('place', place);
+    }
     // A phone follows unless its reader already browses on their own; a late joiner lands on the current slide.
     const follow = mode === 'connecting' || mode === 'following' || standby;
     setMode(follow || setup.follow ? 'following' : 'free');
@@ -231,6 +237,7 @@ export function joinRoom(options: JoinOptions): () => void {
     inOrder((next) => {
       place = next;
       root.dataset.roomSlide = next.slide;
+      link.tell('place', next);
       ui.show({ mode, standby, presenterHere, followers });
       if (mode === 'following') go(next);
     }),
@@ -250,6 +257,7 @@ export function joinRoom(options: JoinOptions): () => void {
   socket.on('room', (counts) => {
     followers = counts.followers;
     ui.show({ mode, standby, presenterHere, followers });
+    link.tell('followers', followers);
   });
   socket.on('standby', () => {
     standby = true;
@@ -260,6 +268,9 @@ export function joinRoom(options: JoinOptions): () => void {
     setMode('following');
   });
   socket.on('digit', (digit) => link.receiveDigit(digit));
+  socket.on('question', (question) => link.receive('question', question));
+  socket.on('upvote', (upvote) => link.receive('upvote', upvote));
+  socket.on('lost', (lost) => link.receive('lost', lost));
   socket.on('vote', (vote) => link.receiveVote(vote));
   socket.on('reply', ({ kind, value }) => link.receiveReply(kind, value));
   socket.on('refused', (refused) => link.receiveRefusal(refused));
@@ -286,6 +297,7 @@ export function joinRoom(options: JoinOptions): () => void {
     for (const name of events) deck.off(name, onMove);
     clearTimeout(retry);
     announcer?.remove();
+    stopQuestions();
     socket.close();
     ui.remove();
     root.dataset.room = 'off';
@@ -300,21 +312,30 @@ export function joinRoom(options: JoinOptions): () => void {
 function indicator(backToLive: () => void, takeOver: () => void) {
   const box = document.createElement('div');
   box.className = 'room-status';
-  box.setAttribute('role', 'status');
+  // Only the words are a status region: a screen reader says them when they change, not the buttons beside them.
+  const words = document.createElement('span');
+  words.setAttribute('role', 'status');
   const long = document.createElement('span');
   long.className = 'room-long';
   const short = document.createElement('span');
   short.className = 'room-short';
+  words.append(long, short);
   const button = document.createElement('button');
   button.type = 'button';
   button.hidden = true;
-  box.append(long, short, button);
+  /** Where the room's own features put their buttons (questions.ts: Ask, Lost). */
+  const actions = document.createElement('span');
+  actions.className = 'room-actions';
+  box.append(words, button, actions);
   document.querySelector('.reveal')?.append(box);
   let action: (() => void) | undefined;
   button.addEventListener('click', () => action?.());
   return {
+    actions,
     show(s: { mode: RoomMode; standby: boolean; presenterHere: boolean; followers: number }) {
       box.dataset.mode = s.mode;
+      // A phone asks and says it is lost only while a presenter is there to hear it.
+      actions.hidden = s.mode === 'presenting' || s.mode === 'connecting' || s.standby || !s.presenterHere;
       action = undefined;
       let words: [string, string];
       if (s.mode === 'presenting') words = [`Presenting · ${s.followers} following`, 'Presenting'];

@@ -276,7 +276,7 @@ export function checkViewSource(source: string, file: string): PaletteProblem[] 
 export const CHECKED = {
   tokens: 'src/styles/tokens.css',
   figures: 'slides/figures/*.svg',
-  stylesheets: ['src/demos/**/*.css', 'src/styles/deck.css', 'src/reader/*.css'],
+  stylesheets: ['src/demos/**/*.css', 'src/questions/*.css', 'src/styles/deck.css', 'src/reader/*.css'],
   views: 'src/demos/**/*.ts',
 };
 
