@@ -17,8 +17,8 @@ export const USAGE = `Usage: node bench/run.ts [--full] [--only webgpu,webgl,was
   --full           also the full 5 epochs on wasm and the lab's three models in full, under Node
   --only LIST      only these backends' throughput (comma-separated), printed, nothing written
   --rounds N       rounds of each alternating comparison (default 3)
-  --room           the relay's fan-out and digits, the real projector's wall and poll; writes
-                   bench/room-results.json and BENCHMARKS.md
+  --room           the relay's fan-out and digits, the real projector's wall, poll and questions
+                   (with the speaker view); writes bench/room-results.json and BENCHMARKS.md
   --processes N    with --room: N relay processes behind nginx sharing Redis, instead; writes
                    bench/room-results.json's \`scale\` only
   --phones N       with --processes: the phones in the hall (default 2000)

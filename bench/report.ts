@@ -156,12 +156,17 @@ ${lh.targets.map(row).join('\n')}
 `;
 }
 
+/** Long tasks as the Long Tasks API reports them (only those over 50 ms): none, or how many and the longest. */
+const longTasksText = (longest: number, over50: number) =>
+  over50 === 0 ? '**none** over 50 ms' : `**${over50}** over 50 ms, the longest **${longest} ms**`;
+
 /** The room's figures (`npm run bench -- --room`, and `--room --processes N`). */
 function roomSection(room: RoomResults): string {
   const runs = room.fanOut?.runs ?? [];
   const d = room.digits?.result;
   const w = room.wall?.result;
   const p = room.poll?.result;
+  const q = room.questions?.result;
   const scale = room.scale;
   const single = runs.find((x) => x.phones === scale?.result.phones);
   const scaleLines = scale
@@ -169,6 +174,14 @@ function roomSection(room: RoomResults): string {
     : '';
   const pollLine = p
     ? `\nA hall voting (bench/room-poll.ts): the projector presents a poll and ${fmt(p.phones)} phones change their votes ${fmt(p.sent / p.phones)} times each, ${fmt(p.sent)} votes, as fast as the protocol's limit per phone allows, the room's cap lifted: ${fmt(p.forwarded)} forwarded in ${p.seconds} s (${fmt(p.perSecond)} a second), ${p.refused} refused; the projector's counts **${p.exact ? 'exact' : 'not exact'}** (${p.counts.join(', ')} against ${p.expected.join(', ')}); its longest main-thread task while the votes arrived: **${p.longestTaskMs} ms**, ${p.tasksOver50} over 50 ms (goal: none).\n`
+    : '';
+  const refusedQuestions = q
+    ? Object.entries(q.refused)
+        .map(([event, n]) => `${fmt(n)} ${event}`)
+        .join(', ') || 'nothing'
+    : '';
+  const questionsLine = q
+    ? `\nThe room asks (bench/room-questions.ts): the presenter shows the questions slide with the speaker view open and publishes questions at once; ${fmt(q.phones)} phones each ask one question within ${q.askSeconds} s, then upvote ${q.upvotesPerPhone} questions each from the list they were sent (${fmt(q.upvotesSent)} upvotes) and say "I'm lost" once within ${q.upvoteSeconds} s (${q.seconds} s in all), the room's caps on questions, upvotes and lost marks ${q.capsLifted ? 'lifted' : 'at their defaults'} (each phone keeps the protocol's own limits). Questions kept **${fmt(q.received)} of ${fmt(q.asked)}**, ${fmt(q.publishedTotal)} in the last published state, ${fmt(q.answeredAskers)} askers answered; upvotes counted **${fmt(q.upvotesCounted)} of ${fmt(q.upvotesSent)}** (the published top 50 carry ${fmt(q.publishedVotes)}); lost marks shown ${fmt(q.lostShown)} of ${fmt(q.lostSent)}; refused: ${refusedQuestions}${q.presenterDropped > 0 ? `; the relay dropped ${fmt(q.presenterDropped)} of the presenter's messages over its limits` : ''}: **${q.exact ? 'exact' : 'not exact'}** (goal: nothing lost). Main-thread tasks while the room acted, in the presenter's window: ${longTasksText(q.longestTaskMs, q.tasksOver50)}; in the speaker view: ${longTasksText(q.speakerLongestTaskMs, q.speakerTasksOver50)} (goal: none over 50 ms). From an upvote to the first published state that counts it: p50 ${q.upvoteP50} ms, **p95 ${q.upvoteP95} ms** (goal: p95 ≤ 1 s; ${fmt(q.upvotesSeen)} of ${fmt(q.upvotesSent)} seen). Each phone was sent ${q.statesPerSecond} \`questions\` states a second, ${fmt(q.bytesPerPhonePerSecond / 1024, 1)} KiB a second as JSON (the largest ${fmt(q.largestStateBytes / 1024, 1)} KiB).\n`
     : '';
   const digitsLine = d
     ? `\nThe relay alone: ${d.phones} phones each send one digit within 10 s to a presenter that answers at once: ${d.replied} of ${d.sent} answered, ${d.refused} refused; from send to answer p50 ${d.p50} ms, p95 ${d.p95} ms.\n`
@@ -184,6 +197,6 @@ Measured by \`npm run bench -- --room\` on ${(machine?.date ?? room.digits?.mach
 | phones | moves received | lost | p50 | p95 | p99 | relay heap per phone | relay CPU during the moves |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${runs.map((x) => `| ${fmt(x.phones)} | ${fmt(x.received)} / ${fmt(x.expected)} | ${x.lost} | ${x.p50} ms | ${x.p95} ms | ${x.p99} ms | ${x.heapPerPhoneKiB} KiB | ${x.cpuPercent} % |`).join('\n')}
-${digitsLine}${pollLine}${scaleLines}${wallLine}
+${digitsLine}${pollLine}${questionsLine}${scaleLines}${wallLine}
 `;
 }

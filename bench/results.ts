@@ -12,6 +12,7 @@ import type { fullTraining } from './full-training.ts';
 import type { LighthouseTarget } from './lighthouse.ts';
 import type { trainRun } from './model-training.ts';
 import type { PollBenchResult } from './room-poll.ts';
+import type { QuestionsBenchResult } from './room-questions.ts';
 import type { ScaleBench } from './room-scale.ts';
 import type { WallResult } from './room-wall.ts';
 import type { RoomBenchResults } from './room.ts';
@@ -137,6 +138,8 @@ export interface RoomResults extends RoomBenchResults {
   wall?: Dated<WallResult>;
   /** bench/room-poll.ts. */
   poll?: Dated<PollBenchResult>;
+  /** bench/room-questions.ts. */
+  questions?: Dated<QuestionsBenchResult>;
 }
 
 /** bench/lighthouse-results.json. */

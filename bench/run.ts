@@ -228,7 +228,10 @@ function writeReport(results: BenchResults = readResults()): void {
   writeFileSync(REPORT_FILE, benchmarksReport({ results, room: readRoomResults(), lighthouse: readLighthouseResults(), changes }));
 }
 
-/** `npm run bench -- --room`: the relay's fan-out to 100, 500, 1,000 and 2,000 phones, and 300 phones' digits (bench/room.ts). */
+/**
+ * `npm run bench -- --room`: the relay's fan-out to 100, 500, 1,000 and 2,000 phones, and 300 phones' digits (bench/room.ts);
+ * then the real projector's wall, poll and questions (bench/room-wall.ts, room-poll.ts, room-questions.ts).
+ */
 async function roomOnly(): Promise<void> {
   const { roomBench } = await import('./room.ts');
   const log = (line: string) => console.log(line);
@@ -240,6 +243,9 @@ async function roomOnly(): Promise<void> {
   // The real projector again: 1,000 phones change their votes 30 times each, as fast as the relay lets them.
   const { pollBench } = await import('./room-poll.ts');
   results.poll = { date: new Date().toISOString(), result: await pollBench({ log }) };
+  // The real presenter with its speaker view: 1,000 phones ask once each and upvote 5 questions within 30 s.
+  const { questionsBench } = await import('./room-questions.ts');
+  results.questions = { date: new Date().toISOString(), result: await questionsBench({ log }) };
   // Figures from other runs (the bench across processes) stay beside these.
   writeFileSync(ROOM_RESULTS_FILE, jsonText({ ...readRoomResults(), ...results }));
   writeReport();

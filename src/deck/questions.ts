@@ -187,17 +187,33 @@ function presenterQuestions(link: DeckRoomLink, deck: RevealApi): () => void {
   };
   const soon = () => (frame ??= setTimeout(drawSpeaker, DRAW_EVERY));
 
-  /** Takes a new book: kept, published, drawn. */
-  const set = (next: Book, publishNow: boolean) => {
+  /** The book goes to sessionStorage at most once a second: a crowd's upvotes must not each write it whole. */
+  let saving: ReturnType<typeof setTimeout> | undefined;
+  const save = () => {
+    clearTimeout(saving);
+    saving = undefined;
+    write(() => sessionStorage, BOOK_STORE, toJSON(book));
+  };
+  /**
+   * Takes a new book: kept, published, drawn. The lecturer's own moves go out
+   * and are drawn at once; what the crowd sends (questions, upvotes) waits for
+   * the next publication and frame, so a hall asking at once neither floods
+   * the relay nor keeps the presenter's main thread busy.
+   */
+  const set = (next: Book, lecturer: boolean) => {
     if (next === book) return;
     book = next;
-    write(() => sessionStorage, BOOK_STORE, toJSON(book));
-    if (publishNow) publisher.now();
-    else publisher.soon();
+    saving ??= setTimeout(save, 1000);
+    if (lecturer) {
+      publisher.now();
+      drawSpeaker();
+    } else {
+      publisher.soon();
+      soon();
+    }
     overlay.render(shownQuestion(book));
-    if (publishNow) drawSpeaker();
-    else soon();
   };
+  addEventListener('pagehide', save);
   function moderate(action: ModerationAction): void {
     const before = book;
     set(reduce(book, action), true);
@@ -213,7 +229,7 @@ function presenterQuestions(link: DeckRoomLink, deck: RevealApi): () => void {
     link.on('question', ({ from, text, slide }) => {
       const outcome = ask(book, { type: 'asked', from, text, slide, at: Date.now() });
       if (outcome.refusal) return link.reply(from, REFUSED, { reason: outcome.refusal });
-      set(outcome.book, book.publishAtOnce);
+      set(outcome.book, false);
       link.reply(from, MINE, mine(book, from));
     }),
     link.on('upvote', ({ from, question, up }) => set(reduce(book, { type: 'upvote', from, id: question, up }), false)),
@@ -270,6 +286,8 @@ function presenterQuestions(link: DeckRoomLink, deck: RevealApi): () => void {
     deck.off('slidechanged', onMove);
     window.removeEventListener('message', onMessage);
     document.removeEventListener('keydown', dismiss, true);
+    removeEventListener('pagehide', save);
+    if (saving) save();
     clearTimeout(frame);
     publisher.dispose();
     overlay.element.remove();
