@@ -129,7 +129,12 @@ function questionsSlide(link: DeckRoomLink): () => void {
   const list = document.createElement('ol');
   list.setAttribute('data-room-questions', '');
   box.append(title, list);
-  section.append(box);
+  // In the reading list's place, when the slide has columns: the QR code stays where it was.
+  const wide = section.querySelector('.column.wide');
+  if (wide) {
+    box.classList.add('column', 'wide');
+    wide.before(box);
+  } else section.append(box);
   const stop = link.onState(QUESTIONS_KEY, (value) => {
     const top = asPublic(value)
       .items.filter((item) => item.state === 'approved')
@@ -273,7 +278,8 @@ function presenterQuestions(link: DeckRoomLink, deck: RevealApi): () => void {
     adoptStyles(doc);
     const root = doc.createElement('div');
     root.className = 'speaker-controls-questions';
-    host.append(root);
+    // Above the notes, where the lecturer's eye already is: the lost count at a glance, the list scrolling on its own.
+    host.insertBefore(root, host.querySelector('.speaker-controls-notes'));
     speaker = { window: source, view: createSpeakerView(root, moderate) };
     drawSpeaker();
   };
