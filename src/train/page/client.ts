@@ -36,7 +36,7 @@ export function faultFromAddress(text: string | undefined): FaultSpec | undefine
 let shared: TrainingClient | undefined;
 
 /** A worker silent this long, while the page is on screen, is taken for blocked and replaced. */
-export const SILENCE_MS = 6000;
+export const SILENCE_MS = 10_000;
 /** Replacements after which the next worker runs WebAssembly on one thread, the start that does not deadlock. */
 const THREADED_TRIES = 3;
 
@@ -51,11 +51,14 @@ const runOf = (message: RunMessage) => (message.type === 'submit' ? message.run.
  * audience scrolling past a training slide on a phone downloads none of it.
  *
  * The worker beats every second (protocol.ts, Heartbeat). One that falls
- * silent for SILENCE_MS while the page is visible has a blocked thread (in
- * Firefox, TensorFlow.js's threaded WebAssembly sometimes deadlocks as it
- * starts, one start in four or five on a 2-core machine): it is terminated, a
- * new one gets the runs that had not ended, and the slides say so. After
- * THREADED_TRIES such replacements, WebAssembly gets one thread.
+ * silent for SILENCE_MS while its backend starts, with the page visible and
+ * answering, has a blocked thread (in Firefox, TensorFlow.js's threaded
+ * WebAssembly sometimes deadlocks as it starts, one start in four or five on
+ * a 2-core machine): it is terminated, a new one gets the runs that had not
+ * ended, and the slides say so. After THREADED_TRIES such replacements,
+ * WebAssembly gets one thread. Once a backend runs, silence is left alone: a
+ * large batch on one thread may keep a worker busy for seconds, and that is
+ * work, not a deadlock.
  */
 export function trainingClient(given: Given): TrainingClient {
   if (shared) return shared;
@@ -105,25 +108,28 @@ export function trainingClient(given: Given): TrainingClient {
     watch ??= setInterval(check, 1000);
     return w;
   };
-  /** Replaces a worker that has been silent too long. */
+  /** When the watch last looked: a page that was itself too busy to look cannot tell a silent worker from its own lag. */
+  let looked = performance.now();
+  /** Replaces a worker whose backend start has been silent too long. */
   const check = () => {
-    if (!worker || document.hidden || performance.now() - heard < SILENCE_MS) return;
+    const now = performance.now();
+    const lagging = now - looked > 3000;
+    looked = now;
+    if (lagging) heard = now;
+    if (!worker || backend !== undefined || log.length === 0 || document.hidden || now - heard < SILENCE_MS) return;
     worker.terminate();
     replaced++;
-    const starting = backend === undefined;
-    backend = undefined;
     worker = start();
     for (const message of log) worker.postMessage(message);
     broadcast({
       type: 'notice',
       message:
-        `The training worker stopped answering${starting ? ' as its backend started' : ''}, so a new one took over` +
-        (log.length > 0 ? ' and trains again from the start' : '') +
+        'The training worker stopped answering as its backend started, so a new one took over and trains again from the start' +
         (replaced >= THREADED_TRIES ? ', with WebAssembly on one thread.' : '.'),
     });
   };
   // A hidden page's timers slow down: its silence then says nothing, and the watch starts afresh when it is back.
-  document.addEventListener('visibilitychange', () => (heard = performance.now()));
+  document.addEventListener('visibilitychange', () => (heard = looked = performance.now()));
   addEventListener('pagehide', (event) => {
     if (event.persisted) return;
     clearInterval(watch);
