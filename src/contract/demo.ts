@@ -193,6 +193,8 @@ export interface ViewSnapshot<S> {
   states: S[];
   /** Draw as for paper (`?print-pdf`). */
   print?: boolean;
+  /** Draw as the speaker view's preview draws ("mirror"), rather than the projected deck ("main", the default). */
+  role?: Role;
 }
 
 /**

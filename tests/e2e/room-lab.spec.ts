@@ -3,7 +3,7 @@
  * the projector just trained, and vote in a poll. A presenter's window and
  * three phones, through the relay of a server each test starts over dist/.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Frame, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
 import { serve, type RunningServer } from '../../scripts/serve.ts';
 
@@ -62,6 +62,19 @@ async function goTo(page: Page, id: string): Promise<void> {
   await expect(page.locator('.reveal .slides section.present:not(.stack)').last()).toHaveAttribute('id', id);
 }
 
+/**
+ * Opens reveal.js's speaker view (S) from the presenter's window and returns
+ * its current-slide preview frame (the one that posts events): the
+ * presenter's controls of the room's demos are there, not on the projector.
+ */
+async function speakerPreview(projector: Page): Promise<() => Frame> {
+  const [speaker] = await Promise.all([projector.context().waitForEvent('page'), projector.keyboard.press('s')]);
+  await speaker.waitForLoadState();
+  const preview = () => speaker.frames().find((f) => f.url().includes('receiver') && f.url().includes('postMessageEvents=true'))!;
+  await expect.poll(() => Boolean(preview()), { timeout: 10_000 }).toBe(true);
+  return preview;
+}
+
 /** Draws a seven on a phone's pad with pointer strokes, as a finger would. */
 async function drawSeven(page: Page): Promise<void> {
   const pad = page.locator('figure[data-demo="room-digits"] .rd-phone canvas.draw-canvas');
@@ -113,9 +126,16 @@ test('phones draw digits for the projector’s network: the wall shows them, eac
   await expect(wall).toHaveAttribute('data-test-accuracy', /^0\.\d{4}$/);
   // Each phone is told what the network made of its own digit: ten probabilities.
   for (const p of phones) await expect(p.locator('figure[data-demo="room-digits"] .draw-bars .bar')).toHaveCount(10, { timeout: 30_000 });
-  // The presenter hides one: it leaves the projector's count and every phone's wall.
+  // The presenter hides one, in the speaker view (the projector shows no Hide button):
+  // it leaves the projector's count and every phone's wall.
   for (const p of phones) await expect(p.locator('.rd-phone-wall .rd-digit:not(.hidden)')).toHaveCount(9, { timeout: 10_000 });
-  await wall.locator('.rd-hide').first().click();
+  await expect(wall.locator('.rd-wall .rd-digit')).toHaveCount(9);
+  await expect(wall.locator('button:visible')).toHaveCount(0);
+  const preview = await speakerPreview(projector);
+  const mirrored = preview().locator('figure[data-demo="room-digits"]');
+  await expect(mirrored).toHaveAttribute('data-count', '9', { timeout: 20_000 });
+  await mirrored.locator('.rd-hide').first().click();
+  await expect(wall).toHaveAttribute('data-count', '8');
   await expect(wall.locator('.rd-wall .rd-digit.hidden')).toHaveCount(1);
   for (const p of phones) await expect(p.locator('.rd-phone-wall .rd-digit:not(.hidden)')).toHaveCount(8);
   // Train with your digits (they were all sevens, drawn alike): held-out accuracy before and after.
@@ -142,10 +162,12 @@ test('a poll collects the phones’ votes, one each and changeable while it is o
     await figure.getByRole('button', { name: new RegExp(choices[i]!) }).tap();
   }
   await expect(poll).toHaveAttribute('data-total', '3', { timeout: 20_000 });
-  // The projector shows only how many have voted until it reveals: no bars, no counts.
+  // The projector shows only how many have voted until it reveals: no bars, no counts; and no button, no key, which are the speaker view's.
   await expect(poll).toContainText('3 votes');
   await expect(poll.locator('.poll-count:visible')).toHaveCount(0);
   await expect(poll.locator('.poll-fill:visible')).toHaveCount(0);
+  await expect(poll.locator('button:visible')).toHaveCount(0);
+  await expect(poll).not.toContainText('Press V');
   await projector.keyboard.press('v');
   await expect(poll).toHaveAttribute('data-state', 'closed');
   await projector.keyboard.press('v');

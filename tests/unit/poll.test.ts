@@ -108,6 +108,24 @@ describe('counting the votes', () => {
     expect(box.size).toBe(0);
   });
 
+  it('speaks to the room on the projector, naming no key, and tells the presenter in the speaker view what V does next', () => {
+    const stages = [0, 1, 2, 3].map((n) =>
+      apply(
+        projector(FIXED),
+        Array.from({ length: n }, () => ({ type: 'advance' }) as const),
+      ),
+    );
+    expect(stages.map((s) => s.state)).toEqual(['ready', 'open', 'closed', 'revealed']);
+    for (const s of stages) {
+      expect(statusLine(s), s.state).not.toMatch(/\bV\b|press/i);
+      expect(statusLine(s, 'presenter'), s.state).toMatch(/Press V/);
+    }
+    expect(statusLine(stages[0]!)).toMatch(/your phone/);
+    const marked = apply(stages[3]!, [{ type: 'answer', value: 'dense' }]);
+    expect(statusLine(marked)).toBe('0 votes. The right answer: The lecture’s network.');
+    expect(statusLine(marked, 'presenter')).toBe(statusLine(marked));
+  });
+
   it('goes ready, open, closed, revealed and stays revealed', () => {
     const stages = [1, 2, 3, 4].map(
       (n) =>
@@ -238,7 +256,9 @@ describe('the poll on the projector', () => {
     vi.advanceTimersByTime(250);
     expect(countsOf(context.last())).toEqual([334, 333, 333]);
     expect(totalOf(context.last())).toBe(1000);
-    expect(statusLine(context.last())).toBe('Voting is open: 1000 votes so far. Press V to close it.');
+    // The projector tells the room how many have voted; the speaker view tells the presenter what V does next.
+    expect(statusLine(context.last())).toBe('Voting is open on your phones: 1000 votes so far.');
+    expect(statusLine(context.last(), 'presenter')).toBe('Voting is open: 1000 votes so far. Press V to close it.');
     // Once the votes stop, nothing more is drawn.
     const drawn = context.rendered.length;
     vi.advanceTimersByTime(5000);
@@ -361,11 +381,11 @@ describe('the poll on a phone', () => {
 });
 
 describe('the poll without a room', () => {
-  it('says to ask for a show of hands, and V marks the answer the experiment gave', () => {
+  it('asks the room for a show of hands, and V marks the answer the experiment gave', () => {
     const context = fakeContext(PARAMS, initialPoll(PARAMS), undefined);
     const controller = pollController(context, { lookup: () => 'dense' });
     expect(context.last().side).toBe('alone');
-    expect(statusLine(context.last())).toBe('Ask for a show of hands.');
+    expect(statusLine(context.last())).toBe('Vote with a show of hands.');
     controller.act!({ type: 'advance' });
     expect(context.last().answer).toBe('dense');
     expect(statusLine(context.last())).toBe('The right answer: The lecture’s network.');

@@ -12,6 +12,7 @@ import { EMPTY_ADDRESS } from '../../src/address.ts';
 import { roomDigitsController, RESULT_KIND, WALL_KEY } from '../../src/demos/room-digits/controller.ts';
 import {
   addDigit,
+  announcement,
   classify,
   clearWall,
   examplesOf,
@@ -24,6 +25,7 @@ import {
   splitRoom,
   update,
   WALL_CAP,
+  wallWindow,
   type RoomDigitsState,
 } from '../../src/demos/room-digits/model.ts';
 import { inkOfStrokes, inputOfStrokes, PAD_SIZE } from '../../src/demos/shared/strokes.ts';
@@ -127,6 +129,28 @@ describe('the wall', () => {
     const s = wallOf(Array.from({ length: WALL_CAP }, (_, k) => k % 10));
     const measured = measureJson(publicWall(s), MAX_STATE_BYTES);
     expect(measured.ok).toBe(true);
+  });
+
+  it('shows whole rows on the projector: the newest digits, and in the last place how many more', () => {
+    const ids = (s: RoomDigitsState, tiles: number) => wallWindow(s.wall, tiles).shown.map((e) => e.id);
+    expect(wallWindow(wallOf([]).wall, 30)).toEqual({ shown: [], more: 0 });
+    expect(ids(wallOf([1, 2, 3]), 30)).toEqual([3, 2, 1]);
+    const thirty = wallOf(Array.from({ length: 30 }, (_, k) => k % 10));
+    expect(wallWindow(thirty.wall, 30)).toMatchObject({ more: 0 });
+    expect(ids(thirty, 30)).toHaveLength(30);
+    const full = wallOf(Array.from({ length: WALL_CAP }, (_, k) => k % 10));
+    const { shown, more } = wallWindow(full.wall, 30);
+    expect(shown.map((e) => e.id)).toEqual(Array.from({ length: 29 }, (_, k) => WALL_CAP - k));
+    expect(more).toBe(WALL_CAP - 29);
+  });
+
+  it('speaks to the room on the projector, naming no key, and tells the presenter what to press', () => {
+    const none: RoomDigitsState = { ...initialRoomDigits({}), side: 'projector', network: 'none' };
+    expect(announcement(none)).not.toMatch(/press|\bT\b/i);
+    expect(announcement(none, 'presenter')).toMatch(/press T/);
+    // An empty wall says nothing above it: the wall itself invites the room to draw.
+    expect(announcement({ ...none, network: 'ready' })).toBe('');
+    expect(announcement(wallOf([1, 2, 3]))).toBe('3 of 3 of your digits read right.');
   });
 
   it('takes the newest finished run’s test accuracy from any demo’s run, and the held-out figures from its own', () => {
@@ -345,5 +369,7 @@ describe('the wall without a room', () => {
     expect(context.last().side).toBe('alone');
     expect(context.last().wall.length).toBeGreaterThanOrEqual(30);
     expect(context.last().recorded).toMatch(/^A recorded wall/);
+    // Written for the audience: no file of the repository, no date.
+    expect(context.last().recorded).not.toMatch(/\.ts\b|\.json\b|\/|\d{4}-\d{2}-\d{2}/);
   });
 });

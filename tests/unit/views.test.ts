@@ -102,7 +102,7 @@ for (const [demo, snapshots] of SNAPSHOTS) {
   describe(`the ${demo} view`, () => {
     for (const snapshot of snapshots.snapshots()) {
       it(`draws ${snapshot.name} as stored`, () => {
-        expectPicture(snapshot.name, draw(snapshots, snapshot.states, { print: snapshot.print ?? false }));
+        expectPicture(snapshot.name, draw(snapshots, snapshot.states, { print: snapshot.print ?? false, role: snapshot.role ?? 'main' }));
       });
     }
   });

@@ -8,8 +8,13 @@
  *   and the number of votes, the counts only once revealed);
  * - a phone (role "follower"): it sends this phone's vote and draws the
  *   state the presenter publishes;
- * - a deck without a room, and print: a still frame that says to ask for a
- *   show of hands, where V still marks the right answer.
+ * - a deck without a room, and print: a still frame that asks the room for
+ *   a show of hands (the slide's notes tell the lecturer how to run the poll
+ *   with a room), where V still marks the right answer.
+ *
+ * The projector draws no button: V moves the poll on in either window, and
+ * the speaker view's preview has the button (view.ts), whose click arrives
+ * here as the same action.
  *
  * The right answer comes from the slide (`answer`) or from another figure
  * (`answer-from`): then it is read from that figure's data- attribute when

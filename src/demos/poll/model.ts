@@ -59,7 +59,7 @@ export interface PollState {
 }
 
 export type PollAction =
-  /** V, or the projector's button: open, close, reveal; once revealed, mark the right answer. */
+  /** V, or the button in the speaker view: open, close, reveal; once revealed, mark the right answer. */
   | { type: 'advance' }
   /**
    * Projector: a phone's vote arrived; `previous` is the option its ballot
@@ -225,27 +225,27 @@ export function answerIndex(s: PollState): number {
   return s.answer === undefined ? -1 : s.options.findIndex((o) => o.value === s.answer);
 }
 
-/** The sentence under the poll, for the side it is drawn on. */
-export function statusLine(s: PollState): string {
+/**
+ * Who reads the line: the room (the projector, a phone, a deck without a
+ * room) or the presenter (the speaker view's preview of the projector,
+ * which also draws the poll's button and the key's hints).
+ */
+export type PollReader = 'room' | 'presenter';
+
+/**
+ * The sentence under the poll, for the side it is drawn on and who reads
+ * it. The projector speaks to the room (how many have voted, where to vote)
+ * and names no key; the speaker view tells the presenter what V does next.
+ */
+export function statusLine(s: PollState, reader: PollReader = 'room'): string {
   const votes = totalOf(s);
   const counted = `${votes} vote${votes === 1 ? '' : 's'}`;
   const answer = answerLine(s);
   switch (s.side) {
     case 'alone':
-      return answer || 'Ask for a show of hands.';
+      return answer || 'Vote with a show of hands.';
     case 'projector':
-      switch (s.state) {
-        case 'ready':
-          return 'Press V to open the poll; the phones show it as soon as it opens.';
-        case 'open':
-          return `Voting is open: ${counted} so far. Press V to close it.`;
-        case 'closed':
-          return `Voting is closed: ${counted}. Press V to show them.`;
-        case 'revealed':
-          if (answer) return `${counted}. ${answer}`;
-          return `${counted}. ${s.answerFrom ? 'The right answer is marked once the experiment has run: come back, or press V.' : 'Press V to mark the right answer.'}`;
-      }
-      return '';
+      return reader === 'presenter' ? presenterLine(s, counted, answer) : roomLine(s, counted, answer);
     case 'phone':
       if (s.refusal) return s.refusal;
       switch (s.state) {
@@ -260,6 +260,35 @@ export function statusLine(s: PollState): string {
         case 'revealed':
           return `${counted}. ${answer}`.trim();
       }
+  }
+}
+
+/** The projector's line, for the room: the way in (the phone that follows the deck) and the number of votes, never a key. */
+function roomLine(s: PollState, counted: string, answer: string): string {
+  switch (s.state) {
+    case 'ready':
+      return 'Vote on your phone: the lecture you opened from the QR code shows the options once the poll opens.';
+    case 'open':
+      return `Voting is open on your phones: ${counted} so far.`;
+    case 'closed':
+      return `Voting is closed: ${counted}.`;
+    case 'revealed':
+      return `${counted}. ${answer}`.trim();
+  }
+}
+
+/** The speaker view's line, for the presenter: what V does next. */
+function presenterLine(s: PollState, counted: string, answer: string): string {
+  switch (s.state) {
+    case 'ready':
+      return 'Press V to open the poll; the phones show it as soon as it opens.';
+    case 'open':
+      return `Voting is open: ${counted} so far. Press V to close it.`;
+    case 'closed':
+      return `Voting is closed: ${counted}. Press V to show them.`;
+    case 'revealed':
+      if (s.answer !== undefined) return `${counted}. ${answer}`;
+      return `${counted}. ${s.answerFrom ? 'The right answer is marked once the experiment has run: come back, or press V.' : 'Press V to mark the right answer.'}`;
   }
 }
 

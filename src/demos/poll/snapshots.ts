@@ -1,4 +1,9 @@
-/** A poll on the projector while open (the count only), revealed with the answer marked, on a phone, and without a room. */
+/**
+ * A poll on the projector before it opens and while open (the count only,
+ * no button, no key), the same open poll in the speaker view (the counts,
+ * V's hint and the button), revealed with the answer marked, on a phone,
+ * and without a room.
+ */
 import { defineSnapshots } from '../../contract/demo.ts';
 import { castVote, initialPoll, publicState, reduce, type PollAction, type PollState } from './model.ts';
 import type { PollParams } from './params.ts';
@@ -34,7 +39,9 @@ export default defineSnapshots<PollState>({
       { type: 'published', value: publicState(revealed) },
     ]);
     return [
+      { name: 'poll-ready', states: [projector] },
       { name: 'poll-open', states: [open] },
+      { name: 'poll-open-speaker', states: [open], role: 'mirror' },
       { name: 'poll-revealed', states: [revealed] },
       { name: 'poll-phone', states: [phone] },
       { name: 'poll-alone', states: [initialPoll(PARAMS)], print: true },

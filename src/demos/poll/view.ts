@@ -5,9 +5,18 @@
  * closed, only the number of votes shows, so that an early majority cannot
  * sway the rest; the counts appear as bars when the presenter reveals them,
  * and the right answer is marked with a tick and in words once known. The
- * speaker view (a mirror) always shows the counts: the presenter may look.
- * Draws a state and reports it on the figure (data-state, data-votes as JSON
- * counts per option, data-total, data-answer); computes nothing.
+ * projector speaks to the room: it draws no button and names no key.
+ *
+ * The presenter's side is the speaker view (a mirror, role "mirror"): it
+ * always shows the counts (the presenter may look), says what V does next,
+ * and has the button that does it (open, close, show, mark the answer),
+ * whose click the mirror sends to the projector. Without a room the poll is
+ * a still frame that asks for a show of hands; the slide's notes tell the
+ * lecturer how to run it with a room.
+ *
+ * Draws a state and reports it on the figure (data-state, data-side,
+ * data-votes as JSON counts per option, data-total, data-answer,
+ * data-mine); computes nothing.
  */
 import { demoStyles } from '../../contract/styles.ts';
 import { select } from 'd3-selection';
@@ -19,6 +28,7 @@ import pollCss from './poll.css?url';
 
 void demoStyles(figureCss, pollCss);
 
+/** The speaker view's button, by the stage it moves on from. */
 const ADVANCE: Record<PollState['state'], string> = {
   ready: 'Open the poll',
   open: 'Close the poll',
@@ -31,18 +41,16 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
   const question = box.append('p').attr('class', 'poll-question');
   const list = box.append('ol').attr('class', 'poll-options');
   const line = box.append('p').attr('class', 'poll-line').attr('aria-live', 'polite');
-  const alone = box.append('p').attr('class', 'poll-alone');
-  alone.append('span').text('Polls need the room: run ');
-  alone.append('code').text('npm start');
-  alone.append('span').text(' and ask the audience to open the QR code; here, ask for a show of hands.');
+  // The presenter's button: in the speaker view only (V does the same in either window).
   const advance = button(box, '', () => dispatch({ type: 'advance' }), 'poll-advance').attr('title', 'Open, close, reveal (V)');
+  const presenter = role === 'mirror';
 
   return {
     render(s) {
       const counts = countsOf(s);
       const total = totalOf(s);
       // The counts show on a phone once revealed, on the projector once revealed, and in the speaker view always.
-      const shown = counts !== undefined && (s.state === 'revealed' || (role === 'mirror' && s.side === 'projector'));
+      const shown = counts !== undefined && (s.state === 'revealed' || (presenter && s.side === 'projector'));
       const right = s.state === 'revealed' || s.side === 'alone' ? answerIndex(s) : -1;
       const phone = s.side === 'phone';
 
@@ -86,11 +94,11 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
         .text((_, i) => (counts ? `${counts[i] ?? 0} (${total > 0 ? Math.round(((counts[i] ?? 0) / total) * 100) : 0}%)` : ''));
       items.select('.poll-mark').text((_, i) => (i === right ? '✓ right answer' : ''));
 
-      line.text(statusLine(s));
-      alone.attr('hidden', s.side === 'alone' ? null : '');
-      advance
-        .attr('hidden', s.side === 'projector' && !(s.state === 'revealed' && s.answer !== undefined) ? null : '')
-        .text(ADVANCE[s.state]);
+      line.text(statusLine(s, presenter ? 'presenter' : 'room'));
+      // Something left for V to do: a stage to move on to, or an answer to mark (without a room, V only marks it).
+      const pending =
+        s.side === 'projector' ? !(s.state === 'revealed' && s.answer !== undefined) : s.side === 'alone' && s.answer === undefined;
+      advance.attr('hidden', presenter && pending ? null : '').text(s.side === 'alone' ? ADVANCE.revealed : ADVANCE[s.state]);
 
       root.dataset.state = s.state;
       root.dataset.side = s.side;

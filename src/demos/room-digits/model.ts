@@ -520,8 +520,19 @@ export function wallOf(shared: PublicWall | undefined): WallEntry[] {
 
 // Sentences ------------------------------------------------------------------
 
-/** What the projector's line says: the network, the runs, and the wall. */
-export function announcement(s: RoomDigitsState): string {
+/**
+ * Who reads the line: the room (the projector, and paper) or the presenter
+ * (the speaker view's preview, which also has the wall's buttons).
+ */
+export type WallReader = 'room' | 'presenter';
+
+/**
+ * What the projector's line says: the network, the runs, and the wall. The
+ * room is told what is happening and names no key; the presenter, in the
+ * speaker view, is also told what to press. Empty for the room while the
+ * wall is empty: the wall itself invites the room to draw.
+ */
+export function announcement(s: RoomDigitsState, reader: WallReader = 'room'): string {
   if (s.status.error) return s.status.error.message;
   const run = singleRunState(s.run, s.status);
   if (run === 'training' || run === 'paused') return `Training the lecture’s network briefly: ${runProgress(s.run)}.`;
@@ -531,13 +542,29 @@ export function announcement(s: RoomDigitsState): string {
   if (f.state === 'done' && f.before !== undefined && f.after !== undefined)
     return `Trained with ${f.train} of your digits: the ${f.heldOut} held out went from ${percent(f.before)} to ${percent(f.after)} right.`;
   if (s.network === 'none')
-    return 'No network has been trained yet: train it on the live slide, or press T here for a short run (6,000 images, one epoch).';
+    return reader === 'presenter'
+      ? 'No network has been trained yet: train it on the live slide, or press T here for a short run (6,000 images, one epoch).'
+      : 'No network has been trained yet: your digits are read as soon as one is.';
   const n = visible(s.wall).length;
-  if (n === 0) return 'Draw a digit on your phone, say which digit you meant, and send it.';
+  if (n === 0)
+    return reader === 'presenter' ? 'The wall is empty: the phones that follow the deck show a pad to draw a digit on and send it.' : '';
   const room = roomAccuracy(s.wall);
   return room.classified === 0
     ? `${n} digit${n === 1 ? '' : 's'} from the room, not classified yet.`
     : `${room.right} of ${room.classified} of your digits read right.`;
+}
+
+/**
+ * The part of the wall a window of `tiles` places shows, newest first: the
+ * whole wall when it fits; otherwise the newest `tiles - 1` digits, and the
+ * last place says how many more there are (`more`), so that the wall is
+ * whole rows and never a box to scroll.
+ */
+export function wallWindow(wall: readonly WallEntry[], tiles: number): { shown: WallEntry[]; more: number } {
+  const room = Math.max(1, Math.floor(tiles));
+  if (wall.length <= room) return { shown: [...wall].reverse(), more: 0 };
+  const shown = wall.slice(wall.length - (room - 1)).reverse();
+  return { shown, more: wall.length - shown.length };
 }
 
 /** "a 7", "an 8": a digit with its article, as a sentence says it. */

@@ -3,7 +3,8 @@
  * that bench/record-room.ts drew as the pad draws (strokes of its pen, in
  * three hands per digit), prepared as the pad prepares a drawing, and read
  * by the lecture's network trained briefly under Node (recorded.json),
- * labelled as a recorded wall. Loaded only then.
+ * labelled as a recorded wall in words for the audience (no file, no
+ * date: recorded.json keeps when and where). Loaded only then.
  */
 import record from './recorded.json';
 import { count } from '../../lib/format.ts';
@@ -28,6 +29,7 @@ export function recordedWall(state: RoomDigitsState): RoomDigitsState {
     network: 'ready',
     testAccuracy: record.testAccuracy,
     fineTune: newFineTune(),
-    recorded: `A recorded wall: ${wall.length} hand-drawn digits (drawn by bench/record-room.ts, not by an audience), read by the lecture’s network after ${count(record.run.epochs, 'epoch')} on ${count(record.run.trainSize, 'image')}, recorded on ${record.recorded} (${record.where}). In the lecture, the audience’s phones fill this wall.`,
+    // Said to the audience, on paper or on a screen without a room: no file, no date.
+    recorded: `A recorded wall, not this room’s: ${wall.length} digits drawn in advance by a program, stroke by stroke as a finger draws on the pad, and read by the lecture’s network after ${count(record.run.epochs, 'epoch')} on ${count(record.run.trainSize, 'image')}. With a room, your phones fill this wall.`,
   };
 }

@@ -1,8 +1,11 @@
 /**
- * Before any digit (no network yet), a wall of twelve with some read wrong,
- * one hidden and one not classified yet, the same after training with the
- * room's digits, a phone after its digit came back, and the recorded wall
- * on paper.
+ * Before any digit (no network yet: the wall invites the room to draw), a
+ * wall of twelve with some read wrong, one hidden and one not classified
+ * yet, on the projector (no button) and in the speaker view (the
+ * presenter's controls and a Hide or Show button on each digit), the same
+ * after training with the room's digits, a wall of more digits than fit
+ * (whole rows and "+N more"), a phone after its digit came back, and the
+ * recorded wall on paper.
  */
 import { defineSnapshots } from '../../contract/demo.ts';
 import type { FromWorker } from '../../train/protocol.ts';
@@ -43,6 +46,14 @@ export default defineSnapshots<RoomDigitsState>({
     }
     wall = hide(wall, 6, true);
 
+    // Forty-five digits, the recorded thirty and fifteen of them again: more than the wall's places.
+    let full: RoomDigitsState = { ...start, network: 'ready', testAccuracy: 0.9787 };
+    for (let k = 0; k < 45; k++) {
+      const d = record.digits[k % record.digits.length]!;
+      full = addDigit(full, { from: `phone-${String(k).padStart(4, '0')}`, label: d.label, pixels: decodePixels(d.pixels) });
+      full = classify(full, full.nextId - 1, d.probabilities);
+    }
+
     const tuning = beginFineTune(wall, 'room-tune-1', 5, 5);
     const reports: FromWorker[] = [
       { type: 'state', run: 'room-tune-1', state: 'training' },
@@ -63,6 +74,8 @@ export default defineSnapshots<RoomDigitsState>({
     return [
       { name: 'room-digits-idle', states: [idle] },
       { name: 'room-digits-wall', states: [wall] },
+      { name: 'room-digits-wall-speaker', states: [wall], role: 'mirror' },
+      { name: 'room-digits-full', states: [full] },
       { name: 'room-digits-fine-tuned', states: [tuned] },
       { name: 'room-digits-phone', states: [phone] },
       { name: 'room-digits-recorded', states: [recordedWall(initialRoomDigits({}))], print: true },

@@ -4,10 +4,18 @@
  * ✗) and a border (solid or dashed) as well as by colour (the deck's blue
  * and orange, which colour-blind eyes tell apart); beside it the room's
  * accuracy next to MNIST's test accuracy, and after "Train with your
- * digits" the held-out half's accuracy before and after. Each digit has a
- * Hide button on the projector and in the speaker view; a hidden digit is
- * blanked on the projector and greyed in the speaker view, where the
- * presenter can show it again.
+ * digits" the held-out half's accuracy before and after. The wall is whole
+ * rows, WALL_COLUMNS × WALL_ROWS places, never a box to scroll: when more
+ * digits have arrived, the last place says how many more. An empty wall
+ * invites the room to draw.
+ *
+ * The projector speaks to the room: it draws no button and names no key.
+ * The presenter's controls are in the speaker view (a mirror, role
+ * "mirror"), whose clicks the deck sends to the projector: Train briefly,
+ * Train with your digits and Clear the wall (also T, Y and C in either
+ * window), a Hide button on each digit, and why the last key did nothing.
+ * A hidden digit is blanked on the projector and greyed in the speaker
+ * view, where the presenter can show it again.
  *
  * On a phone: the drawing pad (../shared/draw-pad.ts), "I drew a …" with
  * ten buttons, Send, the network's ten probabilities for this phone's last
@@ -33,6 +41,7 @@ import {
   figures,
   fineTuneBlocked,
   wallOf,
+  wallWindow,
   type RoomDigitsAction,
   type RoomDigitsState,
   type WallEntry,
@@ -42,6 +51,14 @@ import roomDigitsCss from './room-digits.css?url';
 void demoStyles(figureCss, roomDigitsCss);
 
 const DIGITS = Array.from({ length: 10 }, (_, i) => i);
+
+/**
+ * The projector's wall: this many columns (room-digits.css reads them as
+ * --rd-columns) and rows of tiles, which fit the 1280 × 720 canvas below
+ * the line and above the legend, in the speaker view too.
+ */
+export const WALL_COLUMNS = 10;
+export const WALL_ROWS = 3;
 
 /** A digit's guess under it: the guess and a mark, or why there is none. */
 function guessText(e: WallEntry): string {
@@ -61,17 +78,19 @@ function describe(e: WallEntry): string {
 }
 
 /**
- * Draws wall entries as tiles into a list, newest first; paints each digit
- * once, when its tile appears (a wall of 500 is not repainted per arrival).
+ * Draws wall entries as tiles into a list, newest first, at most `tiles` of
+ * them (the last place then says how many more); paints each digit once,
+ * when its tile appears (a wall of 500 is not repainted per arrival).
  */
 function drawWall(
   list: Selection<HTMLOListElement, unknown, null, undefined>,
   entries: readonly WallEntry[],
-  options: { hideButtons: boolean; blankHidden: boolean; dispatch?: (action: RoomDigitsAction) => void },
+  options: { hideButtons: boolean; blankHidden: boolean; tiles?: number; dispatch?: (action: RoomDigitsAction) => void },
 ): void {
+  const { shown, more } = wallWindow(entries, options.tiles ?? Infinity);
   const tiles = list
-    .selectAll<HTMLLIElement, WallEntry>('li')
-    .data([...entries].reverse(), (e) => String(e.id))
+    .selectAll<HTMLLIElement, WallEntry>('li.rd-digit')
+    .data(shown, (e) => String(e.id))
     .join((enter) => {
       const li = enter.append('li').attr('class', 'rd-digit');
       li.append('canvas').attr('aria-hidden', 'true');
@@ -95,10 +114,21 @@ function drawWall(
     .attr('aria-label', (e) => `${e.hidden ? 'Show' : 'Hide'} digit ${e.id}`)
     .text((e) => (e.hidden ? 'Show' : 'Hide'))
     .on('click', (_, e) => options.dispatch?.({ type: 'hide', id: e.id, hidden: !e.hidden }));
+  // The wall's last place: how many older digits do not fit.
+  list
+    .selectAll<HTMLLIElement, number>('li.rd-more')
+    .data(more > 0 ? [more] : [])
+    .join((enter) => enter.append('li').attr('class', 'rd-more'))
+    .attr('data-more', (n) => n)
+    .attr('aria-label', (n) => `and ${n} older digit${n === 1 ? '' : 's'}`)
+    .text((n) => `+${n} more`)
+    .raise();
 }
 
 export function createView({ root, stage, role, dispatch }: ViewContext<unknown, RoomDigitsAction>): DemoView<RoomDigitsState> {
   const box = select(stage).append('div').attr('class', 'rd');
+  /** The speaker view's preview: the presenter's window onto the projector's wall. */
+  const presenter = role === 'mirror';
 
   // The projector (and the speaker view, and paper).
   const wallSide = box.append('div').attr('class', 'rd-projector');
@@ -114,7 +144,13 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
   const clear = button(controls, 'Clear the wall', () => dispatch({ type: 'clear' }), 'rd-clear').attr('title', 'Clear the wall (C)');
   const line = wallSide.append('p').attr('class', 'rd-line').attr('aria-live', 'polite');
   const main = wallSide.append('div').attr('class', 'rd-main');
-  const wall = main.append('ol').attr('class', 'rd-wall').attr('aria-label', 'The room’s digits, newest first');
+  const wall = main
+    .append('ol')
+    .attr('class', 'rd-wall')
+    .attr('aria-label', 'The room’s digits, newest first')
+    .style('--rd-columns', String(WALL_COLUMNS));
+  // The empty wall, on the projector: where the room's digits will appear.
+  const empty = main.append('p').attr('class', 'rd-empty').attr('hidden', '').text('Draw a digit on your phone: it appears here.');
   const side = main.append('dl').attr('class', 'rd-figures');
   side.append('dt').text('Your digits');
   const roomValue = side.append('dd').attr('class', 'rd-big');
@@ -124,8 +160,9 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
   const heldTerm = side.append('dt').text('Held-out half of your digits');
   const heldValue = side.append('dd').attr('class', 'rd-held');
   const legend = wallSide.append('p').attr('class', 'rd-legend');
-  legend.append('span').attr('class', 'rd-key right').text('3 ✓ read right');
-  legend.append('span').attr('class', 'rd-key wrong').text('5 ✗ read wrong');
+  // Samples of the marks, with no digit: a number here would read as a count.
+  legend.append('span').attr('class', 'rd-key right').text('✓ read right');
+  legend.append('span').attr('class', 'rd-key wrong').text('✗ read wrong');
   legend.append('span').attr('class', 'rd-key pending').text('? not classified yet');
   const note = wallSide.append('p').attr('class', 'rd-note').attr('role', 'status');
   const recorded = wallSide.append('p').attr('class', 'rd-recorded');
@@ -186,15 +223,23 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
       }
 
       const projector = s.side === 'projector';
+      // The presenter's controls: in the speaker view of the presenter's deck only.
+      const controlling = projector && presenter;
       const run = singleRunState(s.run, s.status);
-      const offerRun = projector && (s.network === 'none' || run === 'training' || run === 'paused');
+      const offerRun = controlling && (s.network === 'none' || run === 'training' || run === 'paused');
       train.attr('hidden', offerRun ? null : '').text(run === 'training' ? 'Pause' : run === 'paused' ? 'Resume' : 'Train briefly');
-      tune.attr('hidden', projector ? null : '').property('disabled', fineTuneBlocked(s) !== undefined);
-      clear.attr('hidden', projector ? null : '').property('disabled', s.wall.length === 0);
-      controls.attr('hidden', projector ? null : '');
-      line.text(s.recorded ? '' : announcement(s)).attr('hidden', s.recorded ? '' : null);
+      tune.attr('hidden', controlling ? null : '').property('disabled', fineTuneBlocked(s) !== undefined);
+      clear.attr('hidden', controlling ? null : '').property('disabled', s.wall.length === 0);
+      controls.attr('hidden', controlling ? null : '');
+      const said = s.recorded ? '' : announcement(s, presenter ? 'presenter' : 'room');
+      line.text(said).attr('hidden', said ? null : '');
 
-      drawWall(wall, s.wall, { hideButtons: projector, blankHidden: role === 'main', dispatch });
+      const inviting = projector && s.wall.length === 0;
+      // An empty wall is an invitation, and nothing else: no legend for marks not yet drawn.
+      wall.attr('hidden', inviting ? '' : null);
+      empty.attr('hidden', inviting ? null : '');
+      legend.attr('hidden', inviting ? '' : null);
+      drawWall(wall, s.wall, { hideButtons: controlling, blankHidden: !presenter, tiles: WALL_COLUMNS * WALL_ROWS, dispatch });
       roomValue.text(percent(f.roomAccuracy));
       roomDetail.text(
         f.classified === 0
@@ -209,7 +254,9 @@ export function createView({ root, stage, role, dispatch }: ViewContext<unknown,
         .text(
           `before ${percent(f.heldOutBefore)} → after ${percent(f.heldOutAfter)}${s.fineTune.heldOut ? ` (${s.fineTune.heldOut} digits)` : ''}`,
         );
-      note.text(s.note ?? '').attr('hidden', s.note ? null : '');
+      // Why the presenter's last key did nothing: for the presenter, in the speaker view.
+      const noted = presenter ? (s.note ?? '') : '';
+      note.text(noted).attr('hidden', noted ? null : '');
       recorded.text(s.recorded ?? '').attr('hidden', s.recorded ? null : '');
     },
   };
