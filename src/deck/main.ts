@@ -27,6 +27,7 @@ import { followAlong } from './qr.ts';
 import { lazyPlugins } from './plugins.ts';
 import { DeckRoomLink, roomSetup } from './room-link.ts';
 import { markSidewaysScrolling } from './scroll-hints.ts';
+import { previewFrame } from './speaker-preview.ts';
 import { contentHeightPages, pinSlide, ScrollPages, scrollTopOfSlide } from './scroll-pages.ts';
 import { setUpTheme } from './theme.ts';
 
@@ -49,6 +50,9 @@ addEventListener('hashchange', followFormerId, { capture: true });
 const linkedId = idInHash();
 /** A speaker-view preview frame, as reveal.js's notes plugin recognises them. */
 const receiver = /receiver/i.test(location.search);
+// Which preview: the upcoming one starts its slide below the speaker view's "Upcoming" label (deck.css).
+const preview = previewFrame(location.search);
+if (preview) document.documentElement.dataset.preview = preview;
 const print = /print-pdf/i.test(location.search);
 // The room, when the build has a relay: first of all, the presenter's key leaves the address.
 const setup = roomSetup(document, location.search, { print, receiver });

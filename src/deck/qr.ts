@@ -6,13 +6,32 @@
  * its own origin and base path, or, when it is opened as localhost, the
  * network address that our server reports at `__deck/address.json`, which is
  * the one phones in the room can reach.
+ *
+ * Only our server (scripts/serve.ts) answers `__deck/address.json`, and only
+ * `npm start` serves a deck with it, always one built with a relay
+ * (RELAY_URL=same-origin unless it names another): so the page asks only when
+ * it has `<meta name="deck-relay">`. A deck built without one (`npm run
+ * build`, `astro preview`, any static host) asks nothing, rather than meet a
+ * 404 on every load.
  */
 const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
-/** The address phones should open: this page's, unless it is local and the server knows a network one. */
-export async function publicAddress(location: Location, base: string, fetcher: typeof fetch = fetch): Promise<string> {
+/** Whether the page was built to be served by our server, which reports its network addresses: a build with a relay. */
+export function servedWithAddresses(page: Document): boolean {
+  return page.querySelector('meta[name="deck-relay"]') !== null;
+}
+
+/**
+ * The address phones should open: this page's, unless it is local and our
+ * server (`server`: see servedWithAddresses) knows a network one.
+ */
+export async function publicAddress(
+  location: Location,
+  base: string,
+  { server, fetcher = fetch }: { server: boolean; fetcher?: typeof fetch },
+): Promise<string> {
   const here = new URL(base, location.origin).href;
-  if (!LOCAL.test(location.hostname)) return here;
+  if (!server || !LOCAL.test(location.hostname)) return here;
   try {
     const response = await fetcher(new URL(`${base}__deck/address.json`, location.origin));
     if (!response.ok) return here;
@@ -41,7 +60,10 @@ export function followAlong(page: Document, room?: string): void {
   const figures = [...page.querySelectorAll<HTMLElement>(room ? 'figure.qr' : 'figure.qr[data-qr-auto]')];
   if (figures.length === 0) return;
   void (async () => {
-    const [{ renderSVG }, here] = await Promise.all([import('uqr'), publicAddress(location, import.meta.env.BASE_URL)]);
+    const [{ renderSVG }, here] = await Promise.all([
+      import('uqr'),
+      publicAddress(location, import.meta.env.BASE_URL, { server: servedWithAddresses(page) }),
+    ]);
     for (const figure of figures) {
       const link = figure.querySelector<HTMLAnchorElement>('figcaption a');
       const plain = 'qrAuto' in figure.dataset ? here : (figure.dataset.address ?? link?.href ?? here);

@@ -102,6 +102,29 @@ describe('buildDeck', () => {
     );
   });
 
+  it("joins the sentence around a direction that the reader's notes leave out", async () => {
+    const readerNotes = async (notes: string) => {
+      const [part] = await deckOf(file('slides/01.md', `## A\nNote:\n${notes}`));
+      return part!.stacks[0]!.slides[0]!.readerNotes;
+    };
+    // The direction ends a sentence and the text after it carries on from it: the reader's sentence begins with a capital, after one space.
+    expect(
+      await readerNotes(
+        'Now the audience tests the network we just trained. :lecturer[Ask everyone to open the QR code, which follows the slides:] on this slide a phone shows a drawing pad.',
+      ),
+    ).toBe('<p>Now the audience tests the network we just trained. On this slide a phone shows a drawing pad.</p>');
+    // Mid-sentence, the words around it keep their case, with one space between them and none before punctuation.
+    expect(await readerNotes('The network :lecturer[(point at it)] learns quickly.')).toBe('<p>The network learns quickly.</p>');
+    expect(await readerNotes('It learns :lecturer[(point at the curve)], then it stops.')).toBe('<p>It learns, then it stops.</p>');
+    // At the start of a paragraph, also through emphasis; inline code keeps its case.
+    expect(await readerNotes(':lecturer[Click once:] *the* reshape.')).toBe('<p><em>The</em> reshape.</p>');
+    expect(await readerNotes(':lecturer[Click once:] `fit` trains.')).toBe('<p><code>fit</code> trains.</p>');
+    // The reader's own version is printed as written.
+    expect(await readerNotes('Done. :lecturer[Click:]{reader="next:"} the scaling.')).toBe(
+      '<p>Done. <span class="for-reader">next:</span> the scaling.</p>',
+    );
+  });
+
   it('refuses an unmarked speaker direction in the notes, with its line and the phrase, but not on the slide', async () => {
     await expect(deckOf(file('slides/01.md', '## A\nNote:\nFine prose.\n\nNow press V to open the poll.'))).rejects.toThrow(
       /slides\/01\.md:8: the notes say "press V", a direction for the lecturer; mark it as theirs, :lecturer\[press V …\]/,

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineDemo, type AnyManifest } from '../../src/contract/demo.ts';
 import { demoKeys, keyDescription } from '../../src/deck/keys.ts';
 import { MirrorHub, MirrorLink, NAMESPACE, THROTTLE_MS, type MessageWindow } from '../../src/deck/mirror.ts';
-import { publicAddress } from '../../src/deck/qr.ts';
+import { publicAddress, servedWithAddresses } from '../../src/deck/qr.ts';
 import { findSlides, fold, slideTexts } from '../../src/deck/search.ts';
+import { previewFrame } from '../../src/deck/speaker-preview.ts';
 
 /** A window that records what is posted to it, and can deliver messages to its listeners. */
 class FakeWindow implements MessageWindow {
@@ -168,20 +169,54 @@ describe('the follow-along address', () => {
 
   it("is the page's own origin and base path when it is served to the room", async () => {
     const fetcher = vi.fn();
-    expect(await publicAddress(at('http://192.168.1.20:4321/x'), '/', fetcher)).toBe('http://192.168.1.20:4321/');
-    expect(await publicAddress(at('https://example.org/intro/'), '/intro/', fetcher)).toBe('https://example.org/intro/');
+    expect(await publicAddress(at('http://192.168.1.20:4321/x'), '/', { server: true, fetcher })).toBe('http://192.168.1.20:4321/');
+    expect(await publicAddress(at('https://example.org/intro/'), '/intro/', { server: true, fetcher })).toBe('https://example.org/intro/');
     expect(fetcher).not.toHaveBeenCalled();
   });
 
   it('is the network address our server reports when the lecturer opened the deck as localhost', async () => {
     const fetcher = vi.fn(async () => new Response(JSON.stringify({ network: ['http://10.0.0.7:4321/'] })));
-    expect(await publicAddress(at('http://localhost:4321/'), '/', fetcher as unknown as typeof fetch)).toBe('http://10.0.0.7:4321/');
+    expect(await publicAddress(at('http://localhost:4321/'), '/', { server: true, fetcher: fetcher as unknown as typeof fetch })).toBe(
+      'http://10.0.0.7:4321/',
+    );
+    expect(fetcher).toHaveBeenCalledWith(new URL('http://localhost:4321/__deck/address.json'));
   });
 
-  it('stays local when no server says otherwise (a static host, or a server without --host)', async () => {
+  it('stays local when no server says otherwise (a server without --host, or one that does not answer)', async () => {
     const missing = vi.fn(async () => new Response('', { status: 404 }));
-    expect(await publicAddress(at('http://localhost:4321/'), '/', missing as unknown as typeof fetch)).toBe('http://localhost:4321/');
+    expect(await publicAddress(at('http://localhost:4321/'), '/', { server: true, fetcher: missing as unknown as typeof fetch })).toBe(
+      'http://localhost:4321/',
+    );
     const none = vi.fn(async () => new Response(JSON.stringify({ network: [] })));
-    expect(await publicAddress(at('http://127.0.0.1:4321/'), '/', none as unknown as typeof fetch)).toBe('http://127.0.0.1:4321/');
+    expect(await publicAddress(at('http://127.0.0.1:4321/'), '/', { server: true, fetcher: none as unknown as typeof fetch })).toBe(
+      'http://127.0.0.1:4321/',
+    );
+  });
+
+  it('asks nothing of a deck built without a relay, which no server of ours serves (astro preview, a static host)', async () => {
+    const fetcher = vi.fn();
+    expect(await publicAddress(at('http://localhost:4321/'), '/', { server: false, fetcher })).toBe('http://localhost:4321/');
+    expect(fetcher).not.toHaveBeenCalled();
+  });
+
+  it('is asked of our server only when the page was built with a relay', () => {
+    document.head.innerHTML = '';
+    expect(servedWithAddresses(document)).toBe(false);
+    document.head.innerHTML = '<meta name="deck-relay" content="same-origin">';
+    expect(servedWithAddresses(document)).toBe(true);
+    document.head.innerHTML = '';
+  });
+});
+
+describe("the speaker view's preview frames", () => {
+  // The queries reveal.js's notes plugin gives its two frames (notes.mjs, setupIframes).
+  const params = 'receiver&progress=false&history=false&transition=none&autoSlide=0&backgroundTransition=none';
+
+  it('tells the upcoming slide from the current one, and the deck itself from both', () => {
+    expect(previewFrame(`?${params}&scrollActivationWidth=false&postMessageEvents=true`)).toBe('current');
+    expect(previewFrame(`?${params}&scrollActivationWidth=false&controls=false`)).toBe('upcoming');
+    expect(previewFrame(`?theme=dark&${params}&scrollActivationWidth=false&controls=false`)).toBe('upcoming');
+    expect(previewFrame('')).toBeUndefined();
+    expect(previewFrame('?theme=dark')).toBeUndefined();
   });
 });
