@@ -12,7 +12,7 @@
  */
 import { chromium } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
-import { serve } from '../scripts/serve.ts';
+import { serveHall } from '../tests/e2e/hall.ts';
 import { longTasks, recordLongTasks } from './long-tasks.ts';
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
 import { MESSAGES } from '../src/room/protocol.ts';
@@ -46,13 +46,7 @@ export async function pollBench(
   const log = options.log ?? (() => {});
   // Every phone comes from this one loopback address: the limits per address, meant for one address among a hall's, are lifted;
   // so is the room's cap on votes a second, so that the projector meets the worst a relay could let through.
-  const server = await serve({
-    dir: 'dist',
-    base: '/',
-    port: 0,
-    host: false,
-    isolation: true,
-    presenterKey: KEY,
+  const server = await serveHall(KEY, {
     relayLimits: {
       connectionsPerAddress: 100_000,
       newPhonesPerAddress: { tokens: 100_000, everyMs: 1000, burst: 100_000 },

@@ -37,20 +37,16 @@
 import { chromium, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
 import { chromiumArgs, findChromium } from '../scripts/chromium.ts';
-import { serve } from '../scripts/serve.ts';
+import { serveHall } from '../tests/e2e/hall.ts';
 import { mulberry32 } from '../src/lib/random.ts';
 import type { PhoneReply, Refused, StateUpdate } from '../src/room/protocol.ts';
 import { longTasks, recordLongTasks } from './long-tasks.ts';
+import { BOOK_STORE, MINE_REPLY as MINE, QUESTIONS_KEY as STATE_KEY, SETTING_STORE } from '../src/questions/keys.ts';
 import { quantile, round1, sleep, welcomed, type Client } from './room.ts';
 
 const KEY = 'bench-room-questions-presenter-key-0001';
 /** The slide the presenter shows, on which the phones ask and are lost. */
 const SLIDE = 'questions';
-/** What src/deck/questions.ts reads and publishes: the lecturer's setting, the book, the state key and its reply to an asker. */
-const SETTING_STORE = 'deck-room:publish-questions';
-const BOOK_STORE = 'deck-room:questions';
-const STATE_KEY = 'questions';
-const MINE = 'questions-mine';
 /** Each phone's upvotes. */
 const UPVOTES = 5;
 /** How long the bench waits, after the crowd's last message, for the presenter's book and its last state. */
@@ -190,13 +186,7 @@ export async function questionsBench(options: QuestionsBenchOptions = {}): Promi
   const lifted = { tokens: 100_000, everyMs: 1000, burst: 100_000 };
   // Every phone comes from this one loopback address: the limits per address, meant for one address among a hall's, are lifted;
   // so are the room's caps on questions, upvotes and lost marks, unless asked otherwise.
-  const server = await serve({
-    dir: 'dist',
-    base: '/',
-    port: 0,
-    host: false,
-    isolation: true,
-    presenterKey: KEY,
+  const server = await serveHall(KEY, {
     relayLimits: {
       connectionsPerAddress: 100_000,
       newPhonesPerAddress: lifted,

@@ -35,6 +35,15 @@ import {
   type PublicItem,
   type PublicQuestions,
 } from '../questions/model.ts';
+import {
+  BOOK_STORE,
+  MINE_REPLY as MINE,
+  PEAKS_STORE,
+  PHONE_STORE,
+  QUESTIONS_KEY,
+  REFUSED_REPLY as REFUSED,
+  SETTING_STORE,
+} from '../questions/keys.ts';
 import { createOverlayView } from '../questions/overlay.ts';
 import { createPhoneView, type PhoneQuestions } from '../questions/phone-view.ts';
 import styles from '../questions/questions.css?inline';
@@ -43,17 +52,6 @@ import { throttledPublisher } from '../demos/shared/publisher.ts';
 import type { Place } from '../room/protocol.ts';
 import type { DeckRoomLink } from './room-link.ts';
 
-/** The state key under which phones get the questions they may see. */
-export const QUESTIONS_KEY = 'questions';
-/** Reply kinds: a phone's own questions, and why the deck refused one. */
-const MINE = 'questions-mine';
-const REFUSED = 'question-refused';
-/** sessionStorage: the presenter's book; localStorage: the lecturer's setting, and a phone's own questions and upvotes. */
-const BOOK_STORE = 'deck-room:questions';
-const SETTING_STORE = 'deck-room:publish-questions';
-const PHONE_STORE = 'deck-room:my-questions';
-/** sessionStorage: each slide's most phones lost at once, kept for the lecture's record. */
-const PEAKS_STORE = 'deck-room:lost-peaks';
 /** Phones hear the questions at most twice a second; the speaker view redraws at most four times. */
 const PUBLISH_EVERY = 500;
 const DRAW_EVERY = 250;

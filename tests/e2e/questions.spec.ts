@@ -13,66 +13,15 @@
  * question a minute per phone): each phone asks at most once until the
  * last step, which is where the relay's refusal is wanted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { serve, type RunningServer } from '../../scripts/serve.ts';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { currentSlideId } from './deck.ts';
+import { presenterGoesTo, useHall } from './hall.ts';
 
 const KEY = 'questions-test-presenter-key-5b81d07e93';
-let server: RunningServer;
-const contexts: BrowserContext[] = [];
-
 test.describe.configure({ timeout: 120_000 });
 
-/** Where the test's server keeps its key and secret. */
-let stateDir = '';
-
-test.beforeEach(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'questions-spec-'));
-  // No relayLimits: the relay's defaults, one question a minute per phone among them.
-  server = await serve({
-    dir: 'dist',
-    base: '/',
-    port: 0,
-    host: false,
-    isolation: true,
-    presenterKey: KEY,
-    keyFile: join(stateDir, 'room.json'),
-  });
-});
-
-test.afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  await server.close();
-  rmSync(stateDir, { recursive: true, force: true });
-});
-
-async function presenter(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.local}?presenter=${KEY}`);
-  await expect(page.locator('.reveal.ready')).toHaveCount(1);
-  await expect(page.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 20_000 });
-  return page;
-}
-
-async function phone(browser: Browser, path = '?follow'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.local}${path}`);
-  await expect(page.locator('.reveal.ready')).toHaveCount(1);
-  return page;
-}
-
-/** Moves the presenter's deck to a slide, as the clicker would get there. */
-async function presenterGoesTo(page: Page, id: string): Promise<void> {
-  await page.evaluate((slide) => (location.hash = `#/${slide}`), id);
-  await expect(page.locator('.reveal .slides section.present:not(.stack)').last()).toHaveAttribute('id', id);
-}
+// The relay's default limits, one question a minute per phone among them.
+const hall = useHall(KEY);
 
 /** Opens the speaker view (S) from the presenter's window, and waits until the deck has drawn the room's questions into it. */
 async function openSpeakerView(page: Page): Promise<Page> {
@@ -139,9 +88,9 @@ const XSS = '<img src=x onerror=alert(1)>';
 test('phones ask, the lecturer moderates in the speaker view and shows a question on screen, phones upvote and say they are lost, and text stays text', async ({
   browser,
 }) => {
-  const projector = await presenter(browser);
+  const projector = await hall().presenter(browser);
   await presenterGoesTo(projector, 'vocabulary');
-  const [a, b, c] = [await phone(browser), await phone(browser), await phone(browser)];
+  const [a, b, c] = [await hall().phone(browser), await hall().phone(browser), await hall().phone(browser)];
   const phones = [a, b, c];
   for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'following');
   for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room-slide', 'vocabulary');

@@ -10,65 +10,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
-import { serve, type RunningServer } from '../../scripts/serve.ts';
 import { freePort } from '../scale/services.ts';
+import { PHONE, presenterGoesTo, serveHall, useHall, type Hall } from './hall.ts';
 
 const KEY = 'room-test-presenter-key-7f3a9c2e41';
-let server: RunningServer;
-const contexts: BrowserContext[] = [];
-
 test.describe.configure({ timeout: 120_000 });
 
-/** Where each test's server keeps its key and secret, so that a restart keeps the room, as `npm start` does. */
-let stateDir = '';
-
-test.beforeEach(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'room-spec-'));
-  server = await serve({
-    dir: 'dist',
-    base: '/',
-    port: 0,
-    host: false,
-    isolation: true,
-    presenterKey: KEY,
-    keyFile: join(stateDir, 'room.json'),
-  });
-});
-
-test.afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  await server.close();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+// Each test's server keeps its key and secret in a folder of its own, so that a restart keeps the room, as `npm start` does.
+const hall = useHall(KEY);
 
 const room = (page: Page) => page.locator('html').getAttribute('data-room');
-
-async function presenter(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.local}?presenter=${KEY}`);
-  await expect(page.locator('.reveal.ready')).toHaveCount(1);
-  await expect(page.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 20_000 });
-  return page;
-}
-
-async function phone(browser: Browser, path = '?follow'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.local}${path}`);
-  await expect(page.locator('.reveal.ready')).toHaveCount(1);
-  return page;
-}
-
-/** Moves the presenter's deck to a slide, as the clicker would get there. */
-async function presenterGoesTo(page: Page, id: string): Promise<void> {
-  await page.evaluate((slide) => (location.hash = `#/${slide}`), id);
-  await expect(page.locator('.reveal .slides section.present:not(.stack)').last()).toHaveAttribute('id', id);
-}
+const presenter = (browser: Parameters<Hall['presenter']>[0]) => hall().presenter(browser);
+const phone = (browser: Parameters<Hall['phone']>[0], path?: string) => hall().phone(browser, path);
 
 /** A phone shows the slide: the room says so, and it is the one in the address and on the screen. */
 async function expectOn(page: Page, id: string): Promise<void> {
@@ -194,7 +149,7 @@ test('a phone that sends a presenter’s message moves nobody', async ({ browser
   const watcher = await phone(browser);
   await presenterGoesTo(projector, 'vocabulary');
   await expectOn(watcher, 'vocabulary');
-  const origin = new URL(server.local).origin;
+  const origin = new URL(hall().server.local).origin;
   const crafted = io(origin, {
     path: '/__room/',
     auth: { role: 'follower', phone: 'crafted-phone-0001' },
@@ -206,10 +161,10 @@ test('a phone that sends a presenter’s message moves nobody', async ({ browser
       crafted.once('welcome', () => resolve());
       crafted.once('connect_error', reject);
     });
-    const dropped = server.relay!.stats().dropped.unknown;
+    const dropped = hall().server.relay!.stats().dropped.unknown;
     crafted.emit('place' as never, { slide: 'credits', h: 60, v: 0, f: -1 } as never);
     crafted.emit('state' as never, { key: 'wall', value: { digits: [] } } as never);
-    await expect.poll(() => server.relay!.stats().dropped.unknown).toBeGreaterThanOrEqual(dropped + 2);
+    await expect.poll(() => hall().server.relay!.stats().dropped.unknown).toBeGreaterThanOrEqual(dropped + 2);
     await expectOn(watcher, 'vocabulary');
     expect(await projector.evaluate(() => location.hash)).toBe('#/vocabulary');
   } finally {
@@ -222,18 +177,10 @@ test('when the server restarts, the phones come back by themselves on the presen
   const phones = [await phone(browser), await phone(browser)];
   await presenterGoesTo(projector, 'image-tensors');
   for (const p of phones) await expectOn(p, 'image-tensors');
-  const port = server.port;
-  await server.close();
+  const port = hall().server.port;
+  await hall().server.close();
   for (const p of phones) await expect(p.locator('html')).toHaveAttribute('data-room', 'connecting');
-  server = await serve({
-    dir: 'dist',
-    base: '/',
-    port,
-    host: false,
-    isolation: true,
-    presenterKey: KEY,
-    keyFile: join(stateDir, 'room.json'),
-  });
+  hall().server = await serveHall(KEY, { port, keyFile: hall().keyFile });
   const restarted = Date.now();
   // The presenter's deck restores the room by itself, and the phones are back within seconds.
   await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 10_000 });
@@ -246,10 +193,8 @@ test('when the server restarts, the phones come back by themselves on the presen
 
 test('a second presenter window does not take over silently: it is told, and takes over when asked', async ({ browser }) => {
   const first = await presenter(browser);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  contexts.push(context);
-  const second = await context.newPage();
-  await second.goto(`${server.local}?presenter=${KEY}`);
+  const second = await (await hall().context(browser, { viewport: { width: 1280, height: 720 } })).newPage();
+  await second.goto(`${hall().server.local}?presenter=${KEY}`);
   await expect(second.locator('.room-status')).toContainText('Another presenter window is active');
   expect(await room(second)).not.toBe('presenting');
   const watcher = await phone(browser);
@@ -304,15 +249,11 @@ test('after a kill -9 and a restart, every phone follows again, whether it opene
     // The key npm start made and kept, as the presenter reads it from the banner.
     const { key } = JSON.parse(readFileSync(join(dir, 'room.json'), 'utf8')) as { key: string };
     const local = `http://localhost:${port}/`;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    contexts.push(context);
-    const projector = await context.newPage();
+    const projector = await (await hall().context(browser, { viewport: { width: 1280, height: 720 } })).newPage();
     await projector.goto(`${local}?presenter=${encodeURIComponent(key)}`);
     await expect(projector.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 20_000 });
     const open = async (path: string) => {
-      const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-      contexts.push(phoneContext);
-      const page = await phoneContext.newPage();
+      const page = await (await hall().context(browser, PHONE)).newPage();
       await page.goto(`${local}${path}`);
       await expect(page.locator('html')).toHaveAttribute('data-room', 'following', { timeout: 20_000 });
       return page;
