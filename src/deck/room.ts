@@ -21,6 +21,7 @@ import { io, type Socket } from 'socket.io-client';
 import { roomPath } from '../room/paths.ts';
 import type { ClientToServer, Place, ServerToClient } from '../room/protocol.ts';
 import { createAnnouncer } from './announcer.ts';
+import { joinStrip } from './join-strip.ts';
 import { roomQuestions } from './questions.ts';
 import type { DeckRoomLink, RoomSetup } from './room-link.ts';
 
@@ -131,10 +132,13 @@ export function joinRoom(options: JoinOptions): () => void {
     () => socket.emit('take-over', {}),
   );
   const stopQuestions = roomQuestions(link, deck, ui.actions);
+  /** The projector's way in for latecomers, on the slides where the room takes part. */
+  const strip = presenting ? joinStrip(deck, options.base) : undefined;
 
   function setMode(next: RoomMode): void {
     mode = next;
     root.dataset.room = next;
+    strip?.presenting(next === 'presenting');
     announcer?.following(next === 'following');
     ui.show({ mode, standby, presenterHere, followers });
   }
@@ -211,7 +215,10 @@ export function joinRoom(options: JoinOptions): () => void {
     followers = welcome.followers ?? 0;
     if (welcome.role === 'presenter') link.tell('followers', followers);
     for (const [key, value] of Object.entries(welcome.states)) link.receiveState(key, value);
-    if (welcome.room) options.showFollowLink(welcome.room);
+    if (welcome.room) {
+      options.showFollowLink(welcome.room);
+      strip?.room(welcome.room);
+    }
     // The link's messages were shaped by the demos' own types; the relay checks them against the protocol.
     const loose = socket as unknown as { emit(event: string, payload: unknown): void };
     link.connected({ emit: (event, payload) => loose.emit(event, payload) });
@@ -298,6 +305,7 @@ export function joinRoom(options: JoinOptions): () => void {
     clearTimeout(retry);
     announcer?.remove();
     stopQuestions();
+    strip?.remove();
     socket.close();
     ui.remove();
     root.dataset.room = 'off';

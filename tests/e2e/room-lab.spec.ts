@@ -3,15 +3,13 @@
  * the projector just trained, and vote in a poll. A presenter's window and
  * three phones, through the relay of a server each test starts over dist/.
  */
-import { expect, test, type Browser, type BrowserContext, type Frame, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Frame, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
-import { serve, type RunningServer } from '../../scripts/serve.ts';
+import { presenterGoesTo as goTo, useHall } from './hall.ts';
 
 const KEY = 'room-lab-presenter-key-2b9e7d51c0';
 /** A short run of the live slide, on WebAssembly. */
 const SHORT = 'backend=wasm&train-size=1280&test-size=500&epochs=1';
-let server: RunningServer;
-const contexts: BrowserContext[] = [];
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -22,44 +20,15 @@ test.describe.configure({ timeout: 180_000 });
  */
 const PHONE_DIGIT_RATE = { tokens: 1, everyMs: 60_000, burst: 3 };
 
-test.beforeEach(async () => {
-  server = await serve({
-    dir: 'dist',
-    base: '/',
-    port: 0,
-    host: false,
-    isolation: true,
-    presenterKey: KEY,
-    relayLimits: { phoneDigitRate: PHONE_DIGIT_RATE },
-  });
-});
+const hall = useHall(KEY, { phoneDigitRate: PHONE_DIGIT_RATE });
 
-test.afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-  await server.close();
-});
+const presenter = (browser: Browser, query = '') => hall().presenter(browser, query);
 
-async function presenter(browser: Browser, query = ''): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.local}?presenter=${KEY}${query ? `&${query}` : ''}`);
-  await expect(page.locator('html')).toHaveAttribute('data-room', 'presenting', { timeout: 20_000 });
-  return page;
-}
-
+/** A phone from the QR code, once it follows. */
 async function phone(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${server.local}?follow`);
+  const page = await hall().phone(browser);
   await expect(page.locator('html')).toHaveAttribute('data-room', 'following', { timeout: 20_000 });
   return page;
-}
-
-async function goTo(page: Page, id: string): Promise<void> {
-  await page.evaluate((slide) => (location.hash = `#/${slide}`), id);
-  await expect(page.locator('.reveal .slides section.present:not(.stack)').last()).toHaveAttribute('id', id);
 }
 
 /**
@@ -149,7 +118,15 @@ test('a poll collects the phones’ votes, one each and changeable while it is o
 }) => {
   const projector = await presenter(browser);
   const phones = [await phone(browser), await phone(browser), await phone(browser)];
+  // A slide without the room's part has no join strip; the poll's has one, for latecomers, with the follow link.
+  await goTo(projector, 'mnist');
+  await expect(projector.locator('.join-strip')).toBeHidden();
   await goTo(projector, 'predict-model-comparison');
+  const strip = projector.locator('.join-strip');
+  await expect(strip).toBeVisible();
+  await expect(strip).toHaveAttribute('data-follow', /\?follow=[A-Za-z0-9_-]{16}$/);
+  await expect(strip.locator('.join-code svg')).toHaveCount(1);
+  await expect(strip.locator('.join-address')).toHaveText(new URL(hall().server.local).host);
   const poll = projector.locator('figure[data-poll="which-model"]');
   await expect(poll).toHaveAttribute('data-demo-state', 'ready');
   await projector.keyboard.press('v');
@@ -181,7 +158,7 @@ test('a malformed digit is refused with a message on the phone, and the wall doe
   await goTo(projector, 'your-digits');
   const wall = projector.locator('figure[data-demo="room-digits"]');
   await expect(wall).toHaveAttribute('data-count', '0');
-  const origin = new URL(server.local).origin;
+  const origin = new URL(hall().server.local).origin;
   const crafted = io(origin, {
     path: '/__room/',
     auth: { role: 'follower', phone: 'malformed-phone-0001' },
@@ -198,7 +175,7 @@ test('a malformed digit is refused with a message on the phone, and the wall doe
     const reason = await refused;
     expect(reason.event).toBe('digit');
     expect(reason.reason).toMatch(/digit/i);
-    await expect.poll(() => server.relay!.stats().dropped.invalid).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => hall().server.relay!.stats().dropped.invalid).toBeGreaterThanOrEqual(1);
     await expect(wall).toHaveAttribute('data-count', '0');
   } finally {
     crafted.close();

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineDemo, type AnyManifest } from '../../src/contract/demo.ts';
 import { demoKeys, keyDescription } from '../../src/deck/keys.ts';
 import { MirrorHub, MirrorLink, NAMESPACE, THROTTLE_MS, type MessageWindow } from '../../src/deck/mirror.ts';
+import { shortAddress } from '../../src/deck/join-strip.ts';
 import { publicAddress, servedWithAddresses } from '../../src/deck/qr.ts';
 import { findSlides, fold, slideTexts } from '../../src/deck/search.ts';
 import { previewFrame } from '../../src/deck/speaker-preview.ts';
@@ -218,5 +219,12 @@ describe("the speaker view's preview frames", () => {
     expect(previewFrame(`?theme=dark&${params}&scrollActivationWidth=false&controls=false`)).toBe('upcoming');
     expect(previewFrame('')).toBeUndefined();
     expect(previewFrame('?theme=dark')).toBeUndefined();
+  });
+});
+
+describe('the join strip', () => {
+  it('shows the address a person types: no scheme, no trailing slash, the base path kept', () => {
+    expect(shortAddress('http://192.168.1.20:4321/')).toBe('192.168.1.20:4321');
+    expect(shortAddress('https://example.org/intro-to-deep-learning/')).toBe('example.org/intro-to-deep-learning');
   });
 });
