@@ -55,7 +55,10 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
   const line = progress.append('p').attr('class', 'progress-text');
   const badgeBox = top.append('div').attr('class', 'live-badges');
   const badge = badgeBox.append('p').attr('class', 'live-backend');
-  const why = badgeBox.append('p').attr('class', 'live-choice');
+  // The badge says the backend and its threads, in one short line; why it was chosen, and why one thread, are its
+  // tooltip and its accessible description: a sentence beside it pushed the badge off a 1,280 px slide.
+  // The slide embeds one live figure per page (and the speaker view's frames are pages of their own): the id is unique.
+  const why = badgeBox.append('p').attr('class', 'live-choice sr-only').attr('id', 'live-choice');
 
   const messages = live.append('div').attr('class', 'live-messages');
   const main = live.append('div').attr('class', 'live-main');
@@ -126,14 +129,20 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
     badge
       .attr('data-backend', s.backend ?? null)
       .text(s.backend ? `${backendLabel(s.backend)}${threads}` : s.state === 'idle' ? 'Backend: chosen at start' : 'Backend: choosing…');
-    badge.attr('title', s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : null);
-    // One short line on the slide; every figure measured in its tooltip and in data-backend-choice.
+    // The line under the badge, hidden: screen readers hear it as the badge's description, tests read it; the tooltip
+    // says the same with every figure measured (also in data-backend-choice).
     const how = s.choice?.how === 'measured' ? shortChoice(s.choice) : s.choice?.how === 'forced' ? 'Chosen by the address' : '';
-    // One thread where the browser allows no more is fine, provided the slide says why.
+    // One thread where the browser allows no more is fine, provided the badge says why.
     const oneThread = s.backend === 'wasm' && s.oneThread ? `one thread: ${s.oneThread}` : '';
-    why
-      .text([how, oneThread].filter(Boolean).join(' · '))
-      .attr('title', s.choice?.how === 'measured' ? `Measured: ${describeChoice(s.choice)}` : null);
+    const measured = s.choice?.how === 'measured' ? `Measured: ${describeChoice(s.choice)}` : '';
+    const choice = [how, oneThread].filter(Boolean).join(' · ');
+    why.text(choice).attr('title', measured || null);
+    const tip = [
+      measured || (how && capitalise(how)),
+      oneThread && capitalise(oneThread),
+      s.backendNotes.length > 0 ? `Passed over: ${s.backendNotes.join('; ')}` : '',
+    ].filter(Boolean);
+    badge.attr('title', tip.length > 0 ? tip.join('\n') : null).attr('aria-describedby', choice ? 'live-choice' : null);
 
     const items = [
       ...s.notices.map((text) => ({ kind: 'notice', text })),
@@ -261,4 +270,8 @@ export function createView({ root, stage, dispatch }: ViewContext<unknown, LiveA
 
 function fmt(value: number | undefined): string | undefined {
   return value === undefined || !Number.isFinite(value) ? undefined : value.toFixed(4);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
