@@ -7,7 +7,9 @@
  * it works offline after one visit, and answers with the cross-origin
  * isolation headers (src/sw/isolation.ts), so
  * that on a static host that sends none the deck is still isolated, from its
- * second load on, and TensorFlow.js can use WebAssembly threads. Browsers
+ * second load on, and TensorFlow.js can use WebAssembly threads (the first
+ * load reloads itself once if nobody has touched it yet, and otherwise waits
+ * for the next load: src/deck/offline.ts). Browsers
  * honour COOP and COEP on a navigation answered by a service worker, and on
  * the training worker's script (/_astro/worker-*.js).
  *

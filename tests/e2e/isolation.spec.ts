@@ -1,10 +1,13 @@
 /**
  * Cross-origin isolation (issue: every core). The deck's own server sends the
  * isolation headers; behind a plain static host, the service worker adds them
- * from the second load on, after exactly one reload of its own.
+ * from the second load on: after exactly one reload of its own if nobody has
+ * touched the page by the time the worker is active, or else from the next
+ * load, so that the reload never throws away what the reader did (issue:
+ * every screen shows the lecture as it is).
  */
 import { readdirSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openDeck } from './deck.ts';
 
 /** scripts/serve.ts with --no-isolation, started by playwright.config.ts beside the deck's own server. */
@@ -78,6 +81,62 @@ test('behind a static host that sends no headers, the service worker isolates th
     await expect(page.locator('html[data-isolation="stays"]')).toHaveCount(1);
     expect(navigations).toBe(3);
     await expect(page.locator('figure[data-demo="mnist-training"]')).toHaveAttribute('data-state', 'idle');
+  } finally {
+    await context.close();
+  }
+});
+
+/** Whether the page is cross-origin isolated, and whether a service worker answers it. */
+const isolation = (page: Page) =>
+  page.evaluate(() => ({ isolated: crossOriginIsolated, controlled: navigator.serviceWorker.controller !== null }));
+
+/** Whether the deck's service worker is active (it may be, and still not control this page: it never claims one). */
+const activeWorker = (page: Page) => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active != null);
+
+test('behind a static host that sends no headers, a page the reader has acted on is not reloaded under them: the next load is isolated', async ({
+  browser,
+  baseURL,
+}) => {
+  const origin = plainOrigin(baseURL);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  try {
+    const page = await context.newPage();
+    // Document loads, not hash changes.
+    let navigations = 0;
+    page.on('load', () => navigations++);
+    await page.goto(`${origin}/#/change-of-coordinates`);
+    await expect(page.locator('.reveal.ready')).toHaveCount(1);
+    const figure = page.locator('figure[data-demo="change-of-coordinates"]');
+    await expect(figure).toHaveAttribute('data-turned', 'false');
+    // The worker registers only seconds after the first slide has settled (src/deck/offline.ts): none is active yet.
+    expect(await activeWorker(page), 'the click must come before the service worker is active').toBe(false);
+    // Something only this document holds: a reload would lose it, as it would lose the turned axes.
+    await page.evaluate(() => ((window as unknown as { firstLoad?: boolean }).firstLoad = true));
+    await figure.getByRole('button', { name: 'Change coordinates' }).click();
+    await expect(figure).toHaveAttribute('data-turned', 'true');
+    // The page leaves isolation to the next load, and the worker becomes active all the same.
+    await expect(page.locator('html[data-isolation="next-load"]')).toHaveCount(1, { timeout: 30_000 });
+    await expect.poll(() => activeWorker(page), { timeout: 30_000 }).toBe(true);
+    // A reload would have begun by now: it follows the worker's ready at once. None did: the same document, as the reader left it.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    expect(await page.evaluate(() => (window as unknown as { firstLoad?: boolean }).firstLoad)).toBe(true);
+    await expect(figure).toHaveAttribute('data-turned', 'true');
+    await expect(page.locator('html[data-isolation="next-load"]')).toHaveCount(1);
+    expect(await page.evaluate(() => location.hash)).toBe('#/change-of-coordinates');
+    expect(navigations).toBe(1);
+    // Not isolated, and not taken over: the live slide would train on one thread until the next load.
+    expect(await isolation(page)).toEqual({ isolated: false, controlled: false });
+    // The next navigation (here the reader reloads) is answered by the worker, isolated, and stays so.
+    await page.reload();
+    await expect(page.locator('.reveal.ready')).toHaveCount(1);
+    expect(await isolation(page)).toEqual({ isolated: true, controlled: true });
+    await expect(page.locator('html[data-isolation="isolated"]')).toHaveCount(1, { timeout: 30_000 });
+    expect(navigations).toBe(2);
+    // So is another tab of the deck, from its first load.
+    const other = await context.newPage();
+    await other.goto(`${origin}/#/live-training`);
+    await expect(other.locator('.reveal.ready')).toHaveCount(1);
+    expect(await isolation(other)).toEqual({ isolated: true, controlled: true });
   } finally {
     await context.close();
   }

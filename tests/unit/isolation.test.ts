@@ -1,10 +1,19 @@
 /**
  * Cross-origin isolation, as logic: the `_headers` file the build writes for
  * static hosts, the headers the service worker adds to what it answers, and
- * when a page reloads once to be answered by the service worker.
+ * when a page reloads once to be answered by the service worker: only before
+ * anyone has acted on it; after that, isolation waits for the next load.
  */
 import { describe, expect, it } from 'vitest';
-import { savesData, shouldReloadForIsolation, type IsolationState } from '../../src/deck/offline.ts';
+import {
+  INTERACTIONS,
+  planIsolation,
+  savesData,
+  shouldReloadForIsolation,
+  watchFirstInteraction,
+  type InteractionTarget,
+  type IsolationState,
+} from '../../src/deck/offline.ts';
 import { headersFile, ISOLATION_HEADERS, normalizeBase, withIsolation } from '../../src/sw/isolation.ts';
 
 describe('the _headers file for static hosts', () => {
@@ -69,7 +78,15 @@ describe('the headers the service worker answers with', () => {
 
 describe('reloading once to be isolated by the service worker', () => {
   /** A first visit to a host that sends no isolation headers: the one case that reloads. */
-  const firstVisit: IsolationState = { isolated: false, controlled: false, receiver: false, print: false, reloaded: false, busy: false };
+  const firstVisit: IsolationState = {
+    isolated: false,
+    controlled: false,
+    receiver: false,
+    print: false,
+    reloaded: false,
+    busy: false,
+    interacted: false,
+  };
 
   it('reloads a page that is neither isolated nor controlled, on its first load in this tab', () => {
     expect(shouldReloadForIsolation(firstVisit)).toBe(true);
@@ -97,7 +114,28 @@ describe('reloading once to be isolated by the service worker', () => {
     expect(shouldReloadForIsolation({ ...firstVisit, busy: true })).toBe(false);
   });
 
-  it('reloads in exactly one of the 64 combinations', () => {
+  it('does not reload a page someone has clicked, pressed a key on, touched, scrolled with the wheel or typed into', () => {
+    expect(shouldReloadForIsolation({ ...firstVisit, interacted: true })).toBe(false);
+    expect(planIsolation({ ...firstVisit, interacted: true })).toBe('next-load');
+  });
+
+  it('leaves a page someone acted on, or that shows a run, to be isolated by the next load', () => {
+    expect(planIsolation({ ...firstVisit, busy: true })).toBe('next-load');
+    expect(planIsolation({ ...firstVisit, busy: true, interacted: true })).toBe('next-load');
+  });
+
+  it('says a page stays as it is where neither a reload nor the next load would isolate it', () => {
+    for (const key of ['controlled', 'receiver', 'print', 'reloaded'] as const) {
+      expect(planIsolation({ ...firstVisit, [key]: true }), key).toBe('stays');
+      expect(planIsolation({ ...firstVisit, [key]: true, interacted: true }), key).toBe('stays');
+    }
+  });
+
+  it('says an isolated page is isolated, whatever else holds', () => {
+    expect(planIsolation({ ...firstVisit, isolated: true, interacted: true, controlled: true })).toBe('isolated');
+  });
+
+  it('reloads in exactly one of the 128 combinations', () => {
     const keys = Object.keys(firstVisit) as (keyof IsolationState)[];
     const reloading = [];
     for (let bits = 0; bits < 2 ** keys.length; bits++) {
@@ -105,6 +143,74 @@ describe('reloading once to be isolated by the service worker', () => {
       if (shouldReloadForIsolation(state)) reloading.push(state);
     }
     expect(reloading).toEqual([firstVisit]);
+  });
+});
+
+/** A window that hands its listeners events, trusted or not, as a browser would (Node's own events are never trusted). */
+function fakeWindow() {
+  const listeners = new Map<string, Set<(event: { isTrusted: boolean }) => void>>();
+  const target: InteractionTarget = {
+    addEventListener: (type, listener, options) => {
+      expect(options).toMatchObject({ capture: true, passive: true });
+      if (!listeners.has(type)) listeners.set(type, new Set());
+      listeners.get(type)!.add(listener);
+    },
+    removeEventListener: (type, listener, options) => {
+      expect(options).toMatchObject({ capture: true });
+      listeners.get(type)?.delete(listener);
+    },
+  };
+  const fire = (type: string, isTrusted = true) => {
+    for (const listener of [...(listeners.get(type) ?? [])]) listener({ isTrusted });
+  };
+  const listening = () => [...listeners].filter(([, set]) => set.size > 0).map(([type]) => type);
+  return { target, fire, listening };
+}
+
+describe('the first interaction', () => {
+  it('listens for pointer, key, touch, wheel and input events, not for scroll events, which the deck causes itself', () => {
+    const { target, listening } = fakeWindow();
+    watchFirstInteraction(target);
+    expect(listening().sort()).toEqual([...INTERACTIONS].sort());
+    expect(listening()).not.toContain('scroll');
+  });
+
+  for (const type of INTERACTIONS) {
+    it(`is a ${type} event that the browser dispatched for a person`, () => {
+      const { target, fire } = fakeWindow();
+      const interaction = watchFirstInteraction(target);
+      expect(interaction.happened).toBe(false);
+      fire(type);
+      expect(interaction.happened).toBe(true);
+    });
+  }
+
+  it("is never an event that a script dispatched (the deck's own, or a test's)", () => {
+    const { target, fire } = fakeWindow();
+    const interaction = watchFirstInteraction(target);
+    for (const type of INTERACTIONS) fire(type, false);
+    expect(interaction.happened).toBe(false);
+  });
+
+  it('tells its listeners once, at once if it already happened, and then stops listening', () => {
+    const { target, fire, listening } = fakeWindow();
+    const interaction = watchFirstInteraction(target);
+    const told: string[] = [];
+    interaction.onFirst(() => told.push('before'));
+    fire('pointerdown');
+    fire('keydown');
+    interaction.onFirst(() => told.push('after'));
+    expect(told).toEqual(['before', 'after']);
+    expect(listening()).toEqual([]);
+  });
+
+  it('stops listening when asked, and then never happens', () => {
+    const { target, fire, listening } = fakeWindow();
+    const interaction = watchFirstInteraction(target);
+    interaction.stop();
+    expect(listening()).toEqual([]);
+    fire('pointerdown');
+    expect(interaction.happened).toBe(false);
   });
 });
 
